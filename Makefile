@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST := 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := imrsite.settings
+
+.PHONY: run test bench lint check-system venv clean
+
+# WeasyPrint needs Pango; say which Debian package to install instead of failing obscurely later.
+check-system:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else "WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")'
+
+$(VENV)/.installed: requirements.txt | check-system
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: starting a Celery worker and beat (var/celery.log)"; \
+		DEBUG=1 $(VENV)/bin/celery -A imrsite worker --beat -l info --concurrency 2 --logfile var/celery.log --pidfile var/celery.pid --detach --schedule var/celerybeat-schedule; \
+	fi
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-artifacts

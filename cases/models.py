@@ -1,0 +1,464 @@
+"""The case file: worker, claim, parties, case, history, documents, disputed items, the guideline library and
+citations, signed determinations, letters, and the timeline. Writes go through ``cases.services``."""
+
+import re
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+CASE_NUMBER_RE = r"^CM\d{2}-\d{7}$"
+
+
+def fold_whitespace(text):
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def normalize_title(title):
+    """How library titles are matched: case-insensitive, whitespace folded."""
+    return fold_whitespace(title).casefold()
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class InjuredWorker(models.Model):
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age at application; used only when the date of birth is unknown."
+    )
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self):
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or f"Worker #{self.pk}"
+
+
+class Claim(models.Model):
+    worker = models.ForeignKey(InjuredWorker, on_delete=models.PROTECT, related_name="claims")
+    claim_number = models.CharField(max_length=60, blank=True, db_index=True)
+    date_of_injury = models.DateField()
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.claim_number or f"Claim of {self.date_of_injury:%m/%d/%Y}"
+
+
+class Priority(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EXPEDITED = "expedited", "Expedited"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Application received"
+    ELIGIBILITY_REVIEW = "eligibility_review", "Eligibility review"
+    INELIGIBLE = "ineligible", "Ineligible"
+    DEFERRED = "deferred", "Deferred"
+    ASSIGNED = "assigned", "Assigned"
+    AWAITING_RECORDS = "awaiting_records", "Awaiting records"
+    IN_REVIEW = "in_review", "In review"
+    SIGNED = "signed", "Signed"
+    ISSUED = "issued", "Issued"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TERMINATED = "terminated", "Terminated"
+    APPEALED = "appealed", "Appealed"
+    REMANDED = "remanded", "Remanded"
+
+
+OPEN_REVIEW_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
+
+
+class Case(models.Model):
+    case_number = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(CASE_NUMBER_RE, "Case numbers look like CM14-0000001.")],
+        help_text="CMyy-nnnnnnn, as the DWC issues it.",
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="cases")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.STANDARD)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.RECEIVED, help_text="Changed only by transitions."
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why the case is ineligible, deferred, withdrawn or terminated."
+    )
+    application_received = models.DateField()
+    ur_decision_date = models.DateField(null=True, blank=True, verbose_name="UR decision date")
+    date_assigned = models.DateField(null=True, blank=True, help_text="Date of the assignment notice (NOARFI).")
+    reviewer = models.ForeignKey(
+        "reviewers.Reviewer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The current expert reviewer. Set by assignment.",
+    )
+    review_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current reviewer was assigned; 'days waiting' counts from here."
+    )
+    records_due = models.DateTimeField(null=True, blank=True)
+    records_complete = models.DateField(null=True, blank=True)
+    decision_due = models.DateField(null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remands",
+        help_text="The case this remands.",
+    )
+    clinical_summary = models.TextField(
+        blank=True, help_text="The reviewer's draft; frozen into the determination on signing."
+    )
+    revision = models.PositiveIntegerField(default=0, help_text="Bumped on every saved draft; detects stale forms.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["revision", "updated"])
+
+    class Meta:
+        ordering = ["-application_received", "case_number"]
+        indexes = [
+            models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),
+            models.Index(fields=["status", "decision_due"], name="case_status_due"),
+            models.Index(fields=["status", "records_due"], name="case_status_records_due"),
+            models.Index(fields=["priority", "status"], name="case_priority_status"),
+            models.Index(fields=["application_received"], name="case_received"),
+        ]
+
+    def __str__(self):
+        return self.case_number
+
+    @property
+    def worker(self):
+        return self.claim.worker
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        EMPLOYER = "employer", "Employer"
+        CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+        REQUESTING_PHYSICIAN = "requesting_physician", "Requesting physician"
+        ATTORNEY = "attorney", "Attorney"
+        EMPLOYEE_REPRESENTATIVE = "employee_representative", "Employee representative"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "id"]
+        verbose_name_plural = "parties"
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class TreatmentEvent(models.Model):
+    class Kind(models.TextChoices):
+        SURGERY = "surgery", "Surgery"
+        PROCEDURE = "procedure", "Procedure"
+        INJECTION = "injection", "Injection"
+        THERAPY = "therapy", "Therapy"
+        MEDICATION = "medication", "Medication"
+        DIAGNOSTIC = "diagnostic", "Diagnostic"
+        DEVICE = "device", "Device"
+        REPORT = "report", "Report"
+        DIAGNOSIS = "diagnosis", "Diagnosis"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="treatment_history")
+    date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+
+    def __str__(self):
+        return f"{self.date or 'undated'} {self.get_kind_display()}: {self.description[:60]}"
+
+
+def document_upload_to(document, filename):
+    return f"documents/{document.case.case_number}/{filename}"
+
+
+class Document(models.Model):
+    class Type(models.TextChoices):
+        PR2 = "pr2", "Progress report (PR-2)"
+        CONSULT = "consult", "Consultation"
+        IMAGING = "imaging", "Imaging / diagnostic report"
+        RFA = "rfa", "Request for authorization (RFA)"
+        UR_LETTER = "ur_letter", "Utilization review letter"
+        IMR_APPLICATION = "imr_application", "IMR application"
+        CORRESPONDENCE = "correspondence", "Correspondence"
+        EMPLOYEE_SUBMISSION = "employee_submission", "Employee submission"
+        PHYSICIAN_CERTIFICATION = "physician_certification", "Physician certification (expedited)"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField("type", max_length=32, choices=Type.choices)
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    document_date = models.DateField(null=True, blank=True, help_text="Date of the report or service.")
+    received_date = models.DateField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=document_upload_to, blank=True, help_text="PDF, TIFF, PNG or JPEG.")
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "document_date", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentReview(models.Model):
+    """A reviewer's "reviewed" mark on a document; feeds the letter's list of documents reviewed."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey("reviewers.Reviewer", on_delete=models.PROTECT, related_name="document_reviews")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "reviewer"], name="one_review_mark_per_reviewer")]
+
+    def __str__(self):
+        return f"{self.document} reviewed by {self.reviewer}"
+
+
+class Decision(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class DisputedItem(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveIntegerField(default=0)
+    title = models.TextField(help_text="The item as the letter heads it, without ': Upheld'.")
+    specialty = models.ForeignKey(
+        "reviewers.Specialty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Specialty that evaluates or treats this item; drives reviewer matching.",
+    )
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class Guideline(models.Model):
+    """An entry of the guideline library that citations point to."""
+
+    class Source(models.TextChoices):
+        MTUS = "MTUS", "MTUS"
+        NON_MTUS = "Non-MTUS", "Non-MTUS"
+
+    class EvidenceRank(models.TextChoices):
+        # LC 4610.5(c)(2): standards applied strictly in order.
+        A = "A", "A: MTUS"
+        B = "B", "B: peer-reviewed scientific and medical evidence"
+        C = "C", "C: nationally recognized professional standards"
+        D = "D", "D: expert opinion"
+        E = "E", "E: generally accepted standards of medical practice"
+        F = "F", "F: treatments likely to provide a benefit"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    title = models.CharField(max_length=300, help_text="As a letter prints it, e.g. 'Low Back Complaints 2004'.")
+    normalized_title = models.CharField(max_length=300, editable=False)
+    evidence_rank = models.CharField(max_length=1, choices=EvidenceRank.choices, blank=True)
+    aliases = models.TextField(blank=True, help_text="Other names reviewers search by, one per line.")
+    active = models.BooleanField(default=True, help_text="Inactive entries stay on old citations but are not offered.")
+    imported_unreviewed = models.BooleanField(
+        default=False, help_text="Added by a case import; an administrator should check the title and rank."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "normalized_title"], name="unique_guideline_title_per_source")
+        ]
+        indexes = [models.Index(fields=["active", "source", "normalized_title"], name="guideline_lookup")]
+
+    def __str__(self):
+        return f"{self.source}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.title = fold_whitespace(self.title)
+        self.normalized_title = normalize_title(self.title)
+        super().save(*args, **kwargs)
+
+
+class Citation(models.Model):
+    class Side(models.TextChoices):
+        CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+        IMRO = "imro", "IMRO (expert reviewer)"
+
+    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
+    side = models.CharField(max_length=24, choices=Side.choices)
+    guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="citations")
+    sections = models.CharField(max_length=500, blank=True)
+    pages = models.CharField(max_length=100, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "side", "order", "id"]
+
+    def __str__(self):
+        return f"{self.guideline.title} {self.sections} {self.pages}".strip()
+
+
+class Determination(models.Model):
+    """A signed, frozen determination. Never edited: a correction is a new version superseding it."""
+
+    class Origin(models.TextChoices):
+        SIGNED = "signed", "Signed in this system"
+        IMPORTED = "imported", "Imported (historical)"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="determinations")
+    version = models.PositiveSmallIntegerField(default=1)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SIGNED)
+    reviewer = models.ForeignKey(
+        "reviewers.Reviewer", on_delete=models.PROTECT, null=True, blank=True, related_name="determinations"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+    decision_date = models.DateField()
+    snapshot = models.JSONField(help_text="Summary, items, citations and credentials exactly as signed.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical snapshot.")
+    superseded_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
+
+    class Meta:
+        ordering = ["case", "-version"]
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="one_determination_version")]
+
+    def __str__(self):
+        return f"{self.case} v{self.version}"
+
+
+def letter_upload_to(letter, filename):
+    return f"letters/{letter.determination.case.case_number}/{filename}"
+
+
+class Letter(models.Model):
+    """A rendered Final Determination Letter. Job state lives here, not in Celery."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    determination = models.ForeignKey(Determination, on_delete=models.PROTECT, related_name="letters")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    file = models.FileField(upload_to=letter_upload_to, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["determination", "-version"]
+        constraints = [models.UniqueConstraint(fields=["determination", "version"], name="one_letter_version")]
+        indexes = [models.Index(fields=["status", "queued_at"], name="letter_sweep")]
+
+    def __str__(self):
+        return f"Letter {self.determination.case} v{self.version} ({self.status})"
+
+
+class Assignment(models.Model):
+    """One reviewer's turn on a case, with the conflict check made when it began."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey("reviewers.Reviewer", on_delete=models.PROTECT, related_name="assignments")
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    conflict_check = models.JSONField(default=dict, help_text="The rules checked and their outcome, as recorded.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "assigned_at"]
+        indexes = [models.Index(fields=["reviewer", "ended_at"], name="assignment_open")]
+
+    def __str__(self):
+        return f"{self.case} → {self.reviewer}"
+
+
+class CaseEvent(models.Model):
+    """The timeline a coordinator reads: who did what to the case, when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseAccess(models.Model):
+    """Who opened which case (PHI access log)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "case accesses"
+        indexes = [
+            models.Index(fields=["case", "-at"], name="access_by_case"),
+            models.Index(fields=["user", "-at"], name="access_by_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.case} at {self.at:%Y-%m-%d %H:%M}"

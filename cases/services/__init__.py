@@ -1,0 +1,7 @@
+"""Every write and every state change of the case file.
+
+A package because several roles share it; each module keeps one concern:
+- ``lifecycle``: the state machine (the only place that assigns ``Case.status``), deadlines, assignment.
+- ``determinations``: the frozen snapshot of a signed determination and its hash.
+- ``letters``: letter rows, their rendering job and its bookkeeping.
+"""
