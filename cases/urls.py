@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import workspace
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("<str:case_number>/", views.case_detail, name="detail"),
+    path("", workspace.queue, name="queue"),
+    path("<str:case_number>/", workspace.case_detail, name="detail"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from .selectors import cases_visible_to
+from ..selectors import cases_visible_to
 
 
 @login_required
