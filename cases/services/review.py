@@ -233,7 +233,7 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
     ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused.
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("claim__worker", "reviewer").get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("claim__worker", "reviewer").get(pk=case.pk)
         today = timezone.localdate()
         problems = case_signoff_problems(case=locked, user=user, on=today)
         if problems:
