@@ -233,7 +233,9 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
     ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused.
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update(of=("self",)).select_related("claim__worker", "reviewer").get(pk=case.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the reviewer join, and only the case needs the lock.
+        cases = Case.objects.select_for_update(of=("self",)).select_related("claim__worker", "reviewer")
+        locked = cases.get(pk=case.pk)
         today = timezone.localdate()
         problems = case_signoff_problems(case=locked, user=user, on=today)
         if problems:

@@ -174,7 +174,7 @@ def citation_row(request, case, item_pk):
     item = get_object_or_404(case.items, pk=item_pk)
     refusal = review.case_edit_refusal(case)
     if refusal:
-        return render(request, "cases/_refusal.html", {"error": refusal})
+        return render(request, "cases/_citation_refusal.html", {"error": refusal})
     guideline_id = request.GET.get("guideline", "")
     guideline = get_object_or_404(Guideline, active=True, pk=guideline_id if guideline_id.isdigit() else None)
     row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": "", "pages": ""}

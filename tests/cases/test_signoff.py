@@ -125,7 +125,12 @@ def test_signing_freezes_the_case_and_queues_the_letter(signable_case):
     ]
     assert snapshot["items"][0]["claims_administrator_citations"][0]["title"] == "Official Disability Guidelines (ODG)"
     assert snapshot["documents_reviewed"] == [
-        {"title": "PR-2 of 07/25/2014", "type": "Progress report (PR-2)", "author": "Dr. Treating", "date": "2014-07-25"}
+        {
+            "title": "PR-2 of 07/25/2014",
+            "type": "Progress report (PR-2)",
+            "author": "Dr. Treating",
+            "date": "2014-07-25",
+        }
     ]
     assert snapshot["reviewer"]["licensure_states"] == ["California"]
     assert snapshot["reviewer"]["board_certified"] is True
