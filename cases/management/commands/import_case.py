@@ -32,7 +32,7 @@ class Command(BaseCommand):
             help="Replace a case whose number exists (never one with a determination signed in this system).",
         )
 
-    def handle(self, *files, replace=False, **options):
+    def handle(self, *args, files, replace=False, **options):
         stdin = options.get("stdin") or sys.stdin
         failed = 0
         for name in files:
