@@ -7,10 +7,10 @@ import pytest
 
 from cases import interchange as fmt
 from cases.interchange import CaseDocumentError, case_document_parse, case_export
-from cases.models import CaseEvent, Citation, Determination, Guideline, Letter, Status
+from cases.models import Case, CaseEvent, Citation, Determination, Guideline, Letter, Status
 from cases.services import interchange as service
 from cases.services.interchange import case_import
-from tests.factories import GuidelineFactory, ReviewerFactory
+from tests.factories import CaseFactory, GuidelineFactory, ReviewerFactory, UserFactory
 from tests.support import expected_letters, row_counts, seed_case
 from tests.support.letters import expected_letter_as_case
 
@@ -417,3 +417,34 @@ def test_parse_does_not_change_its_input():
     kept = copy.deepcopy(document)
     case_document_parse(document)
     assert document == kept
+
+
+def test_replace_gives_a_case_its_own_claim_when_the_claim_is_shared():
+    case = case_import(document=seed_case())
+    sibling = CaseFactory(claim=case.claim)
+    document = seed_case()
+    document["injured_worker"]["claim_number"] = "NEW-1"
+    replaced = case_import(document=document, replace=True)
+    sibling.refresh_from_db()
+    assert replaced.claim_id != sibling.claim_id
+    assert sibling.claim.claim_number == ""
+    assert replaced.claim.claim_number == "NEW-1"
+
+
+def test_import_event_records_the_actor():
+    actor = UserFactory()
+    case = case_import(document=seed_case(), actor=actor)
+    assert CaseEvent.objects.get(case=case).actor == actor
+
+
+def test_export_costs_a_constant_number_of_queries(django_assert_num_queries):
+    small = case_import(document=seed_case())
+    document = seed_case()
+    document["case_number"] = "CM14-0000002"
+    document["disputed_items"] *= 6
+    document["parties"] = [{"role": "employer", "name": f"Employer {n}"} for n in range(5)]
+    large = case_import(document=document)
+    for case in (small, large):
+        fresh = Case.objects.get(pk=case.pk)
+        with django_assert_num_queries(8):  # claim, worker, items, citations, guidelines, determination, parties...
+            case_export(fresh)
