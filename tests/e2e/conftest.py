@@ -4,26 +4,15 @@ Chromium is never downloaded (closed network): without /usr/bin/chromium the tes
 IMR_REQUIRE_SERVICES=1.
 """
 
-import datetime
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
-from cases.models import Citation, Document, Guideline, Status, TreatmentEvent
-from reviewers.models import BoardCertification, License, Specialty
-from tests.factories import (
-    CaseFactory,
-    ClaimFactory,
-    DisputedItemFactory,
-    DocumentFactory,
-    GuidelineFactory,
-    ReviewerFactory,
-    StaffFactory,
-    UserFactory,
-    WorkerFactory,
-)
+from cases.models import Case
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,74 +58,6 @@ def artifacts_dir():
 
 @pytest.fixture
 def demo_data(db):
-    """The demo users and the seed case, as `load_demo` will create them (until it lands on main)."""
-    StaffFactory(username="admin", password=DEMO_PASSWORD)
-    psych = _reviewer("dr.psych", "Child Adolescent & Psychiatry", "American Board of Psychiatry and Neurology")
-    ortho = _reviewer("dr.ortho", "Orthopaedic Surgery", "American Board of Orthopaedic Surgery")
-    CaseFactory(reviewer=ortho, status=Status.IN_REVIEW, decision_due=datetime.date.today())
-
-    library = {
-        title: GuidelineFactory(source=source, title=title, aliases=aliases)
-        for source, title, aliases in [
-            (
-                "MTUS",
-                "Chronic Pain Treatment Guidelines Chapter 15, Stress Related Conditions, Behavioral Techniques",
-                "",
-            ),
-            ("MTUS", "Chronic Pain Medical Treatment Guidelines", "CPMTG"),
-            ("Non-MTUS", "Official Disability Guidelines (ODG)", "ODG"),
-            ("Non-MTUS", "ODG ; psychotherpy for affective disorders", ""),
-        ]
-    }
-    worker = WorkerFactory(first_name="", last_name="", age=51, date_of_birth=None, sex="male")
-    case = CaseFactory(
-        case_number=SEED_CASE,
-        claim=ClaimFactory(worker=worker, claim_number="", date_of_injury=datetime.date(1998, 8, 31)),
-        status=Status.IN_REVIEW,
-        reviewer=psych,
-        application_received=datetime.date(2014, 8, 20),
-        ur_decision_date=datetime.date(2014, 8, 4),
-        date_assigned=datetime.date(2014, 8, 25),
-        decision_due=datetime.date(2014, 9, 24),
-    )
-    for order, (date, kind, description) in enumerate(
-        [
-            (datetime.date(2000, 4, 17), "surgery", "Anterior cervical fusion"),
-            (datetime.date(2003, 11, 11), "injection", "Epidural lumbar spinal injections"),
-            (None, "diagnosis", "Major depression"),
-            (datetime.date(2014, 7, 25), "report", "Treating physician's report: group and individual psychotherapy"),
-        ]
-    ):
-        TreatmentEvent.objects.create(case=case, date=date, kind=kind, description=description, order=order)
-    item = DisputedItemFactory(
-        case=case,
-        order=0,
-        title="On-going supportive psychotherapy, CBT for pain and DBT for distress tolerance (unspec. freq/duration)",
-    )
-    Citation.objects.create(
-        item=item,
-        side=Citation.Side.CLAIMS_ADMINISTRATOR,
-        guideline=library["ODG ; psychotherpy for affective disorders"],
-    )
-    DocumentFactory(
-        case=case, doc_type=Document.Type.PR2, title="Treating physician's report (PR-2)", author="Treating physician"
-    )
-    DocumentFactory(
-        case=case,
-        doc_type=Document.Type.UR_LETTER,
-        title="Utilization review determination",
-        author="Claims administrator's UR organization",
-        document_date=datetime.date(2014, 8, 4),
-    )
-    assert Guideline.objects.filter(active=True).count() == 4
-    return case
-
-
-def _reviewer(username, specialty_name, board):
-    user = UserFactory(username=username, password=DEMO_PASSWORD, first_name="Demo", last_name=username)
-    reviewer = ReviewerFactory(user=user, credentials=False)
-    specialty = Specialty.objects.get_or_create(name=specialty_name)[0]
-    reviewer.specialties.add(specialty)
-    License.objects.create(reviewer=reviewer, state="California", number="A00001", expires_on=datetime.date(2099, 1, 1))
-    BoardCertification.objects.create(reviewer=reviewer, specialty=specialty, board=board)
-    return reviewer
+    """The demo users and the seed case, exactly as `make run` loads them (load_demo needs --force with DEBUG off)."""
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    return Case.objects.get(case_number=SEED_CASE)

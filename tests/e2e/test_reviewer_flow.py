@@ -36,22 +36,22 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
     item.get_by_label("Upheld").check()
     item.get_by_role("textbox", name="Decision rationale").fill(RATIONALE)
 
-    item.get_by_placeholder(re.compile("search the guideline library")).press_sequentially("behavioral", delay=30)
-    choice = item.get_by_role("option", name=re.compile("Behavioral Techniques"))
-    choice.click()
-    row = item.locator(".citation-row").filter(has_text="Behavioral Techniques")
+    # The seed draft already cites MTUS chapter 15 and the ODG; add the 2004 stress chapter through the picker.
+    item.get_by_placeholder(re.compile("search the guideline library")).press_sequentially("stress rel", delay=30)
+    item.get_by_role("option", name=re.compile("Stress Related Conditions 2004")).click()
+    row = item.locator(".citation-row").filter(has_text="Stress Related Conditions 2004")
     expect(row).to_have_count(1)
-    row.get_by_label("Page(s)").fill("401-402")
+    row.get_by_label("Page(s)").fill("398")
 
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Clinical case summary")).to_have_value(SUMMARY)
     page.screenshot(path=str(artifacts_dir / "reviewer-workspace-draft.png"), full_page=True)
 
-    document = page.locator("#documents li").filter(has_text="Treating physician's report (PR-2)")
+    document = page.locator("#documents li").filter(has_text="Treating physician's progress report")
     with page.expect_response(re.compile(r"/documents/\d+/reviewed/$")):
         document.get_by_label("Reviewed").check()
-    expect(page.locator("#documents li").filter(has_text="PR-2").get_by_label("Reviewed")).to_be_checked()
+    expect(page.locator("#documents li").filter(has_text="(PR-2)").get_by_label("Reviewed")).to_be_checked()
 
     page.get_by_role("link", name="Review and sign…").click()
     expect(page.get_by_text(SUMMARY)).to_be_visible()
@@ -68,6 +68,12 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
     assert case.status == Status.SIGNED
     determination = Determination.objects.get(case=case)
     assert determination.snapshot["clinical_summary"] == SUMMARY
-    assert determination.snapshot["items"][0]["citations"][0]["pages"] == "401-402"
+    citations = determination.snapshot["items"][0]["citations"]
+    assert citations[-1] == {
+        "source": "MTUS",
+        "title": "Stress Related Conditions 2004",
+        "sections": None,
+        "pages": "398",
+    }
     assert [d["type"] for d in determination.snapshot["documents_reviewed"]] == ["Progress report (PR-2)"]
     assert Letter.objects.filter(determination=determination, status=Letter.Status.QUEUED).exists()
