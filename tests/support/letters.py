@@ -191,8 +191,9 @@ def expected_letter_as_case(letter: dict, *, letters_dir: Path = LETTERS_DIR) ->
                 "reference": "",
                 "licensure_states": [s.strip() for s in letter["reviewer_licensure"].split(",") if s.strip()],
                 "specialties": [s.strip() for s in letter["reviewer_specialty"].split(", ") if s.strip()],
-                # The letters list the certification; they claim "more than five years" and "at least 24 hours".
-                "board_certified": True,
+                # These letters claim "more than five years" and "at least 24 hours" but never "Board Certified",
+                # so the profile claims no certification: a letter rendered from it states no more than the original.
+                "board_certified": False,
                 "years_in_practice": 10,
                 "weekly_practice_hours": 24,
             },
