@@ -23,3 +23,26 @@ document.addEventListener("htmx:afterRequest", (event) => {
   picker.querySelector(".guideline-search").value = "";
   picker.querySelector(".guideline-results").innerHTML = "";
 });
+
+// Leaving the page with unsaved typing (a link, a reload) asks first: nothing typed is lost by accident.
+const draftForm = document.getElementById("draft-form");
+if (draftForm) {
+  let dirty = false;
+  const markDirty = (event) => {
+    if (!event.target.classList.contains("guideline-search")) dirty = true;
+  };
+  draftForm.addEventListener("input", markDirty);
+  draftForm.addEventListener("change", markDirty);
+  draftForm.addEventListener("click", (event) => {
+    if (event.target.closest("[data-citation-action]")) dirty = true;
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.classList && event.detail.target.classList.contains("citations")) dirty = true;
+  });
+  draftForm.addEventListener("submit", () => {
+    dirty = false;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) event.preventDefault();
+  });
+}
