@@ -214,7 +214,8 @@ def test_a_remanded_case_never_goes_back_to_any_earlier_reviewer():
         with pytest.raises(lc.TransitionError) as exc:
             lc.case_assign_reviewer(case=case, reviewer=earlier, notice_date=TODAY)
         assert exc.value.messages == [
-            f"Reviewer {earlier} reviewed case {CASE} in an earlier cycle; after a remand it needs a different reviewer."
+            f"Reviewer {earlier} reviewed case {CASE} in an earlier cycle; "
+            "after a remand it needs a different reviewer."
         ]
     lc.case_assign_reviewer(case=case, reviewer=third, notice_date=TODAY)
     # A reassignment within the new cycle still cannot go back to the first cycle's reviewers.
@@ -235,7 +236,8 @@ def test_reviewers_of_the_parent_case_are_excluded_from_a_remand_filed_as_a_new_
     for earlier in (first, imported_signer):
         match = reviewer_match(case=remand, reviewer=earlier, on=TODAY)
         assert match.failures == [
-            f"Reviewer {earlier} reviewed case {CASE} in an earlier cycle; after a remand it needs a different reviewer."
+            f"Reviewer {earlier} reviewed case {CASE} in an earlier cycle; "
+            "after a remand it needs a different reviewer."
         ]
 
 
