@@ -13,8 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -505,7 +504,9 @@ class CaseAdmin(SimpleHistoryAdmin):
         ]
 
     def lifecycle_view(self, request, object_id, action):
-        case = get_object_or_404(Case, pk=object_id)
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404(f"No case with id {object_id!r}.")
         if not self.has_change_permission(request, case):
             raise PermissionDenied
         spec = LIFECYCLE_ACTIONS.get(action)
