@@ -17,9 +17,8 @@ from freezegun import freeze_time
 
 from cases import models as m
 from cases.services import lifecycle as lc
-from cases.services.determinations import case_snapshot, determination_create
+from cases.services.review import determination_sign, document_mark_reviewed
 from reviewers import models as r
-from reviewers.selectors import reviewer_credentials
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
@@ -136,15 +135,16 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     act("mark_records_complete", {"on": "2014-09-02"})
     assert (case.status, case.decision_due) == (m.Status.IN_REVIEW, datetime.date(2014, 10, 2))
 
-    # Signed: a real determination from the case's content, then the transition the signing service makes.
-    snapshot = case_snapshot(
-        case=case,
-        reviewer_credentials=reviewer_credentials(reviewer, TODAY),
-        decision_date=TODAY,
-        documents_reviewed=[],
-    )
-    determination_create(case=case, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=reviewer.user)
-    lc.case_transition(case=case, to=m.Status.SIGNED, actor=reviewer.user, note="Signed v1")
+    # Signed: the reviewer's draft, then the workspace's own signing service (it moves the case to signed).
+    case.clinical_summary = "The injured worker is a 51-year-old man with chronic low back pain."
+    case.save()
+    item = case.items.get()
+    item.decision, item.rationale = m.Decision.UPHELD, "Guidelines do not support more sessions."
+    item.save()
+    f.CitationFactory(item=item, side=m.Citation.Side.IMRO)
+    report = f.DocumentFactory(case=case, doc_type=m.Document.Type.PR2)
+    document_mark_reviewed(document=report, user=reviewer.user)
+    determination_sign(case=case, user=reviewer.user)
     lc.case_transition(case=case, to=m.Status.ISSUED, actor=admin_user, note="Served on all parties")
 
     page = admin_client.get(change_url(case)).content.decode()
@@ -156,7 +156,7 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
         "assigned",
         "records_requested",
         "records_complete",
-        "status:signed",
+        "determination_signed",
         "status:issued",
     ]
     positions = [timeline.index(f"<td>{kind}</td>") for kind in kinds]
