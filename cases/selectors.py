@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import BooleanField, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Value
+from django.db.models import BooleanField, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -123,18 +124,20 @@ class DaysBetween(Func):
 
 def annotate_days_left(queryset, today: datetime.date):
     """Annotate cases with ``days_left`` (to the decision deadline) and ``records_days_left`` (to the records
-    deadline, counted on its Pacific date): whole calendar days, negative when overdue, null when no deadline runs.
-    One SQL expression each, so a queue page stays at a constant number of queries; order or filter on them freely.
+    deadline, counted on its Pacific date): whole calendar days, negative when overdue, null when the deadline is not
+    set or the case is no longer under review (signed, issued, closed...). One SQL expression each, so a queue page
+    stays at a constant number of queries; order or filter on them freely.
     """
+    under_review = Q(status__in=OPEN_REVIEW_STATUSES)
     return queryset.annotate(
-        days_left=DaysBetween("decision_due", today),
-        records_days_left=DaysBetween(TruncDate("records_due"), today),
+        days_left=SqlCase(When(under_review, then=DaysBetween("decision_due", today)), default=None),
+        records_days_left=SqlCase(When(under_review, then=DaysBetween(TruncDate("records_due"), today)), default=None),
     )
 
 
 def case_days_left(case, today: datetime.date) -> int | None:
     """The same number as ``annotate_days_left`` for one case already in memory."""
-    if case.decision_due is None:
+    if case.decision_due is None or case.status not in OPEN_REVIEW_STATUSES:
         return None
     return (case.decision_due - today).days
 

@@ -191,7 +191,9 @@ def test_days_left_is_annotated_in_sql_and_matches_the_python_helper(db):
     due_later = f.CaseFactory(status=Status.IN_REVIEW, decision_due=datetime.date(2014, 9, 29))
     overdue = f.CaseFactory(status=Status.IN_REVIEW, decision_due=datetime.date(2014, 9, 18))
     awaiting = f.CaseFactory(status=Status.AWAITING_RECORDS, records_due=end_of("2014-09-23"))
+    signed = f.CaseFactory(status=Status.SIGNED, decision_due=datetime.date(2014, 9, 1))
     rows = {c.pk: c for c in annotate_days_left(Case.objects.all(), today)}
+    assert rows[signed.pk].days_left is None is case_days_left(signed, today)
     assert rows[due_later.pk].days_left == 9 == case_days_left(due_later, today)
     assert rows[overdue.pk].days_left == -2 == case_days_left(overdue, today)
     assert rows[awaiting.pk].days_left is None is case_days_left(awaiting, today)
