@@ -78,6 +78,31 @@ class Status(models.TextChoices):
 OPEN_REVIEW_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
 
 
+class IneligibilityCode(models.TextChoices):
+    """Why an application is ineligible (DWC's published reasons, 8 CCR 9792.10.3); the free text says more."""
+
+    LATE = "late", "Filed late (more than 30 days after the UR decision)"
+    UNSIGNED = "unsigned", "Application not signed"
+    UR_LETTER_MISSING = "ur_letter_missing", "UR decision letter missing"
+    CNC = "cnc", "UR was conditionally non-certified (information not received)"
+    PRIOR_IMR = "prior_imr", "Same treatment already decided by IMR"
+    NOT_MEDICAL_NECESSITY = "not_medical_necessity", "Dispute is not about medical necessity"
+    BEFORE_2013 = "before_2013", "Injury and UR decision outside IMR's dates"
+    OTHER = "other", "Other (see reason)"
+
+
+class NoticeChannel(models.TextChoices):
+    # 8 CCR 9792.10.5(a)(1): records are due 15 days after a mailed notice, 12 after an electronic one.
+    MAIL = "mail", "Mail"
+    ELECTRONIC = "electronic", "Electronic"
+
+
+class FeeTier(models.TextChoices):
+    # 8 CCR 9792.10.8: a case ended before a reviewer was engaged is billed at the lower fee.
+    FULL = "full", "Full review fee"
+    BEFORE_REVIEWER = "before_reviewer", "Ended before a reviewer was assigned"
+
+
 class Case(models.Model):
     case_number = models.CharField(
         max_length=12,
@@ -93,9 +118,28 @@ class Case(models.Model):
     status_reason = models.TextField(
         blank=True, help_text="Why the case is ineligible, deferred, withdrawn or terminated."
     )
+    ineligibility_code = models.CharField(
+        max_length=32,
+        choices=IneligibilityCode.choices,
+        blank=True,
+        help_text="Set when the case is found ineligible; the reason text says more.",
+    )
+    fee_tier = models.CharField(
+        max_length=16,
+        choices=FeeTier.choices,
+        blank=True,
+        help_text="Recorded when the case is withdrawn or terminated: lower fee if no reviewer had been assigned.",
+    )
     application_received = models.DateField()
     ur_decision_date = models.DateField(null=True, blank=True, verbose_name="UR decision date")
     date_assigned = models.DateField(null=True, blank=True, help_text="Date of the assignment notice (NOARFI).")
+    notice_channel = models.CharField(
+        max_length=10,
+        choices=NoticeChannel.choices,
+        default=NoticeChannel.MAIL,
+        help_text="How the assignment notice went out: records are due 15 days after a mailed notice, 12 after an "
+        "electronic one, and the next day when expedited.",
+    )
     reviewer = models.ForeignKey(
         "reviewers.Reviewer",
         on_delete=models.PROTECT,
@@ -107,11 +151,23 @@ class Case(models.Model):
     review_started_at = models.DateTimeField(
         null=True, blank=True, help_text="When the current reviewer was assigned; 'days waiting' counts from here."
     )
-    records_due = models.DateTimeField(null=True, blank=True)
-    records_complete = models.DateField(null=True, blank=True)
-    decision_due = models.DateField(null=True, blank=True)
+    records_due = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="End of the day the claims administrator's records are due; computed from the notice date.",
+    )
+    records_complete = models.DateField(null=True, blank=True, help_text="The decision clock starts on this day.")
+    decision_due = models.DateField(
+        null=True, blank=True, help_text="Computed: records complete + 30 days (3 expedited) + extension days."
+    )
     extension_days = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(blank=True)
+    extension_approved_by = models.CharField(
+        max_length=200, blank=True, help_text="Who at the DWC (Administrative Director) approved the extension."
+    )
+    review_cycle = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first review; each remand starts a new cycle with a different reviewer."
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -413,6 +469,9 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField()
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     conflict_check = models.JSONField(default=dict, help_text="The rules checked and their outcome, as recorded.")
+    cycle = models.PositiveSmallIntegerField(
+        default=1, help_text="The case's review cycle; reviewers of earlier cycles are excluded after a remand."
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
 

@@ -1,10 +1,53 @@
-"""Reads about reviewers: their credentials as of a date."""
+"""Reads about reviewers: their credentials as of a date, and which of them may review a given case.
+
+Matching (DOMAIN.md section 4, rules 4-6): a reviewer may take a case only if active, practising every specialty the
+disputed items name, holding a current unrestricted licence and a current board certification in one of those
+specialties, under capacity, without a declared affiliation with any party of the case (same role, names compared
+case-insensitively with whitespace folded), and, after a remand, not having reviewed the case (or the cases it
+remands) in an earlier cycle. Each rule's outcome is kept, so the admin can say why and the assignment can record it.
+"""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
+
+from cases.models import (
+    OPEN_REVIEW_STATUSES,
+    Assignment,
+    Case,
+    Determination,
+    DisputedItem,
+    Party,
+    normalize_title,
+)
 
 from .models import BoardCertification, License, Reviewer
+
+# Why a reviewer is refused (exact texts; the tests check them).
+INACTIVE = "Reviewer {reviewer} is inactive."
+NO_CASE_SPECIALTY = "No disputed item of case {case} names a specialty, so no reviewer can be matched to it."
+SPECIALTY_MISMATCH = "Reviewer {reviewer} does not practise {missing}."
+NO_CURRENT_LICENSE = "Reviewer {reviewer} holds no current unrestricted licence."
+NO_CURRENT_BOARD_CERTIFICATION = "Reviewer {reviewer} holds no current board certification in {specialties}."
+OVER_CAPACITY = "Reviewer {reviewer} is at capacity: {open_cases} open cases of {capacity}."
+AFFILIATION_CONFLICT = "Reviewer {reviewer} declared an affiliation with the {role} of case {case}: {name}."
+EARLIER_REVIEWER = (
+    "Reviewer {reviewer} reviewed case {case} in an earlier cycle; after a remand it needs a different reviewer."
+)
+ALREADY_ASSIGNED = "Reviewer {reviewer} is already assigned to case {case}."
+
+# What a passed rule says.
+PASSED_ACTIVE = "Active."
+PASSED_SPECIALTY = "Practises {specialties}."
+PASSED_LICENSE = "Current licence: {states}."
+PASSED_BOARD = "Board certified: {specialties}."
+PASSED_CAPACITY = "{open_cases} open cases of {capacity}."
+PASSED_NO_CONFLICT = "No declared affiliation with the {count} parties of the case."
+PASSED_NOT_EARLIER = "Has not reviewed this case in an earlier cycle."
+PASSED_NOT_CURRENT = "Not the current reviewer."
+
+RULES = ("active", "specialty", "license", "board_certification", "capacity", "conflict", "earlier_reviewer", "current")
 
 
 def current_licenses(reviewer: Reviewer, on: datetime.date):
@@ -36,4 +79,248 @@ def reviewer_credentials(reviewer: Reviewer, on: datetime.date) -> dict:
         "board_certified": bool(certifications),
         "years_in_practice": reviewer.years_in_practice,
         "weekly_practice_hours": reviewer.weekly_practice_hours,
+    }
+
+
+def reviewers_with_open_cases(queryset=None):
+    """Reviewers annotated with ``open_cases``: cases assigned to them that are assigned, awaiting records or in
+    review (counted in SQL)."""
+    queryset = Reviewer.objects.all() if queryset is None else queryset
+    return queryset.annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_REVIEW_STATUSES)))
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class ReviewerMatch:
+    """One reviewer measured against one case: every rule, passed or failed, with why."""
+
+    reviewer: Reviewer
+    open_cases: int
+    california: bool
+    checks: list[RuleResult] = field(default_factory=list)
+    parties: list[dict] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failures(self) -> list[str]:
+        return [check.detail for check in self.checks if not check.passed]
+
+    def rank_key(self):
+        # Eligible first, then the least loaded, California licence first, then the most experienced.
+        return (not self.eligible, self.open_cases, not self.california, -(self.reviewer.years_in_practice or 0))
+
+
+@dataclass
+class CaseMatchContext:
+    """What every reviewer is compared with, read once per case."""
+
+    case: Case
+    on: datetime.date
+    specialties: dict[int, str]
+    parties: list[dict]
+    earlier_reviewer_ids: set[int]
+
+
+def case_ancestor_ids(case: Case) -> list[int]:
+    """The cases ``case`` remands, nearest first (a remand may arrive as a new case pointing at its parent)."""
+    ids, parent_id, seen = [], case.parent_id, {case.pk}
+    while parent_id and parent_id not in seen:
+        ids.append(parent_id)
+        seen.add(parent_id)
+        parent_id = Case.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def case_earlier_reviewer_ids(case: Case) -> set[int]:
+    """Reviewers excluded by LC 4610.6(i): whoever reviewed an earlier cycle of this case or of the cases it remands."""
+    ancestors = case_ancestor_ids(case)
+    ids = set(Assignment.objects.filter(case_id__in=ancestors).values_list("reviewer_id", flat=True))
+    ids |= set(Case.objects.filter(pk__in=ancestors, reviewer__isnull=False).values_list("reviewer_id", flat=True))
+    signed = Determination.objects.filter(reviewer__isnull=False).values_list("reviewer_id", flat=True)
+    ids |= set(signed.filter(case_id__in=ancestors))
+    if case.pk and case.review_cycle > 1:
+        ids |= set(
+            Assignment.objects.filter(case=case, cycle__lt=case.review_cycle).values_list("reviewer_id", flat=True)
+        )
+        ids |= set(signed.filter(case=case))
+    return ids
+
+
+def case_match_context(case: Case, on: datetime.date) -> CaseMatchContext:
+    specialties = dict(
+        DisputedItem.objects.filter(case=case, specialty__isnull=False)
+        .values_list("specialty_id", "specialty__name")
+        .distinct()
+    )
+    parties = [
+        {"role": role, "name": name, "normalized": normalize_title(name)}
+        for role, name in Party.objects.filter(case=case).order_by("id").values_list("role", "name")
+    ]
+    return CaseMatchContext(
+        case=case,
+        on=on,
+        specialties=specialties,
+        parties=parties,
+        earlier_reviewer_ids=case_earlier_reviewer_ids(case),
+    )
+
+
+def _prefetched_reviewers(queryset, on: datetime.date):
+    return (
+        reviewers_with_open_cases(queryset)
+        .prefetch_related(
+            "specialties",
+            "affiliations",
+            Prefetch(
+                "licenses",
+                queryset=License.objects.filter(expires_on__gte=on, restricted=False).order_by("state"),
+                to_attr="current_licenses",
+            ),
+            Prefetch(
+                "board_certifications",
+                queryset=BoardCertification.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+                .select_related("specialty")
+                .order_by("specialty__name"),
+                to_attr="current_certifications",
+            ),
+        )
+        .order_by("reference")
+    )
+
+
+def _names(names) -> str:
+    names = sorted(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _match(reviewer: Reviewer, context: CaseMatchContext) -> ReviewerMatch:
+    case, ref = context.case, reviewer.reference
+    states = [lic.state for lic in reviewer.current_licenses]
+    match = ReviewerMatch(
+        reviewer=reviewer, open_cases=reviewer.open_cases, california="California" in states, parties=context.parties
+    )
+    add = match.checks.append
+
+    add(RuleResult("active", reviewer.active, PASSED_ACTIVE if reviewer.active else INACTIVE.format(reviewer=ref)))
+
+    practised = {s.pk for s in reviewer.specialties.all()}
+    if not context.specialties:
+        add(RuleResult("specialty", False, NO_CASE_SPECIALTY.format(case=case.case_number)))
+    else:
+        missing = [name for pk, name in context.specialties.items() if pk not in practised]
+        add(
+            RuleResult(
+                "specialty",
+                not missing,
+                SPECIALTY_MISMATCH.format(reviewer=ref, missing=_names(missing))
+                if missing
+                else PASSED_SPECIALTY.format(specialties=_names(context.specialties.values())),
+            )
+        )
+
+    add(
+        RuleResult(
+            "license",
+            bool(states),
+            PASSED_LICENSE.format(states=", ".join(states)) if states else NO_CURRENT_LICENSE.format(reviewer=ref),
+        )
+    )
+
+    certified = [c.specialty.name for c in reviewer.current_certifications]
+    wanted = set(context.specialties.values())
+    relevant = [name for name in certified if name in wanted] if wanted else certified
+    add(
+        RuleResult(
+            "board_certification",
+            bool(relevant),
+            PASSED_BOARD.format(specialties=_names(relevant))
+            if relevant
+            else NO_CURRENT_BOARD_CERTIFICATION.format(
+                reviewer=ref, specialties=_names(wanted) if wanted else "any specialty"
+            ),
+        )
+    )
+
+    is_current = case.reviewer_id == reviewer.pk
+    # The current reviewer's own open case does not count against taking it again (refused anyway below).
+    load = reviewer.open_cases - (1 if is_current and case.status in OPEN_REVIEW_STATUSES else 0)
+    under = load < reviewer.capacity
+    add(
+        RuleResult(
+            "capacity",
+            under,
+            (PASSED_CAPACITY if under else OVER_CAPACITY).format(
+                reviewer=ref, open_cases=load, capacity=reviewer.capacity
+            ),
+        )
+    )
+
+    conflicts = []
+    for affiliation in reviewer.affiliations.all():
+        wanted_name = normalize_title(affiliation.name)
+        for party in context.parties:
+            if party["role"] == affiliation.kind and party["normalized"] == wanted_name:
+                role_label = Party.Role(party["role"]).label.lower()
+                conflicts.append(
+                    AFFILIATION_CONFLICT.format(
+                        reviewer=ref, role=role_label, case=case.case_number, name=party["name"]
+                    )
+                )
+    if conflicts:
+        for detail in conflicts:
+            add(RuleResult("conflict", False, detail))
+    else:
+        add(RuleResult("conflict", True, PASSED_NO_CONFLICT.format(count=len(context.parties))))
+
+    earlier = reviewer.pk in context.earlier_reviewer_ids
+    add(
+        RuleResult(
+            "earlier_reviewer",
+            not earlier,
+            EARLIER_REVIEWER.format(reviewer=ref, case=case.case_number) if earlier else PASSED_NOT_EARLIER,
+        )
+    )
+    add(
+        RuleResult(
+            "current",
+            not is_current,
+            ALREADY_ASSIGNED.format(reviewer=ref, case=case.case_number) if is_current else PASSED_NOT_CURRENT,
+        )
+    )
+    return match
+
+
+def reviewer_match(*, case: Case, reviewer: Reviewer, on: datetime.date) -> ReviewerMatch:
+    """One reviewer against one case, every rule with its outcome."""
+    context = case_match_context(case, on)
+    fresh = _prefetched_reviewers(Reviewer.objects.filter(pk=reviewer.pk), on).get()
+    return _match(fresh, context)
+
+
+def reviewer_suggestions(*, case: Case, on: datetime.date, limit: int | None = None) -> list[ReviewerMatch]:
+    """Every reviewer ranked for ``case``: eligible first, then fewer open cases, California licence first, then more
+    years in practice. A constant number of queries whatever the number of reviewers."""
+    context = case_match_context(case, on)
+    matches = [_match(reviewer, context) for reviewer in _prefetched_reviewers(Reviewer.objects.all(), on)]
+    matches.sort(key=ReviewerMatch.rank_key)
+    return matches[:limit] if limit else matches
+
+
+def conflict_check_record(match: ReviewerMatch, on: datetime.date) -> dict:
+    """What ``Assignment.conflict_check`` keeps: the rules checked, the outcome and the parties compared."""
+    return {
+        "checked_on": on.isoformat(),
+        "outcome": "clear" if match.eligible else "refused",
+        "rules": [{"rule": c.rule, "passed": c.passed, "detail": c.detail} for c in match.checks],
+        "parties": [{"role": p["role"], "name": p["name"]} for p in match.parties],
+        "affiliations": [{"kind": a.kind, "name": a.name} for a in match.reviewer.affiliations.all()],
     }

@@ -36,6 +36,7 @@ class SpecialtyFactory(factory.django.DjangoModelFactory):
 class ReviewerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = r.Reviewer
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     reference = factory.Sequence(lambda n: f"ER-{n:04d}")
@@ -125,3 +126,104 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Progress report {n}")
     author = "Treating physician"
     document_date = datetime.date(2014, 7, 25)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Party
+
+    case = factory.SubFactory(CaseFactory)
+    role = m.Party.Role.EMPLOYER
+    name = factory.Sequence(lambda n: f"Employer {n} Inc.")
+
+
+class TreatmentEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TreatmentEvent
+
+    case = factory.SubFactory(CaseFactory)
+    date = datetime.date(2013, 5, 1)
+    kind = m.TreatmentEvent.Kind.THERAPY
+    description = "Physical therapy, 12 sessions"
+
+
+class DocumentReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DocumentReview
+
+    document = factory.SubFactory(DocumentFactory)
+    reviewer = factory.SubFactory(ReviewerFactory)
+
+
+class LicenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = r.License
+
+    reviewer = factory.SubFactory(ReviewerFactory, credentials=False)
+    state = "Nevada"
+    number = factory.Sequence(lambda n: f"NV{n:05d}")
+    expires_on = datetime.date(2099, 1, 1)
+
+
+class BoardCertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = r.BoardCertification
+
+    reviewer = factory.SubFactory(ReviewerFactory, credentials=False)
+    specialty = factory.SubFactory(SpecialtyFactory)
+    board = "ABPN"
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = r.Affiliation
+
+    reviewer = factory.SubFactory(ReviewerFactory)
+    kind = r.Affiliation.Kind.EMPLOYER
+    name = "Acme Insurance"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Assignment
+
+    case = factory.SubFactory(CaseFactory)
+    reviewer = factory.SubFactory(ReviewerFactory)
+    assigned_at = factory.LazyFunction(lambda: datetime.datetime(2014, 9, 2, 17, 0, tzinfo=datetime.UTC))
+
+
+class CaseEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CaseEvent
+
+    case = factory.SubFactory(CaseFactory)
+    at = factory.LazyFunction(lambda: datetime.datetime(2014, 9, 2, 17, 0, tzinfo=datetime.UTC))
+    kind = "received"
+    to_status = m.Status.RECEIVED
+
+
+class CaseAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CaseAccess
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(StaffFactory)
+    path = factory.LazyAttribute(lambda a: f"/cases/{a.case.case_number}/")
+
+
+class DeterminationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Determination
+
+    case = factory.SubFactory(CaseFactory)
+    signed_at = factory.LazyFunction(lambda: datetime.datetime(2014, 10, 1, 17, 0, tzinfo=datetime.UTC))
+    decision_date = datetime.date(2014, 10, 1)
+    snapshot = factory.LazyFunction(dict)
+    content_hash = "0" * 64
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Letter
+
+    determination = factory.SubFactory(DeterminationFactory)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
 from ..models import Assignment, Case, Document, Guideline, Status, normalize_title
+from . import lifecycle
 from .interchange import case_import
 from .lifecycle import case_transition
 
@@ -36,7 +37,6 @@ GUIDELINES_CSV_PATH = FIXTURES_DIR / "guidelines.csv"
 DEMO_PASSWORD = "imr-demo"
 SEED_CASE_NUMBER = "CM14-0000001"
 DECISION_DUE_IN_DAYS = 20
-RECORDS_DUE_IN_DAYS = 10
 
 
 @dataclass
@@ -191,7 +191,6 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
             case.review_started_at = now
             # The notice goes out a few days after the application (DOMAIN.md, states 2-3).
             case.date_assigned = case.date_assigned or case.application_received + datetime.timedelta(days=5)
-            case.records_due = now + datetime.timedelta(days=RECORDS_DUE_IN_DAYS)
             Assignment.objects.create(
                 case=case,
                 reviewer=reviewer,
@@ -200,8 +199,10 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
                 conflict_check={"result": "clear", "note": "Demo data: no affiliation declared."},
             )
         if step == Status.IN_REVIEW:
-            case.records_complete = today
-            case.decision_due = today + datetime.timedelta(days=DECISION_DUE_IN_DAYS)
+            # Deadlines are computed from the facts on every transition (case_deadlines): date the records so the
+            # decision falls DECISION_DUE_IN_DAYS from today, never later than today.
+            days = lifecycle.DECISION_DAYS_EXPEDITED if case.priority == "expedited" else lifecycle.DECISION_DAYS
+            case.records_complete = min(today, today + datetime.timedelta(days=DECISION_DUE_IN_DAYS - days))
         case_transition(case=case, to=step, actor=actor, note="Demo data.")
     report.note(f"case {case_number}", created=True)
 

@@ -1,0 +1,835 @@
+"""The administrators' tool (DESIGN.md: intake, eligibility, assignment, deadlines, the guideline library).
+
+Nothing here assigns a status or a deadline: every lifecycle button and action calls a service of
+``cases.services.lifecycle`` and shows its refusal as it is. Fields a transition owns are read-only.
+
+``Letter`` is registered by the letters' admin (``cases/admin_letters.py``), wired in on merge; not here.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviewers.selectors import reviewer_suggestions
+
+from . import admin_forms
+from .models import (
+    Assignment,
+    Case,
+    CaseAccess,
+    CaseEvent,
+    Citation,
+    Claim,
+    Determination,
+    DisputedItem,
+    Document,
+    DocumentReview,
+    Guideline,
+    InjuredWorker,
+    Party,
+    TreatmentEvent,
+)
+from .selectors import annotate_days_left, cases_due_within, cases_overdue
+from .services import lifecycle
+from .services.access import case_access_record
+from .services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
+
+SUGGESTIONS_SHOWN = 10
+RECENT_ACCESSES_SHOWN = 20
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class ReadOnlyAdminMixin:
+    """Rows written only by services (events, assignments, signed determinations, the access log)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+# Workers and claims ---------------------------------------------------------------------------------------------
+
+
+@admin.register(InjuredWorker)
+class InjuredWorkerAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "last_name", "first_name", "date_of_birth", "sex")
+    search_fields = ("last_name", "first_name")
+    list_filter = ("sex",)
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "worker", "date_of_injury")
+    list_select_related = ("worker",)
+    search_fields = ("claim_number", "worker__last_name", "worker__first_name")
+    autocomplete_fields = ("worker",)
+    date_hierarchy = "date_of_injury"
+
+
+# The case -------------------------------------------------------------------------------------------------------
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """The deadline running now: the records until they are complete, then the decision. Open cases only."""
+
+    title = "deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due this week (next 7 days)")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return cases_overdue(queryset, today)
+        if self.value() == "week":
+            return cases_due_within(queryset, today, days=7)
+        return queryset
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    extra = 0
+    fields = ("role", "name", "address", "email")
+
+
+class DisputedItemInline(admin.StackedInline):
+    model = DisputedItem
+    extra = 0
+    fields = ("order", "title", "specialty", "decision", "rationale")
+    readonly_fields = ("decision", "rationale")
+    autocomplete_fields = ("specialty",)
+    show_change_link = True  # the item's own page carries its citations
+
+
+class TreatmentEventInline(admin.TabularInline):
+    model = TreatmentEvent
+    extra = 0
+    fields = ("order", "date", "kind", "description")
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file")
+    show_change_link = True
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ("reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
+    readonly_fields = fields
+    verbose_name_plural = "assignments (history)"
+
+
+class DeterminationInline(ReadOnlyInline):
+    model = Determination
+    fields = ("version", "origin", "reviewer", "signed_at", "decision_date", "content_hash", "superseded_by")
+    readonly_fields = fields
+
+
+@dataclass
+class LifecycleAction:
+    """A button on the case page: its form and the one service it calls."""
+
+    label: str
+    help: str
+    form_class: type[forms.Form]
+    run: Any  # (case, user, cleaned_data, suggestions) -> result
+
+
+LIFECYCLE_ACTIONS = {
+    "start_eligibility_review": LifecycleAction(
+        "Start eligibility review",
+        "Received (or deferred, once the liability dispute is resolved) → eligibility review: check timeliness, "
+        "completeness, a prior IMR of the same treatment and liability defences.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_start_eligibility_review(case=case, actor=user, note=d["note"]),
+    ),
+    "find_eligible": LifecycleAction(
+        "Find eligible",
+        "Records on the timeline that the application is eligible. The assignment notice is due within one "
+        "business day.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_find_eligible(case=case, actor=user, note=d["note"]),
+    ),
+    "find_ineligible": LifecycleAction(
+        "Find ineligible",
+        "Eligibility review → ineligible (closed; the ineligibility itself may be appealed). A reason is required.",
+        admin_forms.IneligibleForm,
+        lambda case, user, d: lifecycle.case_find_ineligible(case=case, actor=user, reason=d["reason"], code=d["code"]),
+    ),
+    "defer": LifecycleAction(
+        "Defer",
+        "Eligibility review → deferred while the claims administrator disputes liability on other grounds than "
+        "medical necessity. A reason is required; resume with 'Start eligibility review'.",
+        admin_forms.ReasonForm,
+        lambda case, user, d: lifecycle.case_defer(case=case, actor=user, reason=d["reason"]),
+    ),
+    "assign_reviewer": LifecycleAction(
+        "Assign reviewer",
+        "Eligibility review or remanded → assigned: the reviewer must pass every matching rule (specialty, current "
+        "licence and board certification, active, under capacity, no affiliation with a party, not an earlier "
+        "reviewer after a remand). The notice date starts the records clock. On a case already assigned, awaiting "
+        "records or in review this is a reassignment: the case keeps its stage and deadlines.",
+        admin_forms.AssignForm,
+        lambda case, user, d: lifecycle.case_assign_reviewer(
+            case=case,
+            reviewer=d["reviewer"],
+            actor=user,
+            notice_date=d["notice_date"],
+            notice_channel=d["notice_channel"],
+            note=d["note"],
+        ),
+    ),
+    "request_records": LifecycleAction(
+        "Request records",
+        "Assigned → awaiting records: the claims administrator owes the medical records by the records deadline.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_request_records(case=case, actor=user, note=d["note"]),
+    ),
+    "mark_records_complete": LifecycleAction(
+        "Records complete",
+        "Awaiting records → in review: the decision clock starts (30 calendar days, 3 when expedited).",
+        admin_forms.RecordsCompleteForm,
+        lambda case, user, d: lifecycle.case_mark_records_complete(case=case, actor=user, on=d["on"], note=d["note"]),
+    ),
+    "convert_to_expedited": LifecycleAction(
+        "Convert to expedited",
+        "Needs the treating physician's certification among the documents. Records become due the day after the "
+        "notice, the decision 3 days after the records are complete.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_convert_to_expedited(case=case, actor=user, note=d["note"]),
+    ),
+    "extend_deadline": LifecycleAction(
+        "Extend deadline",
+        "Adds calendar days to the decision deadline. The reason is required and recorded, with the DWC approver.",
+        admin_forms.ExtensionForm,
+        lambda case, user, d: lifecycle.case_extend_deadline(
+            case=case, actor=user, days=d["days"], reason=d["reason"], approved_by=d["approved_by"]
+        ),
+    ),
+    "appeal": LifecycleAction(
+        "Record appeal",
+        "Issued or ineligible → appealed: a verified petition was filed with the WCAB (within 30 days of service).",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_appeal(case=case, actor=user, note=d["note"]),
+    ),
+    "dismiss_appeal": LifecycleAction(
+        "Appeal dismissed",
+        "Appealed → back to issued (or ineligible): the WCAB let the determination stand.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_dismiss_appeal(case=case, actor=user, note=d["note"]),
+    ),
+    "remand": LifecycleAction(
+        "Remand",
+        "Appealed → remanded: a new review cycle; the earlier reviewers are excluded from the next assignment.",
+        admin_forms.NoteForm,
+        lambda case, user, d: lifecycle.case_remand(case=case, actor=user, note=d["note"]),
+    ),
+    "withdraw": LifecycleAction(
+        "Withdraw",
+        "Any state before signing → withdrawn (closed). A reason is required; the fee tier is recorded.",
+        admin_forms.ReasonForm,
+        lambda case, user, d: lifecycle.case_withdraw(case=case, actor=user, reason=d["reason"]),
+    ),
+    "terminate": LifecycleAction(
+        "Terminate",
+        "Any state before signing → terminated (closed), e.g. the claims administrator authorized the treatment. "
+        "A reason is required; the fee tier is recorded.",
+        admin_forms.ReasonForm,
+        lambda case, user, d: lifecycle.case_terminate(case=case, actor=user, reason=d["reason"]),
+    ),
+}
+
+
+def _reasons_list(match) -> str:
+    return format_html(
+        "<ul style='margin:0;padding-left:1em'>{}</ul>",
+        format_html_join(
+            "",
+            "<li style='list-style:none;color:{}'>{} {}</li>",
+            (("#2a7a2a" if c.passed else "#ba2121", "✓" if c.passed else "✗", c.detail) for c in match.checks),
+        ),
+    )
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
+    list_filter = ("status", "priority", DeadlineFilter)
+    search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
+    list_select_related = ("reviewer",)
+    date_hierarchy = "application_received"
+    autocomplete_fields = ("claim", "parent")
+    change_form_template = "admin/cases/case/change_form.html"
+    actions = [
+        "start_eligibility_review_action",
+        "find_eligible_action",
+        "request_records_action",
+        "mark_records_complete_today_action",
+        "convert_to_expedited_action",
+        "assign_reviewer_action",
+        "withdraw_action",
+        "terminate_action",
+    ]
+
+    # What transitions own: shown, never edited here.
+    lifecycle_fields = (
+        "status",
+        "status_reason",
+        "ineligibility_code",
+        "fee_tier",
+        "reviewer",
+        "review_started_at",
+        "review_cycle",
+        "date_assigned",
+        "notice_channel",
+        "records_due",
+        "records_complete",
+        "decision_due",
+        "extension_days",
+        "extension_reason",
+        "extension_approved_by",
+    )
+    display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses")
+
+    def get_queryset(self, request):
+        return annotate_days_left(super().get_queryset(request), timezone.localdate())
+
+    @admin.display(description="days left", ordering="days_left")
+    def days_left(self, obj):
+        return getattr(obj, "days_left", None)
+
+    def get_fieldsets(self, request, obj=None):
+        intake = (
+            None,
+            {
+                "fields": ("case_number", "claim", "priority", "application_received", "ur_decision_date", "parent"),
+                "description": "A new application starts as 'Application received'. Everything after that is "
+                "done with the lifecycle buttons on the case page or the actions of the case list.",
+            },
+        )
+        if obj is None:
+            return [intake]
+        return [
+            intake,
+            (
+                "Lifecycle",
+                {
+                    "fields": ("lifecycle_buttons", "status", "status_reason", "ineligibility_code", "fee_tier"),
+                    "description": "received → eligibility review → (ineligible | deferred) → assigned → awaiting "
+                    "records → in review → signed → issued → (appealed → remanded → assigned…). Any state before "
+                    "signing may end as withdrawn or terminated.",
+                },
+            ),
+            (
+                "Reviewer",
+                {"fields": ("reviewer", "review_started_at", "review_cycle", "assignment_suggestions")},
+            ),
+            (
+                "Deadlines",
+                {
+                    "fields": (
+                        "date_assigned",
+                        "notice_channel",
+                        "records_due",
+                        "records_complete",
+                        "decision_due",
+                        "extension_days",
+                        "extension_reason",
+                        "extension_approved_by",
+                    ),
+                    "description": "Calendar days, Pacific time, recomputed on every event: records are due 15 days "
+                    "after the assignment notice (12 if it went electronically, the next day when expedited); the "
+                    "decision 30 days after the records are complete (3 when expedited), plus extension days.",
+                },
+            ),
+            ("Timeline", {"fields": ("timeline",)}),
+            ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
+            ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # Priority changes only by conversion to expedited once the case exists.
+        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary")
+
+    def get_inlines(self, request, obj):
+        inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
+        if obj is not None:
+            inlines += [AssignmentInline, DeterminationInline]
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            lifecycle.case_receive(case=obj, actor=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            case = self.get_object(request, object_id)
+            if case is not None:
+                case_access_record(case=case, user=request.user, path=request.get_full_path())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Read-only displays on the change page --------------------------------------------------------------------
+
+    @admin.display(description="actions")
+    def lifecycle_buttons(self, obj):
+        if obj is None or not obj.pk:
+            return "-"
+        links = [
+            (reverse("admin:cases_case_lifecycle", args=[obj.pk, name]), LIFECYCLE_ACTIONS[name].label)
+            for name in lifecycle.case_allowed_actions(obj)
+        ]
+        if not links:
+            return "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+
+    @admin.display(description="timeline")
+    def timeline(self, obj):
+        events = CaseEvent.objects.filter(case=obj).select_related("actor").order_by("at", "id")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{timezone.localtime(e.at):%Y-%m-%d %H:%M}",
+                    (e.actor.get_username() if e.actor else "system"),
+                    e.kind,
+                    f"{e.get_from_status_display() or '—'} → {e.get_to_status_display()}"
+                    if e.from_status != e.to_status
+                    else e.get_to_status_display(),
+                    e.note,
+                )
+                for e in events
+            ),
+        )
+        return format_html(
+            '<table class="case-timeline"><thead><tr><th>When</th><th>Who</th><th>Event</th><th>Status</th>'
+            "<th>Note</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="assignment suggestions")
+    def assignment_suggestions(self, obj):
+        if obj.status not in lifecycle.ASSIGNABLE_STATUSES:
+            return "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
+        matches = reviewer_suggestions(case=obj, on=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
+        if not matches:
+            return "No reviewer on file."
+        assign_url = reverse("admin:cases_case_lifecycle", args=[obj.pk, "assign_reviewer"])
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td>{}</td></tr>",
+            (
+                (
+                    rank,
+                    reverse("admin:reviewers_reviewer_change", args=[m.reviewer.pk]),
+                    m.reviewer.reference,
+                    "eligible" if m.eligible else "not eligible",
+                    m.open_cases,
+                    m.reviewer.capacity,
+                    "yes" if m.california else "no",
+                    m.reviewer.years_in_practice or "—",
+                    _reasons_list(m),
+                    format_html("<a class='button' href='{}?reviewer={}'>Assign</a>", assign_url, m.reviewer.pk)
+                    if m.eligible
+                    else "",
+                )
+                for rank, m in enumerate(matches, start=1)
+            ),
+        )
+        return format_html(
+            '<table class="assignment-suggestions"><thead><tr><th>#</th><th>Reviewer</th><th>Eligible</th>'
+            "<th>Open cases</th><th>California licence</th><th>Years</th><th>Why</th><th></th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="recent accesses")
+    def recent_accesses(self, obj):
+        accesses = CaseAccess.objects.filter(case=obj).select_related("user").order_by("-at")[:RECENT_ACCESSES_SHOWN]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((f"{timezone.localtime(a.at):%Y-%m-%d %H:%M}", a.user.get_username(), a.path) for a in accesses),
+        )
+        log_url = reverse("admin:cases_caseaccess_changelist") + f"?case__id__exact={obj.pk}"
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>Page</th></tr></thead><tbody>{}</tbody></table>"
+            "<p><a href='{}'>Full access log of this case</a></p>",
+            rows,
+            log_url,
+        )
+
+    # The lifecycle page: one form per action, one service per form ----------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/lifecycle/<str:action>/",
+                self.admin_site.admin_view(self.lifecycle_view),
+                name="cases_case_lifecycle",
+            ),
+            *super().get_urls(),
+        ]
+
+    def lifecycle_view(self, request, object_id, action):
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404(f"No case with id {object_id!r}.")
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        spec = LIFECYCLE_ACTIONS.get(action)
+        if spec is None:
+            raise PermissionDenied
+        change_url = reverse("admin:cases_case_change", args=[case.pk])
+        kwargs = {}
+        suggestions = None
+        if action == "assign_reviewer":
+            suggestions = reviewer_suggestions(case=case, on=timezone.localdate())
+            kwargs["suggestions"] = suggestions
+        if request.method == "POST":
+            form = spec.form_class(request.POST, **kwargs)
+            if form.is_valid():
+                try:
+                    spec.run(case, request.user, form.cleaned_data)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        messages.error(request, message)
+                    case.refresh_from_db()
+                else:
+                    messages.success(request, f"{case.case_number}: {spec.label.lower()} done.")
+                    return HttpResponseRedirect(change_url)
+        else:
+            initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
+            form = spec.form_class(initial=initial, **kwargs)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{spec.label}: {case.case_number}",
+            "case": case,
+            "action": spec,
+            "form": form,
+            "suggestions": suggestions,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/cases/case/lifecycle_action.html", context)
+
+    # Changelist actions: each case through the same service, a message per case ---------------------------------
+
+    def _each(self, request, queryset, run, done):
+        for case in queryset.order_by("case_number"):
+            try:
+                run(case)
+            except ValidationError as exc:
+                messages.error(request, f"{case.case_number}: {_error_text(exc)}")
+            else:
+                messages.success(request, f"{case.case_number}: {done}")
+
+    @admin.action(description="Start eligibility review", permissions=["change"])
+    def start_eligibility_review_action(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: lifecycle.case_start_eligibility_review(case=c, actor=request.user),
+            "eligibility review started.",
+        )
+
+    @admin.action(description="Find eligible", permissions=["change"])
+    def find_eligible_action(self, request, queryset):
+        self._each(
+            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), "found eligible."
+        )
+
+    @admin.action(description="Request records", permissions=["change"])
+    def request_records_action(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: lifecycle.case_request_records(case=c, actor=request.user),
+            "records requested.",
+        )
+
+    @admin.action(description="Records complete today", permissions=["change"])
+    def mark_records_complete_today_action(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: lifecycle.case_mark_records_complete(case=c, actor=request.user),
+            "records complete; in review.",
+        )
+
+    @admin.action(description="Convert to expedited", permissions=["change"])
+    def convert_to_expedited_action(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: lifecycle.case_convert_to_expedited(case=c, actor=request.user),
+            "now expedited.",
+        )
+
+    def _intermediate(self, request, queryset, form, title, action_name, help_text):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "queryset": queryset.order_by("case_number"),
+            "action_name": action_name,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "help_text": help_text,
+        }
+        return TemplateResponse(request, "admin/cases/case/bulk_action.html", context)
+
+    @admin.action(description="Assign a reviewer…", permissions=["change"])
+    def assign_reviewer_action(self, request, queryset):
+        form = admin_forms.BulkAssignForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            d = form.cleaned_data
+            self._each(
+                request,
+                queryset,
+                lambda c: lifecycle.case_assign_reviewer(
+                    case=c,
+                    reviewer=d["reviewer"],
+                    actor=request.user,
+                    notice_date=d["notice_date"],
+                    notice_channel=d["notice_channel"],
+                    note=d["note"],
+                ),
+                f"assigned to {d['reviewer']}.",
+            )
+            return None
+        return self._intermediate(
+            request,
+            queryset,
+            form,
+            "Assign a reviewer to the selected cases",
+            "assign_reviewer_action",
+            LIFECYCLE_ACTIONS["assign_reviewer"].help,
+        )
+
+    def _close_action(self, request, queryset, service, action_name, label):
+        form = admin_forms.ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request, queryset, lambda c: service(case=c, reason=reason, actor=request.user), f"{label.lower()}."
+            )
+            return None
+        return self._intermediate(
+            request,
+            queryset,
+            form,
+            f"{label}: the selected cases",
+            action_name,
+            LIFECYCLE_ACTIONS[action_name.removesuffix("_action")].help,
+        )
+
+    @admin.action(description="Withdraw…", permissions=["change"])
+    def withdraw_action(self, request, queryset):
+        return self._close_action(request, queryset, lifecycle.case_withdraw, "withdraw_action", "Withdrawn")
+
+    @admin.action(description="Terminate…", permissions=["change"])
+    def terminate_action(self, request, queryset):
+        return self._close_action(request, queryset, lifecycle.case_terminate, "terminate_action", "Terminated")
+
+
+# The rest of the case file --------------------------------------------------------------------------------------
+
+
+@admin.register(Party)
+class PartyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "role", "case")
+    list_select_related = ("case",)
+    list_filter = ("role",)
+    search_fields = ("name", "case__case_number")
+    autocomplete_fields = ("case",)
+
+
+@admin.register(TreatmentEvent)
+class TreatmentEventAdmin(admin.ModelAdmin):
+    list_display = ("case", "date", "kind", "short_description")
+    list_select_related = ("case",)
+    list_filter = ("kind",)
+    search_fields = ("case__case_number", "description")
+    autocomplete_fields = ("case",)
+
+    @admin.display(description="description")
+    def short_description(self, obj):
+        return obj.description[:80]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
+    list_select_related = ("case",)
+    list_filter = ("doc_type",)
+    search_fields = ("title", "author", "case__case_number")
+    autocomplete_fields = ("case",)
+    readonly_fields = ("size", "sha256", "created")
+
+
+@admin.register(DocumentReview)
+class DocumentReviewAdmin(admin.ModelAdmin):
+    list_display = ("document", "reviewer", "reviewed_at")
+    list_select_related = ("document", "reviewer")
+    search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
+    autocomplete_fields = ("document", "reviewer")
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ("side", "order", "guideline", "sections", "pages")
+    autocomplete_fields = ("guideline",)
+
+
+@admin.register(DisputedItem)
+class DisputedItemAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "case", "specialty", "decision")
+    list_select_related = ("case", "specialty")
+    list_filter = ("decision", "specialty")
+    search_fields = ("title", "case__case_number")
+    autocomplete_fields = ("case", "specialty")
+    inlines = [CitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "side", "item", "guideline")
+    list_select_related = ("item", "guideline")
+    list_filter = ("side", "guideline__source")
+    search_fields = ("guideline__title", "item__title", "item__case__case_number")
+    autocomplete_fields = ("item", "guideline")
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "source", "evidence_rank", "active", "imported_unreviewed")
+    list_filter = ("source", "evidence_rank", "active", "imported_unreviewed")
+    search_fields = ("title", "aliases")
+    actions = ["export_csv_action"]
+    change_list_template = "admin/cases/guideline/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="cases_guideline_import"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="cases_guideline_export"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def _csv_response(queryset):
+        response = HttpResponse(guideline_csv_export(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="guidelines-{timezone.localdate():%Y%m%d}.csv"'
+        return response
+
+    @admin.action(description="Export selected to CSV", permissions=["view"])
+    def export_csv_action(self, request, queryset):
+        return self._csv_response(queryset)
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._csv_response(Guideline.objects.all())
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = admin_forms.GuidelineImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    result = guideline_csv_import(data=form.cleaned_data["file"].read())
+                except GuidelineImportError as exc:
+                    for message in exc.messages:
+                        messages.error(request, message)
+                    messages.error(request, "Nothing was imported.")
+                else:
+                    messages.success(
+                        request,
+                        f"Guidelines imported: {result.created} created, {result.updated} updated, "
+                        f"{result.unchanged} unchanged.",
+                    )
+                    return HttpResponseRedirect(reverse("admin:cases_guideline_changelist"))
+        else:
+            form = admin_forms.GuidelineImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import guidelines from CSV",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/cases/guideline/import.html", context)
+
+
+# Written by services only: read-only --------------------------------------------------------------------------
+
+
+@admin.register(Determination)
+class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "version", "origin", "reviewer", "signed_at", "decision_date", "superseded_by")
+    list_select_related = ("case", "reviewer", "superseded_by")
+    list_filter = ("origin",)
+    search_fields = ("case__case_number",)
+    date_hierarchy = "signed_at"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
+    list_select_related = ("case", "reviewer", "assigned_by")
+    list_filter = ("ended_at",)
+    search_fields = ("case__case_number", "reviewer__reference")
+    date_hierarchy = "assigned_at"
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "case", "kind", "from_status", "to_status", "actor", "note")
+    list_select_related = ("case", "actor")
+    list_filter = ("kind", "to_status")
+    search_fields = ("case__case_number", "note")
+    date_hierarchy = "at"
+
+
+@admin.register(CaseAccess)
+class CaseAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The PHI access log: who opened which case, and when. Nobody edits or deletes it."""
+
+    list_display = ("at", "user", "case", "path")
+    list_select_related = ("user", "case")
+    list_filter = ("at", ("user", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("case__case_number", "user__username")
+    date_hierarchy = "at"

@@ -1,0 +1,94 @@
+"""Reviewer profiles, credentials and declared affiliations, as administrators keep them.
+
+Matching a reviewer to a case reads these rows (``reviewers.selectors``): an expired or restricted licence, an expired
+board certification, an inactive profile, a full capacity or a declared affiliation with a party each keep the
+reviewer off a case.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Affiliation, BoardCertification, License, Reviewer, Specialty
+from .selectors import reviewers_with_open_cases
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+class LicenseInline(admin.TabularInline):
+    model = License
+    extra = 0
+    fields = ("state", "number", "expires_on", "restricted")
+
+
+class BoardCertificationInline(admin.TabularInline):
+    model = BoardCertification
+    extra = 0
+    fields = ("specialty", "board", "certified_on", "expires_on")
+    autocomplete_fields = ("specialty",)
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    fields = ("kind", "name", "note", "declared_on")
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "user", "degree", "active", "open_cases", "capacity", "years_in_practice")
+    list_select_related = ("user",)
+    list_filter = ("active", "degree", "specialties")
+    search_fields = ("reference", "user__username", "user__last_name", "user__first_name")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("specialties",)
+    inlines = [LicenseInline, BoardCertificationInline, AffiliationInline]
+    fieldsets = [
+        (None, {"fields": ("user", "reference", "degree", "active")}),
+        (
+            "Practice",
+            {
+                "fields": ("specialties", "years_in_practice", "weekly_practice_hours", "capacity"),
+                "description": "Letters state only what the profile holds: 'more than five years' needs more than "
+                "5 years, 'at least 24 hours a week' needs 24 or more.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return reviewers_with_open_cases(super().get_queryset(request))
+
+    @admin.display(description="open cases", ordering="open_cases")
+    def open_cases(self, obj):
+        return obj.open_cases
+
+
+@admin.register(License)
+class LicenseAdmin(SimpleHistoryAdmin):
+    list_display = ("reviewer", "state", "number", "expires_on", "restricted")
+    list_select_related = ("reviewer",)
+    list_filter = ("state", "restricted")
+    search_fields = ("reviewer__reference", "number")
+    autocomplete_fields = ("reviewer",)
+    date_hierarchy = "expires_on"
+
+
+@admin.register(BoardCertification)
+class BoardCertificationAdmin(SimpleHistoryAdmin):
+    list_display = ("reviewer", "specialty", "board", "certified_on", "expires_on")
+    list_select_related = ("reviewer", "specialty")
+    list_filter = ("specialty",)
+    search_fields = ("reviewer__reference", "board", "specialty__name")
+    autocomplete_fields = ("reviewer", "specialty")
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(SimpleHistoryAdmin):
+    list_display = ("reviewer", "kind", "name", "declared_on")
+    list_select_related = ("reviewer",)
+    list_filter = ("kind",)
+    search_fields = ("name", "reviewer__reference")
+    autocomplete_fields = ("reviewer",)

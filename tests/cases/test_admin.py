@@ -1,0 +1,451 @@
+"""The administrators' tool, through the Django test client as a superuser: the case flow from application to
+issued letter, every admin page of every registered model, constant-query changelists, and the lifecycle actions."""
+
+import datetime
+import itertools
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from freezegun import freeze_time
+
+from cases import models as m
+from cases.services import lifecycle as lc
+from cases.services.review import determination_sign, document_mark_reviewed
+from reviewers import models as r
+from tests import factories as f
+from tests.lifecycle_helpers import case_needing, reviewer_in
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2014, 9, 2)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with freeze_time("2014-09-02 10:00:00-07:00") as frozen:
+        yield frozen
+
+
+@pytest.fixture
+def admin_user():
+    return f.StaffFactory(username="coordinator")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+def lifecycle_url(case, action):
+    return reverse("admin:cases_case_lifecycle", args=[case.pk, action])
+
+
+def change_url(case):
+    return reverse("admin:cases_case_change", args=[case.pk])
+
+
+def inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+# The case flow, end to end --------------------------------------------------------------------------------------
+
+
+def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, admin_user):
+    psychiatry = f.SpecialtyFactory(name="Psychiatry")
+    reviewer = reviewer_in(reference="ER-PSY")
+    conflicted = reviewer_in(reference="ER-CONFLICT")
+    f.AffiliationFactory(reviewer=conflicted, kind="employer", name="ACME stores")
+    claim = f.ClaimFactory(claim_number="CLM-77")
+
+    # Received: the application is added in the admin, with its party and disputed item.
+    response = admin_client.post(
+        reverse("admin:cases_case_add"),
+        {
+            "case_number": "CM14-0000100",
+            "claim": claim.pk,
+            "priority": "standard",
+            "application_received": "2014-08-20",
+            "ur_decision_date": "2014-08-04",
+            "parent": "",
+            **inline_management("parties", 1),
+            "parties-0-role": "employer",
+            "parties-0-name": "Acme Stores",
+            **inline_management("items", 1),
+            "items-0-order": "1",
+            "items-0-title": "Psychotherapy, 6 sessions",
+            "items-0-specialty": psychiatry.pk,
+            **inline_management("treatment_history"),
+            **inline_management("documents"),
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    case = m.Case.objects.get(case_number="CM14-0000100")
+    assert case.status == m.Status.RECEIVED
+
+    def act(action, data=None, follow=True):
+        response = admin_client.post(lifecycle_url(case, action), data or {}, follow=follow)
+        assert response.status_code == 200
+        case.refresh_from_db()
+        return response
+
+    act("start_eligibility_review")
+    assert case.status == m.Status.ELIGIBILITY_REVIEW
+    act("find_eligible", {"note": "Timely, signed, UR letter attached."})
+
+    # The suggestions on the case page: the qualified reviewer first, the conflicted one refused with why.
+    page = admin_client.get(change_url(case)).content.decode()
+    assert "Assignment suggestions" in page
+    assert page.index("ER-PSY") < page.index("ER-CONFLICT")
+    assert "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores." in page
+    assert f"{lifecycle_url(case, 'assign_reviewer')}?reviewer={reviewer.pk}" in page
+
+    # Refused assignment: the service's message, nothing changed.
+    refused = act("assign_reviewer", {"reviewer": conflicted.pk, "notice_date": "2014-09-02", "notice_channel": "mail"})
+    assert messages_of(refused) == [
+        "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores."
+    ]
+    assert case.status == m.Status.ELIGIBILITY_REVIEW
+
+    form_page = admin_client.get(lifecycle_url(case, "assign_reviewer") + f"?reviewer={reviewer.pk}")
+    assert form_page.status_code == 200
+    assert form_page.context["form"].initial["reviewer"] == str(reviewer.pk)
+    act("assign_reviewer", {"reviewer": reviewer.pk, "notice_date": "2014-09-02", "notice_channel": "mail"})
+    assert (case.status, case.reviewer, case.date_assigned) == (m.Status.ASSIGNED, reviewer, TODAY)
+
+    act("request_records")
+    assert case.status == m.Status.AWAITING_RECORDS
+    act("mark_records_complete", {"on": "2014-09-02"})
+    assert (case.status, case.decision_due) == (m.Status.IN_REVIEW, datetime.date(2014, 10, 2))
+
+    # Signed: the reviewer's draft, then the workspace's own signing service (it moves the case to signed).
+    case.clinical_summary = "The injured worker is a 51-year-old man with chronic low back pain."
+    case.save()
+    item = case.items.get()
+    item.decision, item.rationale = m.Decision.UPHELD, "Guidelines do not support more sessions."
+    item.save()
+    f.CitationFactory(item=item, side=m.Citation.Side.IMRO)
+    report = f.DocumentFactory(case=case, doc_type=m.Document.Type.PR2)
+    document_mark_reviewed(document=report, user=reviewer.user)
+    determination_sign(case=case, user=reviewer.user)
+    lc.case_transition(case=case, to=m.Status.ISSUED, actor=admin_user, note="Served on all parties")
+
+    page = admin_client.get(change_url(case)).content.decode()
+    timeline = page[page.index('class="case-timeline"') :]
+    kinds = [
+        "received",
+        "eligibility_review",
+        "eligible",
+        "assigned",
+        "records_requested",
+        "records_complete",
+        "determination_signed",
+        "status:issued",
+    ]
+    positions = [timeline.index(f"<td>{kind}</td>") for kind in kinds]
+    assert positions == sorted(positions)
+    assert "Application received → Eligibility review" in timeline
+    assert "In review → Signed" in timeline
+    assert "Signed → Issued" in timeline
+    assert list(m.CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == kinds
+    # Opening the case in the admin is a PHI access too.
+    assert m.CaseAccess.objects.filter(case=case, user=admin_user).exists()
+
+
+def test_lifecycle_buttons_follow_the_status(admin_client):
+    case = f.CaseFactory(status=m.Status.AWAITING_RECORDS)
+    page = admin_client.get(change_url(case)).content.decode()
+    for action in ("mark_records_complete", "assign_reviewer", "extend_deadline", "withdraw", "terminate"):
+        assert lifecycle_url(case, action) in page
+    for action in ("start_eligibility_review", "request_records", "appeal", "remand"):
+        assert lifecycle_url(case, action) not in page
+
+
+def test_a_refused_lifecycle_action_shows_the_service_message(admin_client):
+    case = f.CaseFactory(status=m.Status.IN_REVIEW, records_complete=TODAY)
+    response = admin_client.post(lifecycle_url(case, "extend_deadline"), {"days": "3", "reason": ""})
+    assert response.status_code == 200
+    assert messages_of(response) == ["An extension needs a recorded reason."]
+    response = admin_client.post(lifecycle_url(case, "withdraw"), {"reason": ""}, follow=True)
+    assert messages_of(response) == ["Say why the case becomes withdrawn: a reason is required."]
+    response = admin_client.post(
+        lifecycle_url(case, "extend_deadline"), {"days": "3", "reason": "Complex"}, follow=True
+    )
+    case.refresh_from_db()
+    assert case.decision_due == datetime.date(2014, 10, 5)
+
+
+def test_saving_the_case_form_cannot_change_what_transitions_own(admin_client):
+    case = f.CaseFactory(status=m.Status.RECEIVED)
+    response = admin_client.get(change_url(case))
+    form = response.context["adminform"].form
+    assert "status" not in form.fields and "decision_due" not in form.fields and "reviewer" not in form.fields
+    assert "priority" not in form.fields
+
+
+# Changelist actions ---------------------------------------------------------------------------------------------
+
+
+def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
+    reviewer = reviewer_in(reference="ER-PSY")
+    good = case_needing(case_number="CM14-0000001")
+    conflicted = case_needing(case_number="CM14-0000002")
+    f.PartyFactory(case=conflicted, role="attorney", name="Smith Law")
+    f.AffiliationFactory(reviewer=reviewer, kind="attorney", name="smith law")
+    closed = f.CaseFactory(case_number="CM14-0000003", status=m.Status.WITHDRAWN)
+    changelist = reverse("admin:cases_case_changelist")
+    selected = {"action": "assign_reviewer_action", "_selected_action": [good.pk, conflicted.pk, closed.pk]}
+
+    page = admin_client.post(changelist, selected)
+    assert page.status_code == 200
+    assert "Assign a reviewer to the selected cases" in page.content.decode()
+
+    done = admin_client.post(
+        changelist,
+        {**selected, "apply": "1", "reviewer": reviewer.pk, "notice_date": "2014-09-02", "notice_channel": "mail"},
+        follow=True,
+    )
+    assert messages_of(done) == [
+        "CM14-0000001: assigned to ER-PSY.",
+        "CM14-0000002: Reviewer ER-PSY declared an affiliation with the attorney of case CM14-0000002: Smith Law.",
+        "CM14-0000003: Case CM14-0000003 is withdrawn: it is closed and cannot change.",
+    ]
+    good.refresh_from_db()
+    assert good.reviewer == reviewer
+
+
+def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
+    received = f.CaseFactory(case_number="CM14-0000001", status=m.Status.RECEIVED)
+    assigned = f.CaseFactory(case_number="CM14-0000002", status=m.Status.ASSIGNED)
+    response = admin_client.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "start_eligibility_review_action", "_selected_action": [received.pk, assigned.pk]},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        "CM14-0000001: eligibility review started.",
+        "CM14-0000002: A case that is assigned cannot become eligibility review.",
+    ]
+
+
+def test_bulk_withdrawal_asks_for_a_reason(admin_client):
+    case = f.CaseFactory(case_number="CM14-0000001", status=m.Status.ELIGIBILITY_REVIEW)
+    changelist = reverse("admin:cases_case_changelist")
+    selected = {"action": "withdraw_action", "_selected_action": [case.pk]}
+    assert "Withdrawn: the selected cases" in admin_client.post(changelist, selected).content.decode()
+    response = admin_client.post(changelist, {**selected, "apply": "1", "reason": ""}, follow=True)
+    assert messages_of(response) == ["CM14-0000001: Say why the case becomes withdrawn: a reason is required."]
+    response = admin_client.post(changelist, {**selected, "apply": "1", "reason": "Applicant withdrew"}, follow=True)
+    assert messages_of(response) == ["CM14-0000001: withdrawn."]
+    case.refresh_from_db()
+    assert case.status == m.Status.WITHDRAWN
+
+
+# Changelist filters ---------------------------------------------------------------------------------------------
+
+
+def test_case_changelist_filters_overdue_and_due_this_week_and_shows_days_left(admin_client):
+    overdue = f.CaseFactory(
+        case_number="CM14-0000001", status=m.Status.IN_REVIEW, decision_due=TODAY - datetime.timedelta(1)
+    )
+    this_week = f.CaseFactory(case_number="CM14-0000002", status=m.Status.IN_REVIEW, decision_due=TODAY)
+    f.CaseFactory(case_number="CM14-0000003", status=m.Status.SIGNED, decision_due=TODAY - datetime.timedelta(9))
+    url = reverse("admin:cases_case_changelist")
+    assert list(admin_client.get(url + "?deadline=overdue").context["cl"].result_list) == [overdue]
+    assert list(admin_client.get(url + "?deadline=week").context["cl"].result_list) == [this_week]
+    rows = {c.case_number: c.days_left for c in admin_client.get(url).context["cl"].result_list}
+    assert rows == {"CM14-0000001": -1, "CM14-0000002": 0, "CM14-0000003": None}  # signed: no clock runs
+
+
+def test_case_search_by_number_claim_and_worker_last_name(admin_client):
+    case = f.CaseFactory(
+        case_number="CM14-0000555",
+        claim=f.ClaimFactory(claim_number="ZX-9", worker=f.WorkerFactory(last_name="Quintero")),
+    )
+    f.CaseFactory()
+    url = reverse("admin:cases_case_changelist")
+    for term in ("CM14-0000555", "ZX-9", "quintero"):
+        assert list(admin_client.get(url, {"q": term}).context["cl"].result_list) == [case]
+
+
+# The PHI access log ---------------------------------------------------------------------------------------------
+
+
+def test_the_access_log_is_read_only_filterable_and_searchable(admin_client, admin_user):
+    case = f.CaseFactory(case_number="CM14-0000777")
+    other = f.CaseFactory()
+    reader = f.UserFactory(username="dr.reader")
+    access = f.CaseAccessFactory(case=case, user=reader)
+    f.CaseAccessFactory(case=other, user=admin_user)
+    url = reverse("admin:cases_caseaccess_changelist")
+    assert list(admin_client.get(url, {"q": "CM14-0000777"}).context["cl"].result_list) == [access]
+    assert list(admin_client.get(url, {"user__id__exact": reader.pk}).context["cl"].result_list) == [access]
+    assert admin_client.get(reverse("admin:cases_caseaccess_add")).status_code == 403
+    assert admin_client.get(reverse("admin:cases_caseaccess_delete", args=[access.pk])).status_code == 403
+    change = admin_client.get(reverse("admin:cases_caseaccess_change", args=[access.pk]))
+    assert change.status_code == 200 and not change.context["has_change_permission"]
+    assert (
+        admin_client.post(reverse("admin:cases_caseaccess_change", args=[access.pk]), {"path": "/x"}).status_code == 403
+    )
+    # The case page shows its recent accesses.
+    page = admin_client.get(change_url(case)).content.decode()
+    assert "dr.reader" in page and f"/cases/{case.case_number}/" in page
+
+
+def test_a_staff_member_without_permission_cannot_see_the_access_log(client):
+    clerk = f.UserFactory(username="clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:cases_caseaccess_changelist")).status_code == 403
+
+
+# Every admin page of every registered model ---------------------------------------------------------------------
+
+_seq = itertools.count(1)
+
+
+def _case_with_everything():
+    case = case_needing(status=m.Status.ELIGIBILITY_REVIEW)
+    f.PartyFactory(case=case)
+    f.TreatmentEventFactory(case=case)
+    f.DocumentFactory(case=case)
+    f.CaseEventFactory(case=case)
+    f.CaseAccessFactory(case=case)
+    reviewer_in()
+    return case
+
+
+BUILDERS = {
+    Group: lambda: Group.objects.create(name=f"Coordinators {next(_seq)}"),
+    get_user_model(): f.UserFactory,
+    AccessAttempt: lambda: AccessAttempt.objects.create(
+        user_agent="pytest",
+        ip_address="127.0.0.1",
+        username=f"someone{next(_seq)}",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    ),
+    AccessLog: lambda: AccessLog.objects.create(
+        user_agent="pytest", ip_address="127.0.0.1", username="someone", http_accept="*/*", path_info="/"
+    ),
+    AccessFailureLog: lambda: AccessFailureLog.objects.create(
+        user_agent="pytest", ip_address="127.0.0.1", username="someone", http_accept="*/*", path_info="/"
+    ),
+    r.Specialty: lambda: f.SpecialtyFactory(name=f"Specialty {next(_seq)}"),
+    r.Reviewer: f.ReviewerFactory,
+    r.License: f.LicenseFactory,
+    r.BoardCertification: f.BoardCertificationFactory,
+    r.Affiliation: f.AffiliationFactory,
+    m.InjuredWorker: f.WorkerFactory,
+    m.Claim: f.ClaimFactory,
+    m.Case: _case_with_everything,
+    m.Party: f.PartyFactory,
+    m.TreatmentEvent: f.TreatmentEventFactory,
+    m.Document: f.DocumentFactory,
+    m.DocumentReview: f.DocumentReviewFactory,
+    m.DisputedItem: lambda: f.DisputedItemFactory(specialty=f.SpecialtyFactory()),
+    m.Citation: f.CitationFactory,
+    m.Guideline: f.GuidelineFactory,
+    m.Determination: f.DeterminationFactory,
+    m.Letter: f.LetterFactory,
+    m.Assignment: lambda: f.AssignmentFactory(conflict_check={"outcome": "clear"}),
+    m.CaseEvent: f.CaseEventFactory,
+    m.CaseAccess: f.CaseAccessFactory,
+}
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.mark.parametrize("model,model_admin", REGISTERED, ids=[model._meta.label for model, _ in REGISTERED])
+def test_every_admin_page_opens_for_an_administrator(admin_client, rf, admin_user, model, model_admin):
+    builder = BUILDERS.get(model)
+    assert builder, f"No builder for {model._meta.label}: add one to BUILDERS so its admin pages are crawled."
+    obj = builder()
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    assert admin_client.get(reverse(f"{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"{name}_changelist"), {"q": "x"}).status_code == 200
+    request = rf.get("/")
+    request.user = admin_user
+    add = admin_client.get(reverse(f"{name}_add"))
+    assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
+    assert admin_client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
+    assert admin_client.get(reverse(f"{name}_history", args=[obj.pk])).status_code == 200
+
+
+def test_every_foreign_key_to_a_big_table_uses_autocomplete():
+    big = {m.Case, r.Reviewer, m.Guideline, m.Claim, m.InjuredWorker, m.DisputedItem, m.Document}
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("cases", "reviewers"):
+            continue
+        request = _superuser_request()
+        if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+            continue  # written by services only: nothing to pick
+        editable = set(flatten_fieldsets(model_admin.get_fieldsets(request))) - set(
+            model_admin.get_readonly_fields(request)
+        )
+        for field in model._meta.get_fields():
+            if field.many_to_one and field.related_model in big and field.name in editable:
+                assert field.name in model_admin.autocomplete_fields, f"{model._meta.label}.{field.name}"
+
+
+def _superuser_request():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True)
+    return request
+
+
+# Constant queries -----------------------------------------------------------------------------------------------
+
+COUNTED = [model for model, _ in REGISTERED if model._meta.app_label in ("cases", "reviewers")]
+
+
+def _changelist_queries(client, model, n):
+    for _ in range(n):
+        BUILDERS[model]()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("model", COUNTED, ids=[model._meta.label for model in COUNTED])
+def test_changelists_cost_the_same_number_of_queries_for_5_and_25_rows(admin_client, model):
+    few = _changelist_queries(admin_client, model, 5)
+    many = _changelist_queries(admin_client, model, 20)
+    assert few == many
+
+
+def test_the_case_changelist_is_constant_for_5_and_25_cases_with_reviewers(admin_client):
+    def cases(n):
+        for _ in range(n):
+            f.CaseFactory(status=m.Status.IN_REVIEW, reviewer=f.ReviewerFactory(), decision_due=TODAY)
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(reverse("admin:cases_case_changelist"))
+        assert response.status_code == 200
+        return len(queries), response.context["cl"].result_count
+
+    few, count = cases(5)
+    assert count == 5
+    many, count = cases(20)
+    assert count == 25
+    assert few == many

@@ -1,0 +1,365 @@
+"""The case state machine: every legal move, and the illegal ones refused with their exact messages."""
+
+import datetime
+
+import pytest
+from freezegun import freeze_time
+
+from cases.models import Assignment, CaseEvent, Document, FeeTier, IneligibilityCode, Status
+from cases.services import lifecycle as lc
+from tests import factories as f
+from tests.lifecycle_helpers import case_needing, reviewer_in
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2014, 9, 2)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with freeze_time("2014-09-02 10:00:00-07:00"):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return f.StaffFactory(username="coordinator")
+
+
+def last_event(case):
+    return CaseEvent.objects.filter(case=case).order_by("-at", "-id").first()
+
+
+def assigned_case(staff, status=Status.ASSIGNED):
+    case = case_needing()
+    reviewer = reviewer_in()
+    lc.case_assign_reviewer(case=case, reviewer=reviewer, actor=staff, notice_date=TODAY)
+    if status in (Status.AWAITING_RECORDS, Status.IN_REVIEW):
+        lc.case_request_records(case=case, actor=staff)
+    if status == Status.IN_REVIEW:
+        lc.case_mark_records_complete(case=case, actor=staff, on=TODAY)
+    return case, reviewer
+
+
+# Legal moves ----------------------------------------------------------------------------------------------------
+
+
+def test_receiving_an_application_starts_the_timeline(staff):
+    case = f.CaseFactory.build(claim=f.ClaimFactory(), status=Status.DEFERRED)
+    event = lc.case_receive(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+    assert (event.kind, event.from_status, event.to_status, event.actor) == ("received", "", Status.RECEIVED, staff)
+    assert event.note == "Application received 2014-08-20."
+
+
+@pytest.mark.parametrize("start", [Status.RECEIVED, Status.DEFERRED])
+def test_eligibility_review_starts_from_received_or_deferred(staff, start):
+    case = f.CaseFactory(status=start, status_reason="Liability disputed")
+    event = lc.case_start_eligibility_review(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.status == Status.ELIGIBILITY_REVIEW
+    assert case.status_reason == ""
+    assert (event.from_status, event.to_status, event.kind) == (start, Status.ELIGIBILITY_REVIEW, "eligibility_review")
+
+
+def test_finding_eligible_is_an_event_without_a_status_change(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    event = lc.case_find_eligible(case=case, actor=staff, note="Timely and complete.")
+    assert (event.kind, event.from_status, event.to_status) == ("eligible", "eligibility_review", "eligibility_review")
+    assert event.note == "Found eligible. Timely and complete."
+
+
+def test_finding_ineligible_keeps_reason_and_code(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    lc.case_find_ineligible(case=case, actor=staff, reason="Filed 45 days after the UR letter.", code="late")
+    case.refresh_from_db()
+    assert case.status == Status.INELIGIBLE
+    assert case.status_reason == "Filed 45 days after the UR letter."
+    assert case.ineligibility_code == IneligibilityCode.LATE
+    assert last_event(case).note == (
+        "Filed late (more than 30 days after the UR decision): Filed 45 days after the UR letter."
+    )
+
+
+def test_deferral_keeps_its_reason(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    lc.case_defer(case=case, actor=staff, reason="Compensability disputed")
+    case.refresh_from_db()
+    assert (case.status, case.status_reason) == (Status.DEFERRED, "Compensability disputed")
+
+
+def test_assignment_records_the_reviewer_notice_and_conflict_check(staff):
+    case = case_needing()
+    f.PartyFactory(case=case, role="employer", name="Acme Stores")
+    reviewer = reviewer_in()
+    assignment = lc.case_assign_reviewer(case=case, reviewer=reviewer, actor=staff, notice_date=TODAY)
+    case.refresh_from_db()
+    assert case.status == Status.ASSIGNED
+    assert (case.reviewer, case.date_assigned, case.notice_channel) == (reviewer, TODAY, "mail")
+    assert case.review_started_at == datetime.datetime(2014, 9, 2, 17, 0, tzinfo=datetime.UTC)
+    assert (assignment.assigned_by, assignment.cycle, assignment.ended_at) == (staff, 1, None)
+    check = assignment.conflict_check
+    assert check["outcome"] == "clear"
+    assert check["parties"] == [{"role": "employer", "name": "Acme Stores"}]
+    assert {rule["rule"] for rule in check["rules"]} == {
+        "active",
+        "specialty",
+        "license",
+        "board_certification",
+        "capacity",
+        "conflict",
+        "earlier_reviewer",
+        "current",
+    }
+    assert all(rule["passed"] for rule in check["rules"])
+    assert last_event(case).note == (
+        f"Assigned to {reviewer}; notice sent 2014-09-02 by mail. Deadlines: records due 2014-09-17."
+    )
+
+
+def test_records_requested_then_complete_puts_the_case_in_review(staff):
+    case, _ = assigned_case(staff)
+    lc.case_request_records(case=case, actor=staff)
+    assert case.status == Status.AWAITING_RECORDS
+    lc.case_mark_records_complete(case=case, actor=staff, on=TODAY)
+    case.refresh_from_db()
+    assert (case.status, case.records_complete, case.decision_due) == (
+        Status.IN_REVIEW,
+        TODAY,
+        datetime.date(2014, 10, 2),
+    )
+
+
+def test_signing_and_issuing_go_through_case_transition(staff):
+    case, _ = assigned_case(staff, Status.IN_REVIEW)
+    lc.case_transition(case=case, to=Status.SIGNED, actor=staff)
+    lc.case_transition(case=case, to=Status.ISSUED, actor=staff)
+    case.refresh_from_db()
+    assert case.status == Status.ISSUED
+    assert list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == [
+        "assigned",
+        "records_requested",
+        "records_complete",
+        "status:signed",
+        "status:issued",
+    ]
+
+
+@pytest.mark.parametrize("status", [Status.AWAITING_RECORDS, Status.IN_REVIEW, Status.ASSIGNED])
+def test_reassignment_ends_the_previous_turn_keeps_the_stage_and_restarts_days_waiting(staff, status):
+    case, first = assigned_case(staff, status)
+    before = (case.records_due, case.decision_due)
+    second = reviewer_in()
+    with freeze_time("2014-09-05 09:00:00-07:00"):
+        lc.case_assign_reviewer(case=case, reviewer=second, actor=staff, note="First reviewer on leave.")
+    case.refresh_from_db()
+    assert (case.status, case.reviewer) == (status, second)
+    assert (case.records_due, case.decision_due) == before
+    assert case.review_started_at == datetime.datetime(2014, 9, 5, 16, 0, tzinfo=datetime.UTC)
+    turns = list(Assignment.objects.filter(case=case).order_by("assigned_at"))
+    assert [t.reviewer for t in turns] == [first, second]
+    assert turns[0].end_reason == lc.END_REASSIGNED and turns[0].ended_at is not None
+    assert turns[1].ended_at is None
+    event = last_event(case)
+    assert (event.kind, event.note) == ("reassigned", f"Reassigned from {first} to {second}. First reviewer on leave.")
+
+
+CLOSABLE = [
+    Status.RECEIVED,
+    Status.ELIGIBILITY_REVIEW,
+    Status.DEFERRED,
+    Status.ASSIGNED,
+    Status.AWAITING_RECORDS,
+    Status.IN_REVIEW,
+    Status.REMANDED,
+]
+
+
+@pytest.mark.parametrize(
+    "service,target", [(lc.case_withdraw, Status.WITHDRAWN), (lc.case_terminate, Status.TERMINATED)]
+)
+@pytest.mark.parametrize("status", CLOSABLE)
+def test_any_state_before_signing_can_be_withdrawn_or_terminated(staff, status, service, target):
+    case = f.CaseFactory(status=status)
+    service(case=case, actor=staff, reason="Treatment authorized by the claims administrator")
+    case.refresh_from_db()
+    assert (case.status, case.status_reason) == (target, "Treatment authorized by the claims administrator")
+    assert case.fee_tier == FeeTier.BEFORE_REVIEWER
+
+
+def test_closing_after_assignment_bills_the_full_fee_and_ends_the_turn(staff):
+    case, _ = assigned_case(staff, Status.IN_REVIEW)
+    lc.case_terminate(case=case, actor=staff, reason="Authorized")
+    case.refresh_from_db()
+    assert case.fee_tier == FeeTier.FULL
+    assert Assignment.objects.get(case=case).end_reason == "Case terminated"
+
+
+@pytest.mark.parametrize("start", [Status.ISSUED, Status.INELIGIBLE])
+def test_appeal_and_dismissal_return_to_where_the_case_was(staff, start):
+    case = f.CaseFactory(status=start)
+    lc.case_appeal(case=case, actor=staff, note="Petition filed with the WCAB")
+    assert case.status == Status.APPEALED
+    lc.case_dismiss_appeal(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.status == start
+
+
+def test_remand_starts_a_new_cycle_that_excludes_the_earlier_reviewer(staff):
+    case, first = assigned_case(staff, Status.IN_REVIEW)
+    lc.case_transition(case=case, to=Status.SIGNED, actor=staff)
+    lc.case_transition(case=case, to=Status.ISSUED, actor=staff)
+    lc.case_appeal(case=case, actor=staff)
+    lc.case_remand(case=case, actor=staff, note="WCAB order of 2014-11-01")
+    case.refresh_from_db()
+    assert case.status == Status.REMANDED
+    assert (case.review_cycle, case.reviewer, case.date_assigned, case.records_complete) == (2, None, None, None)
+    assert (case.records_due, case.decision_due) == (None, None)
+    assert Assignment.objects.get(case=case).end_reason == lc.END_REMANDED
+
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=first, actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [
+        f"Reviewer {first} reviewed case {case.case_number} in an earlier cycle; after a remand it needs a "
+        "different reviewer."
+    ]
+    second = reviewer_in()
+    assignment = lc.case_assign_reviewer(case=case, reviewer=second, actor=staff, notice_date=TODAY)
+    assert (assignment.cycle, case.status) == (2, Status.ASSIGNED)
+
+
+def test_expedited_conversion_is_recorded(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    f.DocumentFactory(case=case, doc_type=Document.Type.PHYSICIAN_CERTIFICATION)
+    lc.case_convert_to_expedited(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.priority == "expedited"
+    assert last_event(case).kind == "expedited"
+
+
+# Illegal moves --------------------------------------------------------------------------------------------------
+
+
+def _call(name):
+    calls = {
+        "eligibility": lambda c: lc.case_start_eligibility_review(case=c),
+        "eligible": lambda c: lc.case_find_eligible(case=c),
+        "ineligible": lambda c: lc.case_find_ineligible(case=c, reason="Late"),
+        "ineligible_no_reason": lambda c: lc.case_find_ineligible(case=c, reason="  "),
+        "ineligible_bad_code": lambda c: lc.case_find_ineligible(case=c, reason="Late", code="tardy"),
+        "defer": lambda c: lc.case_defer(case=c, reason="Liability"),
+        "defer_no_reason": lambda c: lc.case_defer(case=c, reason=""),
+        "assign": lambda c: lc.case_assign_reviewer(case=c, reviewer=reviewer_in(), notice_date=TODAY),
+        "assign_no_notice": lambda c: lc.case_assign_reviewer(case=c, reviewer=reviewer_in()),
+        "assign_future_notice": lambda c: lc.case_assign_reviewer(
+            case=c, reviewer=reviewer_in(), notice_date=datetime.date(2014, 9, 3)
+        ),
+        "assign_early_notice": lambda c: lc.case_assign_reviewer(
+            case=c, reviewer=reviewer_in(), notice_date=datetime.date(2014, 8, 1)
+        ),
+        "records": lambda c: lc.case_request_records(case=c),
+        "complete": lambda c: lc.case_mark_records_complete(case=c),
+        "complete_future": lambda c: lc.case_mark_records_complete(case=c, on=datetime.date(2014, 9, 3)),
+        "complete_before_notice": lambda c: lc.case_mark_records_complete(case=c, on=datetime.date(2014, 8, 31)),
+        "sign": lambda c: lc.case_transition(case=c, to=Status.SIGNED),
+        "issue": lambda c: lc.case_transition(case=c, to=Status.ISSUED),
+        "withdraw": lambda c: lc.case_withdraw(case=c, reason="Applicant withdrew"),
+        "withdraw_no_reason": lambda c: lc.case_withdraw(case=c, reason=""),
+        "terminate": lambda c: lc.case_terminate(case=c, reason="Authorized"),
+        "terminate_no_reason": lambda c: lc.case_terminate(case=c, reason=" "),
+        "appeal": lambda c: lc.case_appeal(case=c),
+        "dismiss": lambda c: lc.case_dismiss_appeal(case=c),
+        "remand": lambda c: lc.case_remand(case=c),
+        "expedite": lambda c: lc.case_convert_to_expedited(case=c),
+        "extend": lambda c: lc.case_extend_deadline(case=c, days=3, reason="Complex"),
+    }
+    return calls[name]
+
+
+ILLEGAL = [
+    (Status.RECEIVED, "ineligible", "A case that is application received cannot become ineligible."),
+    (Status.RECEIVED, "defer", "A case that is application received cannot become deferred."),
+    (
+        Status.RECEIVED,
+        "assign",
+        "Case CM14-0000042 is application received: a reviewer is assigned only after eligibility review or a remand.",
+    ),
+    (Status.RECEIVED, "appeal", "A case that is application received cannot become appealed."),
+    (
+        Status.RECEIVED,
+        "eligible",
+        "Case CM14-0000042 is application received: only a case in eligibility review can be found eligible.",
+    ),
+    (Status.ELIGIBILITY_REVIEW, "eligibility", "A case that is eligibility review cannot become eligibility review."),
+    (Status.ELIGIBILITY_REVIEW, "records", "A case that is eligibility review cannot become awaiting records."),
+    (Status.ELIGIBILITY_REVIEW, "ineligible_no_reason", "Say why the case becomes ineligible: a reason is required."),
+    (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
+    (Status.ELIGIBILITY_REVIEW, "defer_no_reason", "Say why the case becomes deferred: a reason is required."),
+    (Status.ELIGIBILITY_REVIEW, "assign_no_notice", "The date the assignment notice was sent is required."),
+    (Status.ELIGIBILITY_REVIEW, "assign_future_notice", "The assignment notice (2014-09-03) cannot be in the future."),
+    (
+        Status.ELIGIBILITY_REVIEW,
+        "assign_early_notice",
+        "The assignment notice (2014-08-01) cannot precede the application (2014-08-20).",
+    ),
+    (
+        Status.DEFERRED,
+        "assign",
+        "Case CM14-0000042 is deferred: a reviewer is assigned only after eligibility review or a remand.",
+    ),
+    (Status.ASSIGNED, "complete", "A case that is assigned cannot become in review."),
+    (Status.ASSIGNED, "sign", "A case that is assigned cannot become signed."),
+    (Status.AWAITING_RECORDS, "complete_future", "The records completion date (2014-09-03) cannot be in the future."),
+    (
+        Status.AWAITING_RECORDS,
+        "complete_before_notice",
+        "Records cannot be complete (2014-08-31) before the assignment notice (2014-09-01).",
+    ),
+    (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
+    (Status.IN_REVIEW, "issue", "A case that is in review cannot become issued."),
+    (Status.IN_REVIEW, "terminate_no_reason", "Say why the case becomes terminated: a reason is required."),
+    (Status.SIGNED, "withdraw", "A case that is signed cannot become withdrawn."),
+    (Status.SIGNED, "terminate", "A case that is signed cannot become terminated."),
+    (Status.SIGNED, "expedite", "Case CM14-0000042 is signed: only a case not yet signed can be expedited."),
+    (Status.ISSUED, "remand", "A case that is issued cannot become remanded."),
+    (Status.ISSUED, "dismiss", "A case that is issued cannot become issued."),
+    (
+        Status.ISSUED,
+        "extend",
+        "Case CM14-0000042 is issued: only a case under review (assigned, awaiting records or in review) can be "
+        "extended.",
+    ),
+    (Status.APPEALED, "dismiss", "Case CM14-0000042 has no appeal on record to dismiss."),
+    (Status.INELIGIBLE, "eligibility", "A case that is ineligible cannot become eligibility review."),
+    (Status.REMANDED, "records", "A case that is remanded cannot become awaiting records."),
+    (Status.WITHDRAWN, "eligibility", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
+    (Status.WITHDRAWN, "assign", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
+    (Status.TERMINATED, "appeal", "Case CM14-0000042 is terminated: it is closed and cannot change."),
+    (Status.TERMINATED, "withdraw", "Case CM14-0000042 is terminated: it is closed and cannot change."),
+]
+
+
+@pytest.mark.parametrize("status,call,message", ILLEGAL, ids=[f"{s.value}-{c}" for s, c, _ in ILLEGAL])
+def test_illegal_moves_are_refused_with_the_reason(status, call, message):
+    case = case_needing(status=status, case_number="CM14-0000042", date_assigned=datetime.date(2014, 9, 1))
+    events_before = CaseEvent.objects.count()
+    with pytest.raises(lc.TransitionError) as refused:
+        _call(call)(case)
+    assert refused.value.messages == [message]
+    case.refresh_from_db()
+    assert case.status == status
+    assert CaseEvent.objects.count() == events_before
+
+
+def test_every_status_has_a_row_in_the_transition_table():
+    assert set(lc.TRANSITIONS) == set(Status)
+    assert lc.TRANSITIONS[Status.WITHDRAWN] == lc.TRANSITIONS[Status.TERMINATED] == set()
+
+
+def test_a_stale_case_object_is_checked_against_the_database(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    stale = type(case).objects.get(pk=case.pk)
+    lc.case_defer(case=case, actor=staff, reason="Liability")
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_find_ineligible(case=stale, actor=staff, reason="Late")
+    assert refused.value.messages == ["A case that is deferred cannot become ineligible."]
