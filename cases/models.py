@@ -392,6 +392,9 @@ class Letter(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    render_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest render attempt began; the sweeper re-queues stale ones."
+    )
     rendered_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
