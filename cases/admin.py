@@ -1,0 +1,1 @@
+from . import admin_letters  # noqa: F401
