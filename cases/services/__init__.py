@@ -4,4 +4,6 @@ A package because several roles share it; each module keeps one concern:
 - ``lifecycle``: the state machine (the only place that assigns ``Case.status``), deadlines, assignment.
 - ``determinations``: the frozen snapshot of a signed determination and its hash.
 - ``letters``: letter rows, their rendering job and its bookkeeping.
+- ``interchange``: importing ``imr-case/1`` documents (``case_import``); the format itself is ``cases.interchange``.
+- ``demo``: the demo data of ``load_demo``.
 """

@@ -1,0 +1,248 @@
+"""Importing ``imr-case/1`` documents: the write side of ``cases.interchange``.
+
+All or nothing: the document is validated in full before the first write, and every write happens in one
+transaction, so a refused document leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..interchange import CaseDocument, CaseDocumentError, CitationData, FieldError, case_document_parse
+from ..models import (
+    Case,
+    CaseEvent,
+    Citation,
+    Claim,
+    Determination,
+    DisputedItem,
+    Guideline,
+    InjuredWorker,
+    Letter,
+    Party,
+    Status,
+    TreatmentEvent,
+    normalize_title,
+)
+from .determinations import case_snapshot, determination_create
+
+CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
+SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
+
+EVENT_IMPORTED = "imported"
+
+# Rank of a title the library lacks: every MTUS citation is standard (A) of LC 4610.5(c)(2) by definition; the
+# rank of anything else is for an administrator to decide when reviewing the entry.
+_NEW_TITLE_RANK = {Guideline.Source.MTUS: Guideline.EvidenceRank.A, Guideline.Source.NON_MTUS: ""}
+
+# Statuses kept when a replace brings no determination: the replace corrects the content, it does not rewind the
+# work under way. Any other status (signed, issued... from an imported determination) goes back to received.
+_KEPT_ON_REPLACE = {
+    Status.RECEIVED,
+    Status.ELIGIBILITY_REVIEW,
+    Status.DEFERRED,
+    Status.ASSIGNED,
+    Status.AWAITING_RECORDS,
+    Status.IN_REVIEW,
+    Status.REMANDED,
+}
+
+
+def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
+    """Create the case of an ``imr-case/1`` document (already JSON-decoded); return it.
+
+    Raises ``CaseDocumentError`` for an invalid document, an existing case number without ``replace``, or a case
+    signed in this system (never replaced). With ``replace`` the existing case keeps its row, documents, events,
+    assignments and access log (they record what happened here) and gets the document's content instead of its own.
+    """
+    parsed = case_document_parse(document)
+    try:
+        with transaction.atomic():
+            existing = Case.objects.select_for_update().filter(case_number=parsed.case_number).first()
+            previous_status = existing.status if existing is not None else ""
+            if existing is not None:
+                _check_replaceable(existing, replace=replace)
+                case = _case_replace(existing, parsed)
+            else:
+                case = _case_create(parsed)
+            _content_create(case, parsed)
+            if parsed.determination is not None:
+                _determination_import(case, parsed)
+            CaseEvent.objects.create(
+                case=case,
+                at=timezone.now(),
+                actor=actor,
+                kind=EVENT_IMPORTED,
+                from_status=previous_status,
+                to_status=case.status,
+                note="Replaced by an imr-case/1 import." if existing is not None else "Imported from imr-case/1.",
+            )
+            return case
+    except IntegrityError:
+        # Another import created the same case number between our check and our insert.
+        if Case.objects.filter(case_number=parsed.case_number).exists():
+            raise CaseDocumentError(
+                [FieldError("case_number", CASE_EXISTS.format(case_number=parsed.case_number))]
+            ) from None
+        raise
+
+
+def _check_replaceable(case: Case, *, replace: bool):
+    if not replace:
+        raise CaseDocumentError([FieldError("case_number", CASE_EXISTS.format(case_number=case.case_number))])
+    if case.determinations.filter(origin=Determination.Origin.SIGNED).exists():
+        raise CaseDocumentError([FieldError("case_number", SIGNED_HERE.format(case_number=case.case_number))])
+
+
+def _initial_status(parsed: CaseDocument) -> Status:
+    # A decided document describes a case already signed elsewhere. That is the case's initial state, not a move
+    # through our state machine (which starts at received and has no path to signed without a review here), so
+    # the import sets it on creation and records it as an "imported" event rather than calling case_transition.
+    return Status.SIGNED if parsed.determination is not None else Status.RECEIVED
+
+
+def _case_create(parsed: CaseDocument) -> Case:
+    data = parsed.injured_worker
+    worker = InjuredWorker.objects.create(
+        first_name=data.first_name,
+        last_name=data.last_name,
+        age=data.age,
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+    )
+    # A new worker and claim per imported case: redacted documents carry no name to match an existing worker on,
+    # and merging two people's claims by mistake is worse than a duplicate a coordinator can merge.
+    claim = Claim.objects.create(worker=worker, claim_number=data.claim_number, date_of_injury=data.date_of_injury)
+    return Case.objects.create(
+        case_number=parsed.case_number,
+        claim=claim,
+        status=_initial_status(parsed),
+        **_case_fields(parsed),
+    )
+
+
+def _case_fields(parsed: CaseDocument) -> dict:
+    return {
+        "priority": parsed.priority,
+        "application_received": parsed.application_received,
+        "ur_decision_date": parsed.ur_decision_date,
+        "date_assigned": parsed.date_assigned,
+        "clinical_summary": parsed.clinical_summary,
+    }
+
+
+def _case_replace(case: Case, parsed: CaseDocument) -> Case:
+    """Remove the content the document owns, and the imported determinations with their letters."""
+    determinations = Determination.objects.filter(case=case)
+    letters = Letter.objects.filter(determination__case=case)
+    files = [letter.file.name for letter in letters if letter.file]
+    letters.delete()
+    # Versions point at the version superseding them (PROTECT); unlink before deleting.
+    determinations.update(superseded_by=None)
+    determinations.delete()
+    if files:
+        storage = Letter._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    case.items.all().delete()  # citations cascade
+    case.parties.all().delete()
+    case.treatment_history.all().delete()
+
+    data = parsed.injured_worker
+    claim = case.claim
+    if claim.cases.exclude(pk=case.pk).exists():
+        # The claim is shared with another case: give this one its own instead of rewriting the other's.
+        worker = InjuredWorker.objects.create()
+        claim = Claim(worker=worker)
+    worker = claim.worker
+    for name in ("first_name", "last_name", "age", "date_of_birth", "sex"):
+        setattr(worker, name, getattr(data, name))
+    worker.save()
+    claim.claim_number = data.claim_number
+    claim.date_of_injury = data.date_of_injury
+    claim.save()
+
+    case.claim = claim
+    for name, value in _case_fields(parsed).items():
+        setattr(case, name, value)
+    if parsed.determination is not None or case.status not in _KEPT_ON_REPLACE:
+        case.status = _initial_status(parsed)
+    case.save()
+    return case
+
+
+def _content_create(case: Case, parsed: CaseDocument):
+    Party.objects.bulk_create(
+        Party(case=case, role=p.role, name=p.name, address=p.address, email=p.email) for p in parsed.parties
+    )
+    TreatmentEvent.objects.bulk_create(
+        TreatmentEvent(case=case, order=i, date=t.date, kind=t.kind, description=t.description)
+        for i, t in enumerate(parsed.treatment_history)
+    )
+    library = _GuidelineLibrary()
+    for order, data in enumerate(parsed.disputed_items):
+        item = DisputedItem.objects.create(
+            case=case, order=order, title=data.title, decision=data.decision or "", rationale=data.rationale
+        )
+        sides = (
+            (Citation.Side.CLAIMS_ADMINISTRATOR, data.claims_administrator_citations),
+            (Citation.Side.IMRO, data.citations),
+        )
+        for side, citations in sides:
+            for position, citation in enumerate(citations):
+                Citation.objects.create(
+                    item=item,
+                    side=side,
+                    guideline=library.guideline_for(citation),
+                    sections=citation.sections or "",
+                    pages=citation.pages or "",
+                    order=position,
+                )
+
+
+def _determination_import(case: Case, parsed: CaseDocument):
+    snapshot = case_snapshot(
+        case=case,
+        reviewer_credentials=parsed.determination.reviewer,
+        decision_date=parsed.determination.decision_date,
+        documents_reviewed=[],
+    )
+    determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.IMPORTED)
+
+
+class _GuidelineLibrary:
+    """Finds the library entry a citation names, adding the title when the library lacks it.
+
+    Matching is by source and title, case-insensitive with whitespace folded (``Guideline.normalized_title``), or
+    by one of an entry's aliases (one per line). Inactive entries match too: an old letter may cite a retired
+    chapter, and a duplicate entry would break the one-title-per-source rule.
+    """
+
+    def __init__(self):
+        self._aliases: dict[str, dict[str, Guideline]] = {}
+
+    def guideline_for(self, citation: CitationData) -> Guideline:
+        key = normalize_title(citation.title)
+        found = Guideline.objects.filter(source=citation.source, normalized_title=key).first()
+        if found is None:
+            found = self._by_alias(citation.source).get(key)
+        if found is None:
+            found = Guideline.objects.create(
+                source=citation.source,
+                title=citation.title,
+                evidence_rank=_NEW_TITLE_RANK[citation.source],
+                imported_unreviewed=True,
+            )
+        return found
+
+    def _by_alias(self, source: str) -> dict[str, Guideline]:
+        # Aliases are free text, so they cannot be matched in SQL; the library is small (hundreds of entries) and
+        # is read once per import.
+        if source not in self._aliases:
+            table = {}
+            for guideline in Guideline.objects.filter(source=source).exclude(aliases="").order_by("id"):
+                for alias in guideline.aliases.splitlines():
+                    if alias.strip():
+                        table.setdefault(normalize_title(alias), guideline)
+            self._aliases[source] = table
+        return self._aliases[source]
