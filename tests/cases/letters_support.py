@@ -1,4 +1,4 @@
-"""Helpers for the letter tests: build a decided case from an ``imr-case/1`` document, read a PDF's body text back,
+"""Helpers for the letter tests: import a decided case from an ``imr-case/1`` document, read a PDF's body text back,
 and run Celery eagerly for unit tests (the integration tests use a real worker)."""
 
 import datetime
@@ -11,14 +11,14 @@ import pypdf
 import pytest
 
 from cases import models as m
+from cases.selectors import determination_current
 from cases.services.determinations import case_snapshot, determination_create
+from cases.services.interchange import case_import
 from imrsite.celery import app as celery_app
-from tests import factories as f
+from tests.support import SEED_CASE_PATH, SHARED_DIR
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEED_CASE = SHARED / "fixtures" / "seed-case.json"
-SEED_LETTER = SHARED / "seed" / "determination-letter.txt"
-EXPECTED_LETTERS = SHARED / "fixtures" / "letters" / "expected.json"
+SEED_CASE = SEED_CASE_PATH
+SEED_LETTER = SHARED_DIR / "seed" / "determination-letter.txt"
 
 # The page area inside the margins (PDF points from the bottom of a Letter page): the running header and the page
 # numbers live outside it, so text read from here flows across page breaks as the letter does.
@@ -78,54 +78,16 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-def case_from_document(document: dict, **case_fields) -> m.Case:
-    """The case of an ``imr-case/1`` document, built with the factories (parties, items, citations)."""
-    worker = document["injured_worker"]
-    claim = f.ClaimFactory(
-        worker=f.WorkerFactory(
-            first_name=worker["first_name"], last_name=worker["last_name"], age=worker["age"], sex=worker["sex"]
-        ),
-        claim_number=worker["claim_number"],
-        date_of_injury=_date(worker["date_of_injury"]),
-    )
-    case = f.CaseFactory(
-        case_number=document["case_number"],
-        claim=claim,
-        priority=document["priority"],
-        application_received=_date(document["application_received"]),
-        ur_decision_date=_date(document["ur_decision_date"]),
-        date_assigned=_date(document["date_assigned"]),
-        clinical_summary=document["clinical_summary"],
-        **case_fields,
-    )
-    for party in document["parties"]:
-        m.Party.objects.create(case=case, role=party["role"], name=party["name"], address=party.get("address", ""))
-    for order, item in enumerate(document["disputed_items"]):
-        disputed = m.DisputedItem.objects.create(
-            case=case, order=order, title=item["title"], decision=item["decision"] or "", rationale=item["rationale"]
-        )
-        for side, key in (
-            (m.Citation.Side.CLAIMS_ADMINISTRATOR, "claims_administrator_citations"),
-            (m.Citation.Side.IMRO, "citations"),
-        ):
-            for position, citation in enumerate(item[key]):
-                guideline = m.Guideline.objects.filter(
-                    source=citation["source"], normalized_title=m.normalize_title(citation["title"])
-                ).first() or m.Guideline.objects.create(source=citation["source"], title=citation["title"])
-                m.Citation.objects.create(
-                    item=disputed,
-                    side=side,
-                    guideline=guideline,
-                    sections=citation["sections"] or "",
-                    pages=citation["pages"] or "",
-                    order=position,
-                )
-    return case
+def determination_from_document(document: dict, *, case=None, documents_reviewed=None, reviewer=None):
+    """The current determination of a decided ``imr-case/1`` document, imported with ``case_import``.
 
-
-def determination_from_document(document: dict, *, case=None, documents_reviewed=None, reviewer=None, **case_fields):
-    """A signed determination of the document's case (its ``determination`` block gives date and credentials)."""
-    case = case or case_from_document(document, **case_fields)
+    With ``case`` (or documents reviewed, or a reviewer, which an import does not carry) a new determination of the
+    document's content is signed on top: it supersedes the previous one, as a correction does.
+    """
+    if case is None:
+        case = case_import(document=document)
+        if documents_reviewed is None and reviewer is None:
+            return determination_current(case)
     decided = document["determination"]
     snapshot = case_snapshot(
         case=case,
@@ -133,7 +95,7 @@ def determination_from_document(document: dict, *, case=None, documents_reviewed
         decision_date=_date(decided["decision_date"]),
         documents_reviewed=documents_reviewed or [],
     )
-    return determination_create(case=case, snapshot=snapshot, origin=m.Determination.Origin.IMPORTED, reviewer=reviewer)
+    return determination_create(case=case, snapshot=snapshot, origin=m.Determination.Origin.SIGNED, reviewer=reviewer)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def staff_client(client):
 
 @pytest.fixture
 def ready_letter():
-    determination = determination_from_document(load_document(), status=Status.SIGNED)
+    determination = determination_from_document(load_document())
     return letter_render(letter_id=letter_create(determination=determination).id)
 
 

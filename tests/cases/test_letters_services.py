@@ -39,7 +39,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def determination():
-    return determination_from_document(load_document(), status=Status.SIGNED)
+    return determination_from_document(load_document())
 
 
 def _files(media_root: Path, case_number="CM14-0000001"):

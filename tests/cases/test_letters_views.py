@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from cases.models import CaseAccess, Letter, Status
+from cases.models import CaseAccess, Letter
 from cases.services.letters import letter_create, letter_render
 from tests.factories import ReviewerFactory, StaffFactory, UserFactory
 
@@ -35,7 +35,7 @@ def reviewer():
 
 @pytest.fixture
 def determination(reviewer):
-    return determination_from_document(load_document(), status=Status.SIGNED, reviewer=reviewer)
+    return determination_from_document(load_document())
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import redis
 from django.conf import settings
 from django.db import connection, transaction
 
-from cases.models import Letter, Status
+from cases.models import Letter
 from cases.services.determinations import determination_create
 from cases.services.letters import letter_create, letters_sweep
 from imrsite.celery import app as celery_app
@@ -146,7 +146,7 @@ def _committed_letter(determination):
 
 def _slow_determination():
     """A real letter with many items (each the seed's): its render takes seconds."""
-    determination = determination_from_document(load_document(), status=Status.SIGNED)
+    determination = determination_from_document(load_document())
     snapshot = dict(determination.snapshot, items=determination.snapshot["items"] * SLOW_LETTER_ITEMS)
     return determination_create(case=determination.case, snapshot=snapshot, origin="signed")
 
@@ -157,7 +157,7 @@ def _letter_files(media: Path, case_number="CM14-0000001"):
 
 def test_signed_letter_is_rendered_by_the_worker_and_downloads(start_worker, media, client):
     start_worker()
-    determination = determination_from_document(load_document(), status=Status.SIGNED)
+    determination = determination_from_document(load_document())
     letter = _committed_letter(determination)
 
     wait_for(lambda: letter_status(letter.id) in ("ready", "failed"), 60, "the letter")
@@ -228,7 +228,7 @@ print(json.dumps({{"letter": letter.id, "status": letter.status, "seconds": elap
 
 
 def test_signing_while_redis_is_down_then_the_sweeper_gets_it_rendered(start_worker, worker_env, media):
-    determination = determination_from_document(load_document(), status=Status.SIGNED)
+    determination = determination_from_document(load_document())
     down = {**worker_env, "REDIS_URL": f"redis://127.0.0.1:{unused_port()}/3"}
     script = SIGN_WHILE_REDIS_IS_DOWN.format(determination_id=determination.id)
     result = subprocess.run(
