@@ -124,7 +124,14 @@ def test_documents_reviewed_and_distribution(db):
     document["injured_worker"].update(first_name="Alex", last_name="Worker")
     snapshot = determination_from_document(
         document,
-        documents_reviewed=[{"title": "PR-2 progress report", "author": "Dr. Treating", "document_date": "2014-07-25"}],
+        documents_reviewed=[
+            {
+                "title": "PR-2 progress report",
+                "type": "Progress report (PR-2)",
+                "author": "Dr. Treating",
+                "date": "2014-07-25",
+            }
+        ],
     ).snapshot
     text = pdf_body_text(letter_pdf(snapshot))
     assert_in_order(
