@@ -22,13 +22,12 @@ def _visible_case(request, case_number):
     return get_object_or_404(cases_visible_to(request.user), case_number=case_number)
 
 
-def letter_status_context(case, user) -> dict:
+def letter_status_context(case) -> dict:
     """What ``cases/_letter_status.html`` needs (the case page, the admin and the polling view share it)."""
     return {
         "case": case,
         "letter": letter_current(case),
         "downloadable": letter_downloadable(case),
-        "can_retry": user.is_staff,
         "letter_status_loaded": True,
     }
 
@@ -60,7 +59,7 @@ def letter_download(request, case_number):
 def letter_status(request, case_number):
     """The status partial; it polls itself (htmx) while the letter is queued or rendering."""
     case = _visible_case(request, case_number)
-    return render(request, "cases/_letter_status.html", letter_status_context(case, request.user))
+    return render(request, "cases/_letter_status.html", letter_status_context(case))
 
 
 @login_required
@@ -78,5 +77,5 @@ def letter_retry_view(request, case_number):
     except LetterError as exc:
         messages.error(request, exc.message)
     if request.htmx:
-        return render(request, "cases/_letter_status.html", letter_status_context(case, request.user))
+        return render(request, "cases/_letter_status.html", letter_status_context(case))
     return redirect("cases:detail", case_number=case.case_number)

@@ -171,3 +171,14 @@ def test_retry_is_for_staff(client, ready_letter, reviewer, django_capture_on_co
 def test_the_partial_included_with_only_the_case_loads_itself(determination):
     html = render_to_string("cases/_letter_status.html", {"case": determination.case})
     assert f'hx-get="{STATUS}"' in html and 'hx-trigger="load"' in html
+
+
+def test_the_partial_included_with_the_letter_renders_at_once(ready_letter, django_capture_on_commit_callbacks):
+    """The case page passes the letter it has: no extra request, polling only while in progress."""
+    case = ready_letter.determination.case
+    ready = render_to_string("cases/_letter_status.html", {"case": case, "letter": ready_letter})
+    assert "Ready" in ready and f'href="{DOWNLOAD}"' in ready and "hx-trigger" not in ready
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = letter_create(determination=ready_letter.determination)
+    html = render_to_string("cases/_letter_status.html", {"case": case, "letter": queued})
+    assert 'hx-trigger="every 3s"' in html and DOWNLOAD not in html
