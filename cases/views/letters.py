@@ -1,25 +1,30 @@
 """The letter of a case: its live status (an htmx partial), its download, and a staff retry after a failure.
 
-Every view finds the case through ``cases_visible_to``: a reviewer not assigned gets 404, as for the case page.
+Every view finds the case through ``cases_visible_to`` before anything else: a reviewer not assigned gets 404
+whatever the method, as for the case page; only then is the method checked (405).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
 
 from ..selectors import cases_visible_to, letter_current, letter_downloadable
 from ..services.access import case_access_record
 from ..services.letters import LetterError, letter_retry
 
 NO_LETTER_READY = "No letter of this case is ready."
+NO_LETTER = "This case has no letter."
 
 
-def _visible_case(request, case_number):
-    return get_object_or_404(cases_visible_to(request.user), case_number=case_number)
+def _visible_case(request, case_number, *, methods=("GET", "HEAD")):
+    """The case if the user may see it (else 404), then the method (else 405)."""
+    case = get_object_or_404(cases_visible_to(request.user), case_number=case_number)
+    if request.method not in methods:
+        return case, HttpResponseNotAllowed(methods)
+    return case, None
 
 
 def letter_status_context(case) -> dict:
@@ -33,10 +38,11 @@ def letter_status_context(case) -> dict:
 
 
 @login_required
-@require_GET
 def letter_download(request, case_number):
     """The case's current letter as ``<case_number>.pdf``; 404 until one is ready."""
-    case = _visible_case(request, case_number)
+    case, refused = _visible_case(request, case_number)
+    if refused:
+        return refused
     letter = letter_downloadable(case)
     if letter is None:
         raise Http404(NO_LETTER_READY)
@@ -55,23 +61,25 @@ def letter_download(request, case_number):
 
 @never_cache
 @login_required
-@require_GET
 def letter_status(request, case_number):
     """The status partial; it polls itself (htmx) while the letter is queued or rendering."""
-    case = _visible_case(request, case_number)
+    case, refused = _visible_case(request, case_number)
+    if refused:
+        return refused
     return render(request, "cases/_letter_status.html", letter_status_context(case))
 
 
 @login_required
-@require_POST
 def letter_retry_view(request, case_number):
     """Staff: queue a failed letter again. Answers htmx with the partial, a plain form with a redirect."""
-    case = _visible_case(request, case_number)
-    if not request.user.is_staff:
-        raise PermissionDenied
+    case, refused = _visible_case(request, case_number, methods=("POST",))
+    if refused:
+        return refused
     letter = letter_current(case)
     if letter is None:
-        raise Http404(NO_LETTER_READY)
+        raise Http404(NO_LETTER)
+    if not request.user.is_staff:
+        raise PermissionDenied
     try:
         letter_retry(letter=letter, actor=request.user)
     except LetterError as exc:

@@ -57,6 +57,27 @@ def _client_for(client, who, reviewer):
     return client
 
 
+@pytest.mark.parametrize(
+    ("url", "method", "expected"),
+    [(DOWNLOAD, "post", 405), (STATUS, "post", 405), (RETRY, "get", 405)],
+)
+def test_wrong_method_is_405_for_who_may_see_the_case_and_404_for_others(
+    client, ready_letter, reviewer, url, method, expected
+):
+    assert getattr(_client_for(client, "assigned reviewer", reviewer), method)(url).status_code == expected
+    client.logout()
+    assert getattr(_client_for(client, "other reviewer", reviewer), method)(url).status_code == 404
+
+
+def test_retry_without_a_letter_is_404(client, determination, reviewer):
+    case = determination.case
+    case.reviewer = reviewer
+    case.save()
+    assert _client_for(client, "assigned reviewer", reviewer).post(RETRY).status_code == 404
+    client.logout()
+    assert _client_for(client, "staff", reviewer).post(RETRY).status_code == 404
+
+
 def test_url_names():
     assert reverse("cases:letter_download", args=[CASE]) == DOWNLOAD
     assert reverse("cases:letter_status", args=[CASE]) == STATUS
