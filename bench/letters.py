@@ -34,7 +34,7 @@ from weasyprint import CSS, HTML  # noqa: E402
 
 from cases.letters import letter_html, letter_pdf  # noqa: E402
 from cases.models import Letter  # noqa: E402
-from cases.selectors import determination_current  # noqa: E402
+from cases.selectors import current_determination  # noqa: E402
 from cases.services.determinations import determination_create  # noqa: E402
 from cases.services.interchange import case_import  # noqa: E402
 from cases.services.letters import letter_render  # noqa: E402
@@ -75,7 +75,7 @@ def measure(determination) -> dict:
 def main():
     call_command("migrate", verbosity=0)
     case = case_import(document=json.loads(SEED.read_text()))
-    seed = determination_current(case)
+    seed = current_determination(case)
     twenty = determination_create(
         case=case, snapshot=dict(seed.snapshot, items=seed.snapshot["items"] * 20), origin="signed"
     )

@@ -87,7 +87,9 @@ class LetterAdmin(admin.ModelAdmin):
     @admin.display(description="Live status")
     def live_status(self, letter):
         """The same htmx partial as the case page; it loads itself and polls while the letter is in progress."""
-        return render_to_string("cases/_letter_status.html", {"case": letter.determination.case})
+        return render_to_string(
+            "cases/_letter_status.html", {"case": letter.determination.case, "letter_status_lazy": True}
+        )
 
     @admin.action(description="Re-render (new version)")
     def rerender_action(self, request, queryset):

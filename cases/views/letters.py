@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from ..selectors import cases_visible_to, letter_current, letter_downloadable
+from ..selectors import cases_visible_to, current_determination, letter_current, letter_downloadable
 from ..services.access import case_access_record
 from ..services.letters import LetterError, letter_retry
 
@@ -31,9 +31,9 @@ def letter_status_context(case) -> dict:
     """What ``cases/_letter_status.html`` needs (the case page, the admin and the polling view share it)."""
     return {
         "case": case,
+        "determination": current_determination(case),
         "letter": letter_current(case),
         "downloadable": letter_downloadable(case),
-        "letter_status_loaded": True,
     }
 
 

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from cases import models as m
-from cases.selectors import determination_current
+from cases.selectors import current_determination
 from cases.services.determinations import case_snapshot, determination_create
 from cases.services.interchange import case_import
 from imrsite.celery import app as celery_app
@@ -87,7 +87,7 @@ def determination_from_document(document: dict, *, case=None, documents_reviewed
     if case is None:
         case = case_import(document=document)
         if documents_reviewed is None and reviewer is None:
-            return determination_current(case)
+            return current_determination(case)
     decided = document["determination"]
     snapshot = case_snapshot(
         case=case,

@@ -4,7 +4,7 @@ decisions and both guideline lines exactly (whitespace folded), and prints no re
 import pytest
 
 from cases.letters import letter_pdf
-from cases.selectors import determination_current
+from cases.selectors import current_determination
 from cases.services.interchange import case_import
 from tests.support import expected_letters
 from tests.support.letters import expected_letter_as_case
@@ -22,7 +22,7 @@ def test_real_letter_renders_back_its_items_and_guideline_lines(letter, settings
     document = expected_letter_as_case(letter)
     document["determination"]["reviewer"]["reference"] = "ER-REF-4711"
     case = case_import(document=document)
-    pdf = letter_pdf(determination_current(case).snapshot)
+    pdf = letter_pdf(current_determination(case).snapshot)
 
     text = pdf_body_text(pdf)
     assert_in_order(

@@ -148,7 +148,7 @@ def test_status_polls_while_queued_and_stops_when_ready(
         letter = letter_create(determination=determination)
     queued = client.get(STATUS).content.decode()
     assert 'hx-trigger="every 3s"' in queued and f'hx-get="{STATUS}"' in queued
-    assert "Queued" in queued and DOWNLOAD not in queued
+    assert "Letter:</strong> queued" in queued and DOWNLOAD not in queued
 
     Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.RENDERING)
     assert 'hx-trigger="every 3s"' in client.get(STATUS).content.decode()
@@ -157,7 +157,7 @@ def test_status_polls_while_queued_and_stops_when_ready(
     letter_render(letter_id=letter.id)
     ready = client.get(STATUS).content.decode()
     assert "hx-trigger" not in ready
-    assert "Ready" in ready and f'href="{DOWNLOAD}"' in ready
+    assert "Letter:</strong> ready" in ready and f'href="{DOWNLOAD}"' in ready
 
 
 def test_failed_status_shows_error_and_retry_to_staff_only(client, ready_letter, reviewer):
@@ -165,7 +165,7 @@ def test_failed_status_shows_error_and_retry_to_staff_only(client, ready_letter,
         status=Letter.Status.FAILED, error="KeyError: <script>alert(1)</script>"
     )
     as_reviewer = _client_for(client, "assigned reviewer", reviewer).get(STATUS).content.decode()
-    assert "Failed" in as_reviewer and "hx-trigger" not in as_reviewer
+    assert "Letter:</strong> failed" in as_reviewer and "hx-trigger" not in as_reviewer
     assert "KeyError" not in as_reviewer and RETRY not in as_reviewer
     client.logout()
     as_staff = _client_for(client, "staff", reviewer).get(STATUS).content.decode()
@@ -184,21 +184,28 @@ def test_retry_is_for_staff(client, ready_letter, reviewer, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(RETRY, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Queued" in response.content.decode()  # the partial answers at once and polls from there
+    assert "Letter:</strong> queued" in response.content.decode()  # the partial answers at once and polls from there
     ready_letter.refresh_from_db()
     assert ready_letter.status == Letter.Status.READY
 
 
-def test_the_partial_included_with_only_the_case_loads_itself(determination):
-    html = render_to_string("cases/_letter_status.html", {"case": determination.case})
+def test_the_lazy_partial_loads_itself(determination):
+    html = render_to_string("cases/_letter_status.html", {"case": determination.case, "letter_status_lazy": True})
     assert f'hx-get="{STATUS}"' in html and 'hx-trigger="load"' in html
+
+
+def test_the_partial_before_signing_and_before_the_letter(determination):
+    case = determination.case
+    assert "Letter:</strong> not yet signed" in render_to_string("cases/_letter_status.html", {"case": case})
+    html = render_to_string("cases/_letter_status.html", {"case": case, "determination": determination})
+    assert "Letter:</strong> not created yet" in html and "hx-trigger" not in html
 
 
 def test_the_partial_included_with_the_letter_renders_at_once(ready_letter, django_capture_on_commit_callbacks):
     """The case page passes the letter it has: no extra request, polling only while in progress."""
     case = ready_letter.determination.case
     ready = render_to_string("cases/_letter_status.html", {"case": case, "letter": ready_letter})
-    assert "Ready" in ready and f'href="{DOWNLOAD}"' in ready and "hx-trigger" not in ready
+    assert "Letter:</strong> ready" in ready and f'href="{DOWNLOAD}"' in ready and "hx-trigger" not in ready
     with django_capture_on_commit_callbacks(execute=False):
         queued = letter_create(determination=ready_letter.determination)
     html = render_to_string("cases/_letter_status.html", {"case": case, "letter": queued})

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.letters import letter_pdf
 from cases.models import Case
-from cases.selectors import determination_current
+from cases.selectors import current_determination
 
 UNKNOWN_CASE = "Case {case_number} does not exist."
 NO_DETERMINATION = "Case {case_number} has no determination to render."
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         case = Case.objects.filter(case_number=case_number).first()
         if case is None:
             raise CommandError(UNKNOWN_CASE.format(case_number=case_number))
-        determination = determination_current(case)
+        determination = current_determination(case)
         if determination is None:
             raise CommandError(NO_DETERMINATION.format(case_number=case_number))
         pdf = letter_pdf(determination.snapshot)

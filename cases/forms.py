@@ -1,0 +1,166 @@
+"""Forms of the reviewer workspace. They parse and validate input and re-show it exactly as typed; the rules
+(who may edit, the revision lock, what signing needs) live in ``cases.services.review``."""
+
+from django import forms
+
+from .models import Citation, Decision, Guideline, Priority, Status
+from .services.review import CitationInput, ItemInput
+
+MISSING_REVISION = "This form is incomplete (its revision is missing). Reload the case and try again."
+MALFORMED_CITATIONS = "The citations of this item were not sent completely. Reload the case and try again."
+UNKNOWN_GUIDELINE = "This guideline is not in the library."
+SECTIONS_TOO_LONG = "Sections: at most {limit} characters (you typed {length})."
+PAGES_TOO_LONG = "Pages: at most {limit} characters (you typed {length})."
+
+SECTIONS_MAX = Citation._meta.get_field("sections").max_length
+PAGES_MAX = Citation._meta.get_field("pages").max_length
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
+
+
+class SummaryForm(forms.Form):
+    clinical_summary = forms.CharField(
+        label="Clinical case summary",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Your own summary of the records; it is printed in the letter as you write it.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ItemForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("", "Not decided yet"), *Decision.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Upheld: not medically necessary. Overturned: medically necessary and appropriate.",
+    )
+    rationale = forms.CharField(
+        label="Decision rationale", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class CitationRow:
+    """One IMRO citation as shown in the form: an existing one, or one just picked (``citation_id`` None)."""
+
+    def __init__(self, *, guideline, citation_id=None, sections="", pages="", guideline_id=None):
+        self.guideline = guideline
+        self.guideline_id = guideline.pk if guideline is not None else guideline_id
+        self.citation_id = citation_id
+        self.sections = sections
+        self.pages = pages
+        self.errors = []
+
+    def as_input(self) -> CitationInput:
+        return CitationInput(
+            guideline_id=self.guideline_id, citation_id=self.citation_id, sections=self.sections, pages=self.pages
+        )
+
+
+class ItemDraft:
+    """The part of the draft form for one disputed item: decision, rationale, and the IMRO citations."""
+
+    def __init__(self, item, data=None, guidelines=None):
+        self.item = item
+        self.prefix = f"item-{item.pk}"
+        self.form = ItemForm(data, prefix=self.prefix, initial={"decision": item.decision, "rationale": item.rationale})
+        citations = list(item.citations.all())
+        self.claims_administrator_citations = [c for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR]
+        stored = {c.pk: c for c in citations if c.side == Citation.Side.IMRO}
+        self.errors = []
+        if data is None:
+            self.rows = [
+                CitationRow(guideline=c.guideline, citation_id=c.pk, sections=c.sections, pages=c.pages)
+                for c in stored.values()
+            ]
+        else:
+            self.rows = self._rows_from(data, stored, guidelines or {})
+
+    def field(self, name):
+        return f"{self.prefix}-cit-{name}"
+
+    def _rows_from(self, data, stored, guidelines):
+        ids, guideline_ids = data.getlist(self.field("id")), data.getlist(self.field("guideline"))
+        sections, pages = data.getlist(self.field("sections")), data.getlist(self.field("pages"))
+        if not len(ids) == len(guideline_ids) == len(sections) == len(pages):
+            self.errors.append(MALFORMED_CITATIONS)
+            return []
+        rows = []
+        for raw_id, raw_guideline, row_sections, row_pages in zip(ids, guideline_ids, sections, pages, strict=True):
+            citation = stored.get(_int_or_none(raw_id))
+            guideline_id = _int_or_none(raw_guideline)
+            row = CitationRow(
+                guideline=citation.guideline if citation else guidelines.get(guideline_id),
+                guideline_id=guideline_id,
+                citation_id=_int_or_none(raw_id) if raw_id else None,
+                sections=row_sections.strip(),
+                pages=row_pages.strip(),
+            )
+            if row.guideline is None:
+                row.errors.append(UNKNOWN_GUIDELINE)
+            if len(row.sections) > SECTIONS_MAX:
+                row.errors.append(SECTIONS_TOO_LONG.format(limit=SECTIONS_MAX, length=len(row.sections)))
+            if len(row.pages) > PAGES_MAX:
+                row.errors.append(PAGES_TOO_LONG.format(limit=PAGES_MAX, length=len(row.pages)))
+            rows.append(row)
+        return rows
+
+    def is_valid(self) -> bool:
+        form_valid = self.form.is_valid()
+        return form_valid and not self.errors and not any(row.errors for row in self.rows)
+
+    def as_input(self) -> ItemInput:
+        return ItemInput(
+            item_id=self.item.pk,
+            decision=self.form.cleaned_data["decision"],
+            rationale=self.form.cleaned_data["rationale"],
+            citations=[row.as_input() for row in self.rows],
+        )
+
+
+class CaseDraftForm:
+    """The whole draft of a case: the summary and every item. Unbound, it shows what is stored; bound, it shows
+    exactly what was typed, errors and all, so nothing is lost when a save is refused."""
+
+    def __init__(self, *, case, items, data=None):
+        self.case = case
+        self.bound = data is not None
+        self.summary = SummaryForm(data, initial={"clinical_summary": case.clinical_summary, "revision": case.revision})
+        guidelines = {}
+        if data is not None:
+            wanted = {_int_or_none(v) for key in data if key.endswith("-cit-guideline") for v in data.getlist(key)} - {
+                None
+            }
+            guidelines = Guideline.objects.in_bulk(wanted)
+        self.items = [ItemDraft(item, data, guidelines) for item in items]
+        self.errors = []
+        self.revision = case.revision if data is None else _int_or_none(data.get("revision"))
+
+    def is_valid(self) -> bool:
+        valid = self.summary.is_valid()
+        if "revision" in self.summary.errors:
+            self.errors.append(MISSING_REVISION)
+        items_valid = [draft.is_valid() for draft in self.items]  # validate them all, to show every error
+        return valid and all(items_valid)
+
+    def save_arguments(self) -> dict:
+        return {
+            "expected_revision": self.summary.cleaned_data["revision"],
+            "summary": self.summary.cleaned_data["clinical_summary"],
+            "items": [draft.as_input() for draft in self.items],
+        }
+
+
+class SignConfirmForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,258 @@
+"""The reviewer's writes: the draft (summary, decisions, citations, rationales), the "reviewed" marks on documents,
+and signing. Views and forms call these and hold no rules of their own.
+
+The draft is guarded by ``Case.revision`` (optimistic lock): a save names the revision its form was opened at and
+is refused when the stored one has moved on, so two people never overwrite each other silently.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from reviewers.selectors import current_board_certifications, current_licenses, reviewer_credentials
+
+from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from .determinations import case_snapshot, determination_create
+from .letters import letter_create
+from .lifecycle import case_transition
+
+# Edits
+CASE_SIGNED = "This case is signed: it is read-only and can no longer be changed."
+CASE_NOT_OPEN = "This case is {status}: it is not open for review and cannot be changed."
+STALE_REVISION = (
+    "This case was changed by someone else since you opened it. Nothing was saved; your text is kept below. "
+    "Check the other changes (open the case in a new tab), then save again to replace them with yours."
+)
+NOT_THE_REVIEWER = "Only the expert reviewer assigned to this case can do this."
+UNKNOWN_ITEM = "Disputed item {item_id} is not part of this case."
+UNKNOWN_CITATION = "Citation {citation_id} is not one of this item's IMRO citations."
+GUIDELINE_NOT_AVAILABLE = "Guideline {guideline_id} is not in the active guideline library."
+INVALID_DECISION = 'A decision is "upheld", "overturned" or empty, not "{decision}".'
+
+# Sign-off: every rule that fails is listed at once.
+SIGNOFF_NOT_IN_REVIEW = "Only a case in review can be signed; this case is {status}."
+SIGNOFF_SUMMARY_MISSING = "Write the clinical case summary."
+SIGNOFF_DECISION_MISSING = "Item {number} ({title}): choose Upheld or Overturned."
+SIGNOFF_RATIONALE_MISSING = "Item {number} ({title}): write the decision rationale."
+SIGNOFF_CITATION_MISSING = "Item {number} ({title}): cite at least one guideline from the library."
+SIGNOFF_NO_DOCUMENT_REVIEWED = (
+    "Mark at least one clinical document other than the UR letter as reviewed: "
+    "a determination cannot rest on the UR letter alone."
+)
+SIGNOFF_NO_CURRENT_LICENSE = "Your profile has no current, unrestricted medical licence."
+SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION = "Your profile has no current board certification."
+
+EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
+SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
+
+
+class ReviewError(ValidationError):
+    """A write the review rules refuse; ``messages`` says every reason."""
+
+
+class StaleRevisionError(ReviewError):
+    """The draft moved on since the form was opened."""
+
+    def __init__(self, *, current_revision: int):
+        super().__init__(STALE_REVISION)
+        self.current_revision = current_revision
+
+
+@dataclass
+class CitationInput:
+    guideline_id: int | None = None
+    citation_id: int | None = None  # an existing IMRO citation being edited or kept
+    sections: str = ""
+    pages: str = ""
+
+
+@dataclass
+class ItemInput:
+    item_id: int
+    decision: str = ""
+    rationale: str = ""
+    citations: list[CitationInput] = field(default_factory=list)
+
+
+def case_edit_refusal(case: Case) -> str | None:
+    """Why ``case`` cannot be edited now, or None when it can."""
+    if case.status in SIGNED_STATUSES:
+        return CASE_SIGNED
+    if case.status not in EDITABLE_STATUSES:
+        return CASE_NOT_OPEN.format(status=Status(case.status).label.lower())
+    return None
+
+
+def _lock(case: Case) -> Case:
+    """The case row, locked until the end of the transaction; refuses when it is no longer editable."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = case_edit_refusal(locked)
+    if refusal:
+        raise ReviewError(refusal)
+    return locked
+
+
+def _is_assigned_reviewer(case: Case, user) -> bool:
+    return case.reviewer_id is not None and case.reviewer.user_id == user.pk
+
+
+def case_save_draft(*, case: Case, user, expected_revision: int, summary: str, items: list[ItemInput]) -> Case:
+    """Save the whole draft (incomplete is fine) if nobody saved since ``expected_revision``; bumps the revision.
+
+    Claims administrator citations are not touched: they come from intake.
+    """
+    with transaction.atomic():
+        locked = _lock(case)
+        if locked.revision != expected_revision:
+            raise StaleRevisionError(current_revision=locked.revision)
+        stored_items = {item.pk: item for item in locked.items.all()}
+        errors = []
+        for entry in items:
+            if entry.item_id not in stored_items:
+                errors.append(UNKNOWN_ITEM.format(item_id=entry.item_id))
+            if entry.decision not in ("", *Decision.values):
+                errors.append(INVALID_DECISION.format(decision=entry.decision))
+        if errors:
+            raise ReviewError(errors)
+        for entry in items:
+            _item_save(stored_items[entry.item_id], entry, errors)
+        if errors:
+            raise ReviewError(errors)  # rolls back the items already saved
+        locked.clinical_summary = summary
+        locked.revision += 1
+        locked.save(update_fields=["clinical_summary", "revision", "updated"])
+        case.clinical_summary, case.revision = locked.clinical_summary, locked.revision
+        return locked
+
+
+def _item_save(item, entry: ItemInput, errors: list) -> None:
+    if (item.decision, item.rationale) != (entry.decision, entry.rationale):
+        item.decision, item.rationale = entry.decision, entry.rationale
+        item.save(update_fields=["decision", "rationale"])
+    existing = {c.pk: c for c in item.citations.filter(side=Citation.Side.IMRO)}
+    new_ids = {c.guideline_id for c in entry.citations if c.citation_id is None}
+    guidelines = Guideline.objects.filter(pk__in=new_ids, active=True).in_bulk()
+    kept = set()
+    for order, row in enumerate(entry.citations):
+        if row.citation_id is not None:
+            citation = existing.get(row.citation_id)
+            if citation is None:
+                errors.append(UNKNOWN_CITATION.format(citation_id=row.citation_id))
+                continue
+            kept.add(citation.pk)
+            if (citation.sections, citation.pages, citation.order) != (row.sections, row.pages, order):
+                citation.sections, citation.pages, citation.order = row.sections, row.pages, order
+                citation.save(update_fields=["sections", "pages", "order"])
+        elif row.guideline_id in guidelines:
+            Citation.objects.create(
+                item=item,
+                side=Citation.Side.IMRO,
+                guideline=guidelines[row.guideline_id],
+                sections=row.sections,
+                pages=row.pages,
+                order=order,
+            )
+        else:
+            errors.append(GUIDELINE_NOT_AVAILABLE.format(guideline_id=row.guideline_id))
+    for pk, citation in existing.items():
+        if pk not in kept:
+            citation.delete()
+
+
+def document_mark_reviewed(*, document: Document, user, reviewed: bool = True) -> bool:
+    """Set or clear the assigned reviewer's "reviewed" mark on ``document``; returns the mark as stored."""
+    with transaction.atomic():
+        case = _lock(document.case)
+        if not _is_assigned_reviewer(case, user):
+            raise ReviewError(NOT_THE_REVIEWER)
+        if reviewed:
+            DocumentReview.objects.get_or_create(document=document, reviewer_id=case.reviewer_id)
+        else:
+            DocumentReview.objects.filter(document=document, reviewer_id=case.reviewer_id).delete()
+        return reviewed
+
+
+def documents_reviewed(*, case: Case, reviewer) -> list[Document]:
+    return list(
+        Document.objects.filter(case=case, reviews__reviewer=reviewer).order_by("document_date", "id").distinct()
+    )
+
+
+def documents_reviewed_snapshot(documents: list[Document]) -> list[dict]:
+    """The letter's list of documents reviewed: title, type, author, date."""
+    return [
+        {
+            "title": d.title,
+            "type": d.get_doc_type_display(),
+            "author": d.author,
+            "date": d.document_date.isoformat() if d.document_date else None,
+        }
+        for d in documents
+    ]
+
+
+def case_signoff_problems(*, case: Case, user, on) -> list[str]:
+    """Every reason ``user`` cannot sign ``case`` on date ``on``; empty when signing may go ahead."""
+    problems = []
+    if case.status in SIGNED_STATUSES:
+        return [CASE_SIGNED]
+    if case.status != Status.IN_REVIEW:
+        problems.append(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower()))
+    assigned = _is_assigned_reviewer(case, user)
+    if not assigned:
+        problems.append(NOT_THE_REVIEWER)
+    if not case.clinical_summary.strip():
+        problems.append(SIGNOFF_SUMMARY_MISSING)
+    items = case.items.order_by("order", "id").prefetch_related("citations")
+    for number, item in enumerate(items, start=1):
+        title = item.title if len(item.title) <= 60 else item.title[:57] + "..."
+        if not item.decision:
+            problems.append(SIGNOFF_DECISION_MISSING.format(number=number, title=title))
+        if not item.rationale.strip():
+            problems.append(SIGNOFF_RATIONALE_MISSING.format(number=number, title=title))
+        if not any(c.side == Citation.Side.IMRO for c in item.citations.all()):
+            problems.append(SIGNOFF_CITATION_MISSING.format(number=number, title=title))
+    if assigned:
+        reviewer = case.reviewer
+        reviewed = Document.objects.filter(case=case, reviews__reviewer=reviewer)
+        if not reviewed.exclude(doc_type=Document.Type.UR_LETTER).exists():
+            problems.append(SIGNOFF_NO_DOCUMENT_REVIEWED)
+        if not current_licenses(reviewer, on).exists():
+            problems.append(SIGNOFF_NO_CURRENT_LICENSE)
+        if not current_board_certifications(reviewer, on).exists():
+            problems.append(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION)
+    return problems
+
+
+def determination_sign(*, case: Case, user, expected_revision: int | None = None):
+    """Sign ``case``: freeze the draft into a determination, move the case to signed, queue its letter.
+
+    All or nothing, with the case row locked, so a double click or two tabs never sign twice. With
+    ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused.
+    """
+    with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side of the reviewer join, and only the case needs the lock.
+        cases = Case.objects.select_for_update(of=("self",)).select_related("claim__worker", "reviewer")
+        locked = cases.get(pk=case.pk)
+        today = timezone.localdate()
+        problems = case_signoff_problems(case=locked, user=user, on=today)
+        if problems:
+            raise ReviewError(problems)
+        if expected_revision is not None and locked.revision != expected_revision:
+            raise StaleRevisionError(current_revision=locked.revision)
+        reviewer = locked.reviewer
+        snapshot = case_snapshot(
+            case=locked,
+            reviewer_credentials=reviewer_credentials(reviewer, on=today),
+            decision_date=today,
+            documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=locked, reviewer=reviewer)),
+        )
+        determination = determination_create(
+            case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
+        )
+        case_transition(case=locked, to=Status.SIGNED, actor=user, kind="determination_signed")
+        letter_create(determination=determination)
+        case.status = locked.status
+        return determination

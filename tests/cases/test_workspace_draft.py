@@ -1,0 +1,176 @@
+"""The draft form: what a save stores, and that nothing typed is lost on a validation error or a stale revision."""
+
+from cases.forms import PAGES_TOO_LONG
+from cases.models import Citation
+from cases.services import review
+from tests.factories import GuidelineFactory
+
+TYPED_SUMMARY = "My own summary: chronic neck pain after a 1998 overhead strain."
+TYPED_RATIONALE = "Open-ended treatment is not recommended by the guidelines."
+
+
+def draft_data(case, **overrides):
+    item = case.items.get()
+    prefix = f"item-{item.pk}"
+    imro = list(item.citations.filter(side=Citation.Side.IMRO))
+    data = {
+        "revision": case.revision,
+        "clinical_summary": TYPED_SUMMARY,
+        f"{prefix}-decision": "upheld",
+        f"{prefix}-rationale": TYPED_RATIONALE,
+        f"{prefix}-cit-id": [c.pk for c in imro],
+        f"{prefix}-cit-guideline": [c.guideline_id for c in imro],
+        f"{prefix}-cit-sections": [c.sections for c in imro],
+        f"{prefix}-cit-pages": [c.pages for c in imro],
+    }
+    data.update({k.replace("PREFIX", prefix): v for k, v in overrides.items()})
+    return data
+
+
+def save(client, case, data, **extra):
+    return client.post(f"/cases/{case.case_number}/draft/", data, **extra)
+
+
+def test_a_save_stores_the_whole_draft_and_bumps_the_revision(client_a, review_case, guideline, odg):
+    response = save(
+        client_a,
+        review_case,
+        draft_data(
+            review_case,
+            **{
+                "PREFIX-cit-id": ["", ""],
+                "PREFIX-cit-guideline": [odg.pk, guideline.pk],
+                "PREFIX-cit-sections": ["Mental Illness and Stress", ""],
+                "PREFIX-cit-pages": ["", "401-402"],
+            },
+        ),
+    )
+    assert response.status_code == 302
+    review_case.refresh_from_db()
+    assert review_case.clinical_summary == TYPED_SUMMARY and review_case.revision == 1
+    item = review_case.items.get()
+    assert (item.decision, item.rationale) == ("upheld", TYPED_RATIONALE)
+    imro = list(item.citations.filter(side=Citation.Side.IMRO).order_by("order"))
+    assert [(c.guideline, c.sections, c.pages) for c in imro] == [
+        (odg, "Mental Illness and Stress", ""),
+        (guideline, "", "401-402"),
+    ]
+    # The claims administrator's citation comes from intake and is untouched.
+    assert item.citations.filter(side=Citation.Side.CLAIMS_ADMINISTRATOR).count() == 1
+    assert "Draft saved." in client_a.get(response["Location"]).content.decode()
+
+
+def test_citations_are_edited_reordered_and_removed(client_a, review_case, guideline, odg):
+    save(
+        client_a,
+        review_case,
+        draft_data(
+            review_case,
+            **{
+                "PREFIX-cit-id": ["", "", ""],
+                "PREFIX-cit-guideline": [odg.pk, guideline.pk, GuidelineFactory(title="Pain 2009").pk],
+                "PREFIX-cit-sections": ["", "", ""],
+                "PREFIX-cit-pages": ["", "", ""],
+            },
+        ),
+    )
+    review_case.refresh_from_db()
+    first, second, third = review_case.items.get().citations.filter(side="imro").order_by("order")
+    # Keep the third (now first), edit the first's pages (now second), drop the second.
+    save(
+        client_a,
+        review_case,
+        draft_data(
+            review_case,
+            **{
+                "PREFIX-cit-id": [third.pk, first.pk],
+                "PREFIX-cit-guideline": [third.guideline_id, first.guideline_id],
+                "PREFIX-cit-sections": ["", "Psychotherapy"],
+                "PREFIX-cit-pages": ["", "12"],
+            },
+        ),
+    )
+    stored = list(review_case.items.get().citations.filter(side="imro").order_by("order"))
+    assert [(c.pk, c.sections, c.pages) for c in stored] == [(third.pk, "", ""), (first.pk, "Psychotherapy", "12")]
+
+
+def test_an_incomplete_draft_is_saved(client_a, review_case):
+    data = draft_data(review_case, **{"PREFIX-decision": "", "PREFIX-rationale": ""})
+    data["clinical_summary"] = "Half a sentence"
+    assert save(client_a, review_case, data).status_code == 302
+    review_case.refresh_from_db()
+    assert review_case.clinical_summary == "Half a sentence"
+
+
+def test_a_validation_error_reshows_everything_typed(client_a, review_case, guideline):
+    data = draft_data(
+        review_case,
+        **{
+            "PREFIX-cit-id": [""],
+            "PREFIX-cit-guideline": [guideline.pk],
+            "PREFIX-cit-sections": ["Behavioral Techniques"],
+            "PREFIX-cit-pages": ["9" * 101],
+        },
+    )
+    response = save(client_a, review_case, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert TYPED_SUMMARY in page and TYPED_RATIONALE in page and "Behavioral Techniques" in page
+    assert PAGES_TOO_LONG.format(limit=100, length=101) in page
+    review_case.refresh_from_db()
+    assert review_case.clinical_summary == "" and review_case.revision == 0
+    assert not review_case.items.get().citations.filter(side="imro").exists()
+
+
+def test_an_unknown_decision_is_refused_and_the_text_kept(client_a, review_case):
+    response = save(client_a, review_case, draft_data(review_case, **{"PREFIX-decision": "maybe"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert TYPED_SUMMARY in page and TYPED_RATIONALE in page
+    assert "Select a valid choice." in page
+    review_case.refresh_from_db()
+    assert review_case.revision == 0
+
+
+def test_a_stale_revision_is_refused_and_the_text_kept(client_a, client_staff, review_case):
+    opened_at = review_case.revision
+    # Someone else saves first.
+    assert save(client_staff, review_case, {**draft_data(review_case), "clinical_summary": "Theirs"}).status_code == 302
+    response = save(client_a, review_case, {**draft_data(review_case), "revision": opened_at})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert review.STALE_REVISION.startswith("This case was changed by someone else since you opened it.")
+    assert "This case was changed by someone else since you opened it." in page
+    assert TYPED_SUMMARY in page and TYPED_RATIONALE in page
+    review_case.refresh_from_db()
+    assert review_case.clinical_summary == "Theirs" and review_case.revision == 1
+    # The re-shown form carries the current revision: saving again is a deliberate overwrite.
+    assert 'name="revision" value="1"' in page
+    assert save(client_a, review_case, {**draft_data(review_case), "revision": 1}).status_code == 302
+    review_case.refresh_from_db()
+    assert review_case.clinical_summary == TYPED_SUMMARY
+
+
+def test_a_missing_revision_is_a_clear_error(client_a, review_case):
+    data = draft_data(review_case)
+    del data["revision"]
+    page = save(client_a, review_case, data).content.decode()
+    assert "its revision is missing" in page and TYPED_SUMMARY in page
+
+
+def test_an_inactive_guideline_cannot_be_added(client_a, review_case):
+    retired = GuidelineFactory(title="Retired guideline", active=False)
+    data = draft_data(
+        review_case,
+        **{
+            "PREFIX-cit-id": [""],
+            "PREFIX-cit-guideline": [retired.pk],
+            "PREFIX-cit-sections": [""],
+            "PREFIX-cit-pages": [""],
+        },
+    )
+    page = save(client_a, review_case, data).content.decode()
+    assert review.GUIDELINE_NOT_AVAILABLE.format(guideline_id=retired.pk) in page
+    assert TYPED_SUMMARY in page
+    review_case.refresh_from_db()
+    assert review_case.revision == 0 and review_case.clinical_summary == ""
