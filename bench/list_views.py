@@ -18,7 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-list-views.sqlite3'}")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-list-views.sqlite3'}"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 (ROOT / "var").mkdir(exist_ok=True)
@@ -56,9 +58,7 @@ def seed(total, reviewers, start):
     for first in range(start, total, batch):
         size = min(batch, total - first)
         workers = InjuredWorker.objects.bulk_create([InjuredWorker(age=40, sex="unknown") for _ in range(size)])
-        claims = Claim.objects.bulk_create(
-            [Claim(worker=w, date_of_injury=datetime.date(2015, 1, 1)) for w in workers]
-        )
+        claims = Claim.objects.bulk_create([Claim(worker=w, date_of_injury=datetime.date(2015, 1, 1)) for w in workers])
         Case.objects.bulk_create(
             [
                 Case(
@@ -120,7 +120,8 @@ def main():
     print(f"{'page':32} {args.small:>9,} cases  {args.large:>9,} cases  ratio  queries")
     for name, _, _ in pages:
         (t_small, q_small), (t_large, q_large) = results[args.small][name], results[args.large][name]
-        print(f"{name:32} {t_small * 1000:9.1f} ms    {t_large * 1000:9.1f} ms  {t_large / t_small:5.2f}  {q_small} / {q_large}")
+        timings = f"{t_small * 1000:9.1f} ms    {t_large * 1000:9.1f} ms  {t_large / t_small:5.2f}"
+        print(f"{name:32} {timings}  {q_small} / {q_large}")
 
 
 if __name__ == "__main__":

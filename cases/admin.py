@@ -833,3 +833,7 @@ class CaseAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("at", ("user", admin.RelatedOnlyFieldListFilter))
     search_fields = ("case__case_number", "user__username")
     date_hierarchy = "at"
+
+
+# The Letter admin lives in its own module; importing it registers it.
+from . import admin_letters  # noqa: E402,F401

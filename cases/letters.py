@@ -1,6 +1,22 @@
-"""The Final Determination Letter: its text rules (guideline lines) and HTML-to-PDF rendering."""
+"""The Final Determination Letter: its text rules (guideline lines, the qualification paragraph) and HTML-to-PDF
+rendering with WeasyPrint.
 
+Rendering reads only the determination's frozen snapshot, so a letter re-rendered later reads the same. WeasyPrint
+gets a URL fetcher that serves our own static files and refuses everything else: letters carry user text (PHI), and
+a rendered page must never reach the network or the file system on its behalf (docs/adr/0005).
+"""
+
+import datetime
+import mimetypes
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 MTUS = "MTUS"
 NON_MTUS = "Non-MTUS"
@@ -51,3 +67,231 @@ def guideline_line(side: str, citations: list[dict]) -> str:
         return f"{side} based their decision on recommendation(s) outside of the MTUS Guidelines. {non_mtus_text}"
     line = _sentence("Decision based on MTUS " + ", and ".join(_mtus_citation(c) for c in mtus))
     return f"{line} {non_mtus_text}" if non_mtus else line
+
+
+# --- The qualification paragraph -------------------------------------------------------------------------------
+
+CALIFORNIA = "California"
+
+
+def _join_and(words: list[str]) -> str:
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def qualification_paragraph(organization_name: str, reviewer: dict) -> str:
+    """How the IMR determination was made, claiming only what the reviewer's stored credentials show.
+
+    ``reviewer`` is the snapshot's credentials block. The name and the internal reference are never read.
+    """
+    states = reviewer.get("licensure_states") or []
+    specialties = reviewer.get("specialties") or []
+    years = reviewer.get("years_in_practice")
+    hours = reviewer.get("weekly_practice_hours")
+    sentences = [
+        f"{organization_name} sent the complete case file to an expert reviewer.",
+        "He/she has no affiliation with the employer, employee, providers or the claims administrator.",
+    ]
+    board = bool(reviewer.get("board_certified")) and bool(specialties)
+    california = CALIFORNIA in states
+    if board and california:
+        sentences.append(
+            f"The expert reviewer is Board Certified in {_join_and(specialties)} and is licensed to practice in "
+            "California."
+        )
+    elif board:
+        sentences.append(f"The expert reviewer is Board Certified in {_join_and(specialties)}.")
+    elif california:
+        sentences.append("The expert reviewer is licensed to practice in California.")
+    experienced = years is not None and years > 5
+    full_time = hours is not None and hours >= 24
+    if experienced and full_time:
+        sentences.append(
+            "He/she has been in active clinical practice for more than five years and is currently working at least "
+            "24 hours a week in active practice."
+        )
+    elif experienced:
+        sentences.append("He/she has been in active clinical practice for more than five years.")
+    elif full_time:
+        sentences.append("He/she is currently working at least 24 hours a week in active practice.")
+    sentences += [
+        "The expert reviewer was selected based on his/her clinical experience, education, background, and expertise "
+        "in the same or similar specialties that evaluate and/or treat the medical condition and disputed "
+        "items/services.",
+        "He/she is familiar with governing laws and regulations, including the strength of evidence hierarchy that "
+        "applies to Independent Medical Review determinations.",
+    ]
+    return " ".join(sentences)
+
+
+# --- Fetching: our static files only ---------------------------------------------------------------------------
+
+STATIC_SCHEME = "static"
+LETTER_STYLESHEET = "static:letters/letter.css"
+FETCHABLE_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg"}
+FETCH_REFUSED = "Letters may only load our own static files; refused {url!r}: {reason}."
+
+
+class LetterFetchRefused(ValueError):
+    """A URL the letter renderer will not load."""
+
+
+def _static_dirs() -> list[Path]:
+    dirs = []
+    for entry in settings.STATICFILES_DIRS:
+        path = entry[1] if isinstance(entry, (tuple, list)) else entry
+        dirs.append(Path(path).resolve())
+    return dirs
+
+
+def resolve_static(url: str) -> Path:
+    """The file behind ``static:<path>`` if it is one of ours (inside STATICFILES_DIRS); otherwise raise."""
+
+    def refuse(reason):
+        raise LetterFetchRefused(FETCH_REFUSED.format(url=url[:200], reason=reason))
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != STATIC_SCHEME:
+        refuse("only static: URLs are served")
+    if parts.netloc or parts.query or parts.fragment or "%" in url or "\\" in url:
+        refuse("no host, query, fragment or escapes allowed")
+    path = parts.path
+    static_prefix = urlsplit(settings.STATIC_URL).path
+    if static_prefix and path.startswith(static_prefix):
+        path = path[len(static_prefix) :]
+    path = path.lstrip("/")
+    segments = path.split("/")
+    if not path or any(s in ("", ".", "..") or s.startswith(".") for s in segments):
+        refuse("not a plain relative path")
+    if Path(path).suffix.lower() not in FETCHABLE_SUFFIXES:
+        refuse("not a stylesheet, font or image")
+    found = finders.find(path)
+    if not found:
+        refuse("no such static file")
+    resolved = Path(found).resolve()
+    if not any(resolved.is_relative_to(base) for base in _static_dirs()):
+        refuse("outside our static folders")
+    return resolved
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """WeasyPrint's fetcher, reduced to our static files. Every URL asked for is recorded in ``requested``
+    (tests count them); anything not ours raises, so WeasyPrint skips it with a warning and fetches nothing."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=[STATIC_SCHEME], allow_redirects=False)
+        self.requested: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        try:
+            path = resolve_static(url)
+        except LetterFetchRefused:
+            self.refused.append(url)
+            raise
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+
+# --- The letter as HTML and PDF --------------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "employer": "Employer",
+    "claims_administrator": "Claims Administrator",
+    "requesting_physician": "Requesting Physician",
+    "attorney": "Attorney",
+    "employee_representative": "Employee Representative",
+}
+DECISION_LABELS = {"upheld": "Upheld", "overturned": "Overturned"}
+CLAIMS_ADMINISTRATOR_SIDE = "The Claims Administrator"
+EXPERT_REVIEWER_SIDE = "The Expert Reviewer"
+
+
+def us_date(value) -> str:
+    """MM/DD/YYYY, as the letters print dates; '' for no date."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    return value.strftime("%m/%d/%Y")
+
+
+def _document_line(document: dict) -> str:
+    title = document.get("title") or document.get("type") or document.get("doc_type") or "Document"
+    parts = [title, document.get("author") or ""]
+    date = document.get("document_date") or document.get("date")
+    if date:
+        parts.append(us_date(date))
+    return ", ".join(_fold(p) for p in parts if p)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a user's text: blank lines separate them (as Django's ``linebreaks`` filter reads it)."""
+    text = re.sub(r"\r\n|\r", "\n", text or "").strip()
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def letter_context(snapshot: dict) -> dict:
+    """What the template prints, from a determination snapshot. Names of the IMRO come from settings."""
+    reviewer = snapshot.get("reviewer") or {}
+    worker = snapshot.get("injured_worker") or {}
+    short_name = settings.IMR_ORGANIZATION_SHORT_NAME
+    items = [
+        {
+            "title": item["title"],
+            "decision": DECISION_LABELS.get(item.get("decision") or "", "Not decided"),
+            "claims_administrator_guideline": guideline_line(
+                CLAIMS_ADMINISTRATOR_SIDE, item.get("claims_administrator_citations") or []
+            ),
+            "imro_guideline": guideline_line(EXPERT_REVIEWER_SIDE, item.get("citations") or []),
+            "rationale_paragraphs": paragraphs(item.get("rationale") or ""),
+        }
+        for item in snapshot.get("items") or []
+    ]
+    return {
+        "organization_name": settings.IMR_ORGANIZATION_NAME,
+        "organization_short_name": short_name,
+        "case_number": snapshot["case_number"],
+        "header": {
+            "date_assigned": us_date(snapshot.get("date_assigned")),
+            "decision_date": us_date(snapshot.get("decision_date")),
+            "priority": (snapshot.get("priority") or "").capitalize(),
+            "date_of_injury": us_date(snapshot.get("date_of_injury")),
+            "ur_denial_date": us_date(snapshot.get("ur_decision_date")),
+            "application_received": us_date(snapshot.get("application_received")),
+        },
+        "qualification": qualification_paragraph(settings.IMR_ORGANIZATION_NAME, reviewer),
+        "licensure": ", ".join(reviewer.get("licensure_states") or []),
+        "specialties": ", ".join(reviewer.get("specialties") or []),
+        "clinical_summary": snapshot.get("clinical_summary") or "",
+        "items": items,
+        "documents_reviewed": [_document_line(d) for d in snapshot.get("documents_reviewed") or []],
+        "worker_name": _fold(f"{worker.get('first_name', '')} {worker.get('last_name', '')}"),
+        "parties": [
+            {
+                "role": ROLE_LABELS.get(p.get("role"), (p.get("role") or "").replace("_", " ").title()),
+                "name": p.get("name") or "",
+                "address": p.get("address") or "",
+            }
+            for p in snapshot.get("parties") or []
+        ],
+    }
+
+
+def letter_html(snapshot: dict) -> str:
+    return render_to_string("letters/letter.html", letter_context(snapshot))
+
+
+def html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
+    """WeasyPrint, with our print stylesheet, no base URL (no relative file access) and the static-only fetcher."""
+    fetcher = url_fetcher or StaticOnlyURLFetcher()
+    stylesheet = CSS(url=LETTER_STYLESHEET, url_fetcher=fetcher)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def letter_pdf(snapshot: dict, *, url_fetcher=None) -> bytes:
+    """The letter of a determination snapshot as PDF bytes."""
+    return html_to_pdf(letter_html(snapshot), url_fetcher=url_fetcher)

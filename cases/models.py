@@ -187,7 +187,10 @@ class Case(models.Model):
     class Meta:
         ordering = ["-application_received", "case_number"]
         indexes = [
+            # The reviewer queue: own cases by due date, with or without a status filter; staff see all by due date.
             models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),
+            models.Index(fields=["reviewer", "decision_due", "case_number"], name="case_queue_all"),
+            models.Index(fields=["decision_due", "case_number"], name="case_due"),
             models.Index(fields=["status", "decision_due"], name="case_status_due"),
             models.Index(fields=["status", "records_due"], name="case_status_records_due"),
             models.Index(fields=["priority", "status"], name="case_priority_status"),
@@ -448,6 +451,9 @@ class Letter(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    render_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest render attempt began; the sweeper re-queues stale ones."
+    )
     rendered_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

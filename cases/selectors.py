@@ -7,7 +7,7 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import OPEN_REVIEW_STATUSES, Case, Citation, DocumentReview, Guideline, Status, normalize_title
+from .models import OPEN_REVIEW_STATUSES, Case, Citation, DocumentReview, Guideline, Letter, Status, normalize_title
 
 
 def cases_visible_to(user):
@@ -171,3 +171,29 @@ def cases_overdue(queryset, today: datetime.date):
 def cases_due_within(queryset, today: datetime.date, days: int = 7):
     """Open cases whose running deadline falls today or in the next ``days - 1`` days."""
     return queryset.filter(_running_deadline(today, before=today + datetime.timedelta(days=days), on_or_after=today))
+
+
+# Letters ------------------------------------------------------------------------------------------------------
+
+
+def letter_current(case):
+    """The newest letter of the case's current determination, whatever its status (None if there is none)."""
+    return (
+        Letter.objects.filter(determination__case=case, determination__superseded_by__isnull=True)
+        .select_related("determination")
+        .order_by("-determination__version", "-version")
+        .first()
+    )
+
+
+def letter_downloadable(case):
+    """The newest ready letter of the case's current determination: what ``/cases/<n>/letter.pdf`` serves."""
+    return (
+        Letter.objects.filter(
+            determination__case=case, determination__superseded_by__isnull=True, status=Letter.Status.READY
+        )
+        .exclude(file="")
+        .select_related("determination")
+        .order_by("-determination__version", "-version")
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import workspace
+from .views import letters, workspace
 
 app_name = "cases"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("<str:case_number>/items/<int:item_pk>/citations/new/", workspace.citation_row, name="citation_row"),
     path("<str:case_number>/sign/", workspace.sign, name="sign"),
     path("<str:case_number>/sign/confirm/", workspace.sign_confirm, name="sign_confirm"),
+    path("<str:case_number>/letter.pdf", letters.letter_download, name="letter_download"),
+    path("<str:case_number>/letter/status/", letters.letter_status, name="letter_status"),
+    path("<str:case_number>/letter/retry/", letters.letter_retry_view, name="letter_retry"),
 ]

@@ -176,5 +176,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO; keep its warnings (refused fetches) only.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

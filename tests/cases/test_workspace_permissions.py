@@ -15,6 +15,10 @@ EXPECTED = {
     "citation_row": {"GET": 200, "POST": 405},
     "sign": {"GET": 200, "POST": 405},
     "sign_confirm": {"GET": 405, "POST": 200},  # refused (problems listed), re-shown
+    # The letter (not signed yet here, so there is none): tests/cases/test_letters_views.py covers the signed case.
+    "letter_download": {"GET": 404, "POST": 405},
+    "letter_status": {"GET": 200, "POST": 405},
+    "letter_retry": {"GET": 405, "POST": 404},
 }
 # Query strings a URL needs to answer its normal GET.
 QUERY = {"guideline_search": "?q=pain", "citation_row": "?guideline={guideline}"}

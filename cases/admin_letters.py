@@ -1,0 +1,119 @@
+"""Admin for Final Determination Letters: a fast changelist, the live status on the change page, and actions that
+call the letter services. Imported from ``cases/admin.py``; registers itself."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import Letter
+from .services.letters import letter_mark_issued, letter_rerender
+
+STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
+
+
+class LetterAdmin(admin.ModelAdmin):
+    list_display = (
+        "case_number",
+        "determination_version",
+        "version",
+        "status_badge",
+        "attempts",
+        "queued_at",
+        "rendered_at",
+        "issued_at",
+        "download",
+    )
+    list_filter = ("status", ("issued_at", admin.EmptyFieldListFilter))
+    search_fields = ("determination__case__case_number",)
+    list_select_related = ("determination__case",)
+    ordering = ("-queued_at", "-id")
+    show_full_result_count = False  # no COUNT(*) over a million rows on every page
+    actions = ("rerender_action", "mark_issued_action")
+    fields = (
+        "live_status",
+        "case_number",
+        "determination",
+        "version",
+        "status",
+        "attempts",
+        "error",
+        "sha256",
+        "download",
+        "created",
+        "queued_at",
+        "render_started_at",
+        "rendered_at",
+        "issued_at",
+    )
+    readonly_fields = fields
+
+    class Media:
+        # The status partial polls with htmx; the admin does not load it by itself.
+        js = ("vendor/htmx-2.0.11/htmx.min.js",)
+
+    def has_add_permission(self, request):
+        return False  # letters come from signing, re-render and retry only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record needs its letters
+
+    @admin.display(description="Case", ordering="determination__case__case_number")
+    def case_number(self, letter):
+        return letter.determination.case.case_number
+
+    @admin.display(description="Determination")
+    def determination_version(self, letter):
+        return f"v{letter.determination.version}"
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, letter):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:3px">{}</span>',
+            STATUS_COLOURS.get(letter.status, "#6c757d"),
+            letter.get_status_display(),
+        )
+
+    @admin.display(description="PDF")
+    def download(self, letter):
+        if letter.status != Letter.Status.READY or not letter.file:
+            return "—"
+        url = reverse("cases:letter_download", args=[letter.determination.case.case_number])
+        if letter.determination.superseded_by_id:
+            return "superseded"
+        return format_html('<a href="{}">Download</a>', url)
+
+    @admin.display(description="Live status")
+    def live_status(self, letter):
+        """The same htmx partial as the case page; it loads itself and polls while the letter is in progress."""
+        return render_to_string(
+            "cases/_letter_status.html", {"case": letter.determination.case, "letter_status_lazy": True}
+        )
+
+    @admin.action(description="Re-render (new version)")
+    def rerender_action(self, request, queryset):
+        done = 0
+        for letter in queryset.select_related("determination__case"):
+            try:
+                letter_rerender(letter=letter, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{letter}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"Queued {done} new letter version(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark issued")
+    def mark_issued_action(self, request, queryset):
+        done = 0
+        for letter in queryset.select_related("determination__case"):
+            try:
+                letter_mark_issued(letter=letter, actor=request.user)
+                done += 1
+            except ValidationError as exc:  # the letter service or the case transition refused
+                self.message_user(request, f"{letter}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"Marked {done} letter(s) issued.", messages.SUCCESS)
+
+
+admin.site.register(Letter, LetterAdmin)

@@ -1,0 +1,28 @@
+"""Celery tasks of the cases app: thin, they take ids and call one service (STYLE.md 4)."""
+
+from celery import shared_task
+
+from .services import letters as letter_services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # a worker killed mid-render leaves the message to be redelivered
+    reject_on_worker_lost=True,
+    autoretry_for=letter_services.TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=letter_services.RENDER_SOFT_TIME_LIMIT,
+    time_limit=letter_services.RENDER_TIME_LIMIT,
+)
+def letter_render(self, letter_id):
+    """Render letter ``letter_id``; a ready letter is skipped (the service is idempotent)."""
+    letter_services.letter_render(letter_id=letter_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def letters_sweep():
+    """Re-queue letters left queued or stuck rendering (beat entry "sweep-letters")."""
+    return letter_services.letters_sweep()
