@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST := 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE := imrsite.settings
 
 .PHONY: run test bench lint check-system venv clean
 

@@ -1,9 +1,13 @@
 """The case file: worker, claim, parties, case, history, documents, disputed items, the guideline library and
 citations, signed determinations, letters, and the timeline. Writes go through ``cases.services``."""
 
+import hashlib
 import re
+import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -254,8 +258,54 @@ class TreatmentEvent(models.Model):
         return f"{self.date or 'undated'} {self.get_kind_display()}: {self.description[:60]}"
 
 
+# What a case document may be: the formats records arrive in. The content is checked, not just the name.
+DOCUMENT_FORMATS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".tif": ("image/tiff", (b"II*\x00", b"MM\x00*")),
+    ".tiff": ("image/tiff", (b"II*\x00", b"MM\x00*")),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+DOCUMENT_EMPTY = "The file {name} is empty."
+DOCUMENT_TOO_LARGE = "The file {name} is {size:,} bytes; a document may be at most {limit:,} bytes."
+DOCUMENT_WRONG_EXTENSION = (
+    "The file {name} is not a PDF, TIFF, PNG or JPEG file (.pdf, .tif, .tiff, .png, .jpg, .jpeg)."
+)
+DOCUMENT_WRONG_CONTENT = "The file {name} is named {extension} but its content is not {kind}."
+
+
+def document_content_type(name: str) -> str:
+    """The content type a stored document is served with, from its (validated) extension."""
+    return DOCUMENT_FORMATS.get(Path(name).suffix.lower(), ("application/octet-stream", ()))[0]
+
+
+def validate_document_file(file):
+    """Size and type checks for an uploaded case document: the extension and the leading bytes must agree."""
+    name = Path(file.name).name
+    size = file.size
+    if not size:
+        raise ValidationError(DOCUMENT_EMPTY.format(name=name), code="empty")
+    limit = settings.IMR_DOCUMENT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(DOCUMENT_TOO_LARGE.format(name=name, size=size, limit=limit), code="too_large")
+    extension = Path(name).suffix.lower()
+    if extension not in DOCUMENT_FORMATS:
+        raise ValidationError(DOCUMENT_WRONG_EXTENSION.format(name=name), code="extension")
+    content_type, signatures = DOCUMENT_FORMATS[extension]
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if not any(head.startswith(signature) for signature in signatures):
+        kind = content_type.split("/")[1].upper()
+        raise ValidationError(
+            DOCUMENT_WRONG_CONTENT.format(name=name, extension=extension, kind=f"a {kind} file"), code="content"
+        )
+
+
 def document_upload_to(document, filename):
-    return f"documents/{document.case.case_number}/{filename}"
+    """A random stored name: uploads never collide or overwrite, and the name carries no PHI from the sender."""
+    return f"documents/{document.case.case_number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class Document(models.Model):
@@ -278,7 +328,12 @@ class Document(models.Model):
     document_date = models.DateField(null=True, blank=True, help_text="Date of the report or service.")
     received_date = models.DateField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
-    file = models.FileField(upload_to=document_upload_to, blank=True, help_text="PDF, TIFF, PNG or JPEG.")
+    file = models.FileField(
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[validate_document_file],
+        help_text="PDF, TIFF, PNG or JPEG, at most IMR_DOCUMENT_MAX_BYTES (50 MB by default); the content is checked.",
+    )
     size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -289,6 +344,18 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A newly attached file: record its size and hash (the file's identity in the record) before storing it.
+        if self.file and not self.file._committed:
+            digest = hashlib.sha256()
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.sha256 = digest.hexdigest()
+            self.size = self.file.size
+        elif not self.file:
+            self.sha256, self.size = "", None
+        super().save(*args, **kwargs)
 
 
 class DocumentReview(models.Model):

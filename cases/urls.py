@@ -15,6 +15,7 @@ urlpatterns = [
         workspace.document_reviewed,
         name="document_reviewed",
     ),
+    path("<str:case_number>/documents/<int:document_pk>/file/", workspace.document_file, name="document_file"),
     path("<str:case_number>/items/<int:item_pk>/guidelines/", workspace.guideline_search, name="guideline_search"),
     path("<str:case_number>/items/<int:item_pk>/citations/new/", workspace.citation_row, name="citation_row"),
     path("<str:case_number>/sign/", workspace.sign, name="sign"),

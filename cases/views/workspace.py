@@ -6,11 +6,12 @@ see answers 404, whatever the method); writes go to ``cases.services.review``.
 """
 
 from functools import wraps
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -20,12 +21,13 @@ from reviewers.selectors import reviewer_credentials
 from .. import selectors
 from ..forms import CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
-from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline
+from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline, document_content_type
 from ..services import review
 from ..services.access import case_access_record
 from ..services.determinations import citation_as_dict
 
 DRAFT_SAVED = "Draft saved."
+NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
 
 
@@ -158,6 +160,27 @@ def document_reviewed(request, case, document_pk):
         "error": error,
     }
     return render(request, "cases/_document_row.html", context)
+
+
+@case_view()
+def document_file(request, case, document_pk):
+    """A document of the case file, shown inline in the browser (PDFs and images); 404 when none is attached."""
+    document = get_object_or_404(case.documents, pk=document_pk)
+    if not document.file:
+        raise Http404(NO_DOCUMENT_FILE)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(NO_DOCUMENT_FILE) from None
+    case_access_record(case=case, user=request.user, path=request.path)
+    response = FileResponse(
+        handle,
+        filename=f"{case.case_number}-document-{document.pk}{Path(document.file.name).suffix}",
+        content_type=document_content_type(document.file.name),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @case_view()

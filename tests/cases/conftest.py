@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Citation, Document, DocumentReview, Guideline, Status
@@ -78,7 +79,13 @@ def review_case(reviewer_a, guideline, odg):
     )
     item = DisputedItemFactory(case=case, title="Psychotherapy, 10 sessions", order=1)
     CitationFactory(item=item, side=Citation.Side.CLAIMS_ADMINISTRATOR, guideline=odg, sections="Psychotherapy")
-    DocumentFactory(case=case, doc_type=Document.Type.PR2, title="PR-2 of 07/25/2014", author="Dr. Treating")
+    DocumentFactory(
+        case=case,
+        doc_type=Document.Type.PR2,
+        title="PR-2 of 07/25/2014",
+        author="Dr. Treating",
+        file=SimpleUploadedFile("pr2.pdf", b"%PDF-1.4 treating physician report"),
+    )
     DocumentFactory(case=case, doc_type=Document.Type.UR_LETTER, title="UR determination", author="UR company")
     return case
 

@@ -11,6 +11,7 @@ EXPECTED = {
     "detail": {"GET": 200, "POST": 405},
     "draft_save": {"GET": 405, "POST": 200},  # an empty POST re-shows the form with its errors
     "document_reviewed": {"GET": 405, "POST": 302},  # without htmx it redirects to the case page
+    "document_file": {"GET": 200, "POST": 405},
     "guideline_search": {"GET": 200, "POST": 405},
     "citation_row": {"GET": 200, "POST": 405},
     "sign": {"GET": 200, "POST": 405},
