@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import CASE_NUMBER_RE, Citation, Decision, Determination, Guideline, Party, Priority, Sex, TreatmentEvent
+from .models import CASE_NUMBER_RE, Decision, Guideline, Party, Priority, Sex, TreatmentEvent
+from .selectors import case_items_as_dicts, current_determination
 
 FORMAT = "imr-case/1"
 
@@ -453,38 +454,11 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _citation_export(citation: Citation) -> dict:
-    return {
-        "source": citation.guideline.source,
-        "title": citation.guideline.title,
-        "sections": citation.sections or None,
-        "pages": citation.pages or None,
-    }
-
-
-def current_determination(case) -> Determination | None:
-    """The determination in force: the latest version nothing supersedes."""
-    return case.determinations.filter(superseded_by__isnull=True).order_by("-version").first()
-
-
 def case_export(case) -> dict:
     """``case`` as an ``imr-case/1`` document. Constant query count, whatever the number of items."""
     claim = case.claim
     worker = claim.worker
-    items = []
-    for item in case.items.prefetch_related("citations__guideline").order_by("order", "id"):
-        citations = sorted(item.citations.all(), key=lambda c: (c.order, c.id))
-        items.append(
-            {
-                "title": item.title,
-                "decision": item.decision or None,
-                "claims_administrator_citations": [
-                    _citation_export(c) for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR
-                ],
-                "citations": [_citation_export(c) for c in citations if c.side == Citation.Side.IMRO],
-                "rationale": item.rationale,
-            }
-        )
+    items = case_items_as_dicts(case)
     determination = current_determination(case)
     return {
         "format": FORMAT,

@@ -70,6 +70,35 @@ def case_items(case):
     return case.items.order_by("order", "id").prefetch_related(Prefetch("citations", queryset=citations))
 
 
+def citation_as_dict(citation: Citation) -> dict:
+    """A citation as ``imr-case/1`` and the determination snapshot write it."""
+    return {
+        "source": citation.guideline.source,
+        "title": citation.guideline.title,
+        "sections": citation.sections or None,
+        "pages": citation.pages or None,
+    }
+
+
+def case_items_as_dicts(case) -> list[dict]:
+    """The disputed items with both sides' citations, as ``imr-case/1`` and the snapshot hold them (2 queries)."""
+    items = []
+    for item in case_items(case):
+        citations = list(item.citations.all())  # ordered by side, order, id by ``case_items``
+        items.append(
+            {
+                "title": item.title,
+                "decision": item.decision or None,
+                "claims_administrator_citations": [
+                    citation_as_dict(c) for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR
+                ],
+                "citations": [citation_as_dict(c) for c in citations if c.side == Citation.Side.IMRO],
+                "rationale": item.rationale,
+            }
+        )
+    return items
+
+
 def current_determination(case):
     return case.determinations.filter(superseded_by__isnull=True).order_by("-version").first()
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..models import Citation, Determination
+from ..models import Determination
+from ..selectors import case_items_as_dicts
 
 SNAPSHOT_SCHEMA = 1
 
@@ -20,32 +21,10 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def citation_as_dict(citation: Citation) -> dict:
-    return {
-        "source": citation.guideline.source,
-        "title": citation.guideline.title,
-        "sections": citation.sections or None,
-        "pages": citation.pages or None,
-    }
-
-
 def case_snapshot(*, case, reviewer_credentials: dict, decision_date, documents_reviewed: list[dict]) -> dict:
     """The determination content of ``case`` as it stands now (items, citations, summary, header facts)."""
     worker = case.claim.worker
-    items = []
-    for item in case.items.prefetch_related("citations__guideline").order_by("order", "id"):
-        citations = sorted(item.citations.all(), key=lambda c: (c.order, c.id))
-        items.append(
-            {
-                "title": item.title,
-                "decision": item.decision or None,
-                "claims_administrator_citations": [
-                    citation_as_dict(c) for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR
-                ],
-                "citations": [citation_as_dict(c) for c in citations if c.side == Citation.Side.IMRO],
-                "rationale": item.rationale,
-            }
-        )
+    items = case_items_as_dicts(case)
     return {
         "schema": SNAPSHOT_SCHEMA,
         "case_number": case.case_number,

@@ -24,7 +24,6 @@ from ..letters import guideline_line
 from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline, document_content_type
 from ..services import review
 from ..services.access import case_access_record
-from ..services.determinations import citation_as_dict
 
 DRAFT_SAVED = "Draft saved."
 NO_DOCUMENT_FILE = "No file is attached to this document."
@@ -109,7 +108,9 @@ def _item_lines(item):
         (Citation.Side.CLAIMS_ADMINISTRATOR, "claims_administrator_line", "The Claims Administrator"),
         (Citation.Side.IMRO, "imro_line", "The Expert Reviewer"),
     ):
-        setattr(item, attribute, guideline_line(label, [citation_as_dict(c) for c in citations if c.side == side]))
+        setattr(
+            item, attribute, guideline_line(label, [selectors.citation_as_dict(c) for c in citations if c.side == side])
+        )
     return item
 
 

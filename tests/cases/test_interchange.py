@@ -446,5 +446,5 @@ def test_export_costs_a_constant_number_of_queries(django_assert_num_queries):
     large = case_import(document=document)
     for case in (small, large):
         fresh = Case.objects.get(pk=case.pk)
-        with django_assert_num_queries(8):  # claim, worker, items, citations, guidelines, determination, parties...
+        with django_assert_num_queries(7):  # claim, worker, items, citations with guidelines, determination, parties...
             case_export(fresh)
