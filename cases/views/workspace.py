@@ -5,13 +5,12 @@ Every view that touches a case gets it from ``cases_visible_to`` through ``case_
 see answers 404, whatever the method); writes go to ``cases.services.review``.
 """
 
-from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -24,29 +23,11 @@ from ..letters import guideline_line
 from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline, document_content_type
 from ..services import review
 from ..services.access import case_access_record
+from .common import case_view, private_file_response
 
 DRAFT_SAVED = "Draft saved."
 NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
-
-
-def case_view(*, methods=("GET",)):
-    """Login, then the case through the one visibility rule (404 otherwise), then the method check."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, case_number, **kwargs):
-            visible = selectors.cases_visible_to(request.user).select_related("claim__worker", "reviewer__user")
-            case = get_object_or_404(visible, case_number=case_number)
-            if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
-            return view(request, case, **kwargs)
-
-        wrapped.workspace_methods = methods
-        return wrapped
-
-    return decorator
 
 
 def _is_assigned_reviewer(case, user) -> bool:
@@ -169,19 +150,14 @@ def document_file(request, case, document_pk):
     document = get_object_or_404(case.documents, pk=document_pk)
     if not document.file:
         raise Http404(NO_DOCUMENT_FILE)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(NO_DOCUMENT_FILE) from None
-    case_access_record(case=case, user=request.user, path=request.path)
-    response = FileResponse(
-        handle,
+    return private_file_response(
+        request,
+        case,
+        document.file,
         filename=f"{case.case_number}-document-{document.pk}{Path(document.file.name).suffix}",
         content_type=document_content_type(document.file.name),
+        missing=NO_DOCUMENT_FILE,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @case_view()
