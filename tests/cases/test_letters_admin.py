@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 
-from cases.admin_letters import LetterAdmin
+from cases.admin.letters import LetterAdmin
 from cases.models import Letter, Status
 from cases.services.letters import letter_create, letter_render
 from tests.factories import StaffFactory

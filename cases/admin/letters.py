@@ -1,5 +1,5 @@
 """Admin for Final Determination Letters: a fast changelist, the live status on the change page, and actions that
-call the letter services. Imported from ``cases/admin.py``; registers itself."""
+call the letter services. Imported by ``cases/admin/__init__.py``; registers itself."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Letter
-from .services.letters import letter_mark_issued, letter_rerender
+from ..models import Letter
+from ..services.letters import letter_mark_issued, letter_rerender
 
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
 

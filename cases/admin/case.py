@@ -1,9 +1,7 @@
-"""The administrators' tool (DESIGN.md: intake, eligibility, assignment, deadlines, the guideline library).
+"""The case in the admin: changelist, change page with timeline, suggestions and lifecycle actions.
 
 Nothing here assigns a status or a deadline: every lifecycle button and action calls a service of
 ``cases.services.lifecycle`` and shows its refusal as it is. Fields a transition owns are read-only.
-
-``Letter`` is registered by the letters' admin (``cases/admin_letters.py``), wired in on merge; not here.
 """
 
 from dataclasses import dataclass
@@ -13,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,73 +20,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from reviewers.selectors import reviewer_suggestions
 
-from . import admin_forms
-from .models import (
+from ..models import (
     Assignment,
     Case,
     CaseAccess,
     CaseEvent,
-    Citation,
-    Claim,
     Determination,
     DisputedItem,
     Document,
-    DocumentReview,
-    Guideline,
-    InjuredWorker,
     Party,
     TreatmentEvent,
 )
-from .selectors import annotate_days_left, cases_due_within, cases_overdue
-from .services import lifecycle
-from .services.access import case_access_record
-from .services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
-
-SUGGESTIONS_SHOWN = 10
-RECENT_ACCESSES_SHOWN = 20
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-class ReadOnlyAdminMixin:
-    """Rows written only by services (events, assignments, signed determinations, the access log)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-
-# Workers and claims ---------------------------------------------------------------------------------------------
-
-
-@admin.register(InjuredWorker)
-class InjuredWorkerAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "last_name", "first_name", "date_of_birth", "sex")
-    search_fields = ("last_name", "first_name")
-    list_filter = ("sex",)
-
-
-@admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "worker", "date_of_injury")
-    list_select_related = ("worker",)
-    search_fields = ("claim_number", "worker__last_name", "worker__first_name")
-    autocomplete_fields = ("worker",)
-    date_hierarchy = "date_of_injury"
-
+from ..selectors import annotate_days_left, cases_due_within, cases_overdue
+from ..services import lifecycle
+from ..services.access import case_access_record
+from . import forms as admin_forms
+from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, ReadOnlyInline, error_text
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -552,7 +499,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             try:
                 run(case)
             except ValidationError as exc:
-                messages.error(request, f"{case.case_number}: {_error_text(exc)}")
+                messages.error(request, f"{case.case_number}: {error_text(exc)}")
             else:
                 messages.success(request, f"{case.case_number}: {done}")
 
@@ -663,177 +610,3 @@ class CaseAdmin(SimpleHistoryAdmin):
     @admin.action(description="Terminate…", permissions=["change"])
     def terminate_action(self, request, queryset):
         return self._close_action(request, queryset, lifecycle.case_terminate, "terminate_action", "Terminated")
-
-
-# The rest of the case file --------------------------------------------------------------------------------------
-
-
-@admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "role", "case")
-    list_select_related = ("case",)
-    list_filter = ("role",)
-    search_fields = ("name", "case__case_number")
-    autocomplete_fields = ("case",)
-
-
-@admin.register(TreatmentEvent)
-class TreatmentEventAdmin(admin.ModelAdmin):
-    list_display = ("case", "date", "kind", "short_description")
-    list_select_related = ("case",)
-    list_filter = ("kind",)
-    search_fields = ("case__case_number", "description")
-    autocomplete_fields = ("case",)
-
-    @admin.display(description="description")
-    def short_description(self, obj):
-        return obj.description[:80]
-
-
-@admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
-    list_select_related = ("case",)
-    list_filter = ("doc_type",)
-    search_fields = ("title", "author", "case__case_number")
-    autocomplete_fields = ("case",)
-    readonly_fields = ("size", "sha256", "created")
-
-
-@admin.register(DocumentReview)
-class DocumentReviewAdmin(admin.ModelAdmin):
-    list_display = ("document", "reviewer", "reviewed_at")
-    list_select_related = ("document", "reviewer")
-    search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
-    autocomplete_fields = ("document", "reviewer")
-
-
-class CitationInline(admin.TabularInline):
-    model = Citation
-    extra = 0
-    fields = ("side", "order", "guideline", "sections", "pages")
-    autocomplete_fields = ("guideline",)
-
-
-@admin.register(DisputedItem)
-class DisputedItemAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "case", "specialty", "decision")
-    list_select_related = ("case", "specialty")
-    list_filter = ("decision", "specialty")
-    search_fields = ("title", "case__case_number")
-    autocomplete_fields = ("case", "specialty")
-    inlines = [CitationInline]
-
-
-@admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "side", "item", "guideline")
-    list_select_related = ("item", "guideline")
-    list_filter = ("side", "guideline__source")
-    search_fields = ("guideline__title", "item__title", "item__case__case_number")
-    autocomplete_fields = ("item", "guideline")
-
-
-@admin.register(Guideline)
-class GuidelineAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "source", "evidence_rank", "active", "imported_unreviewed")
-    list_filter = ("source", "evidence_rank", "active", "imported_unreviewed")
-    search_fields = ("title", "aliases")
-    actions = ["export_csv_action"]
-    change_list_template = "admin/cases/guideline/change_list.html"
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="cases_guideline_import"),
-            path("export/", self.admin_site.admin_view(self.export_view), name="cases_guideline_export"),
-            *super().get_urls(),
-        ]
-
-    @staticmethod
-    def _csv_response(queryset):
-        response = HttpResponse(guideline_csv_export(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="guidelines-{timezone.localdate():%Y%m%d}.csv"'
-        return response
-
-    @admin.action(description="Export selected to CSV", permissions=["view"])
-    def export_csv_action(self, request, queryset):
-        return self._csv_response(queryset)
-
-    def export_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return self._csv_response(Guideline.objects.all())
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        if request.method == "POST":
-            form = admin_forms.GuidelineImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    result = guideline_csv_import(data=form.cleaned_data["file"].read())
-                except GuidelineImportError as exc:
-                    for message in exc.messages:
-                        messages.error(request, message)
-                    messages.error(request, "Nothing was imported.")
-                else:
-                    messages.success(
-                        request,
-                        f"Guidelines imported: {result.created} created, {result.updated} updated, "
-                        f"{result.unchanged} unchanged.",
-                    )
-                    return HttpResponseRedirect(reverse("admin:cases_guideline_changelist"))
-        else:
-            form = admin_forms.GuidelineImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import guidelines from CSV",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/cases/guideline/import.html", context)
-
-
-# Written by services only: read-only --------------------------------------------------------------------------
-
-
-@admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "version", "origin", "reviewer", "signed_at", "decision_date", "superseded_by")
-    list_select_related = ("case", "reviewer", "superseded_by")
-    list_filter = ("origin",)
-    search_fields = ("case__case_number",)
-    date_hierarchy = "signed_at"
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
-    list_select_related = ("case", "reviewer", "assigned_by")
-    list_filter = ("ended_at",)
-    search_fields = ("case__case_number", "reviewer__reference")
-    date_hierarchy = "assigned_at"
-
-
-@admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "case", "kind", "from_status", "to_status", "actor", "note")
-    list_select_related = ("case", "actor")
-    list_filter = ("kind", "to_status")
-    search_fields = ("case__case_number", "note")
-    date_hierarchy = "at"
-
-
-@admin.register(CaseAccess)
-class CaseAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The PHI access log: who opened which case, and when. Nobody edits or deletes it."""
-
-    list_display = ("at", "user", "case", "path")
-    list_select_related = ("user", "case")
-    list_filter = ("at", ("user", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("case__case_number", "user__username")
-    date_hierarchy = "at"
-
-
-# The Letter admin lives in its own module; importing it registers it.
-from . import admin_letters  # noqa: E402,F401

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from reviewers.models import Reviewer
 
-from .models import IneligibilityCode, NoticeChannel
+from ..models import IneligibilityCode, NoticeChannel
 
 
 class NoteForm(forms.Form):
