@@ -18,9 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-list-views.sqlite3'}"
-)
+SQLITE_FILE = ROOT / "var" / "bench-list-views.sqlite3"
+if "BENCH_DATABASE_URL" not in os.environ:
+    SQLITE_FILE.unlink(missing_ok=True)  # a fresh file each run: no stale schema, no leftover rows
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{SQLITE_FILE}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 (ROOT / "var").mkdir(exist_ok=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from .. import selectors
 from ..forms import CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
 from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline, document_content_type
+from ..pagination import LargeTablePaginator
 from ..services import review
 from ..services.access import case_access_record
 from .common import case_view, private_file_response
@@ -43,7 +43,7 @@ def queue(request):
     filters = QueueFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     cases = selectors.case_queue(request.user, status=chosen.get("status", ""), priority=chosen.get("priority", ""))
-    page = Paginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeTablePaginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for case in page:
         open_case = case.status in OPEN_REVIEW_STATUSES
