@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
+from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, normalize_title
 from . import lifecycle
 from .interchange import case_import
@@ -182,9 +185,11 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
         report.note(f"case {case_number}", created=False)
         return
     case = case_import(document=copy.deepcopy(document), actor=actor)
+    # The format carries no specialty; the demo's items are in their reviewer's field, so matching has a basis.
+    case.items.update(specialty=reviewer.specialties.order_by("name").first())
     now = timezone.now()
     for doc in documents:
-        Document.objects.create(case=case, **doc)
+        Document.objects.create(case=case, file=_demo_pdf(case_number, doc), **doc)
     for step in _PATH[: _PATH.index(status) + 1]:
         if step == Status.ASSIGNED:
             case.reviewer = reviewer
@@ -205,6 +210,18 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
             case.records_complete = min(today, today + datetime.timedelta(days=DECISION_DUE_IN_DAYS - days))
         case_transition(case=case, to=step, actor=actor, note="Demo data.")
     report.note(f"case {case_number}", created=True)
+
+
+def _demo_pdf(case_number: str, doc: dict) -> ContentFile:
+    """A one-page stand-in PDF for a demo document, so reviewers have something to open."""
+    html = format_html(
+        "<h1>{}</h1><p>{}</p><p>{}</p><p><em>Demo document of case {}: a stand-in for the real record.</em></p>",
+        doc["title"],
+        doc.get("author", ""),
+        doc["document_date"].strftime("%m/%d/%Y") if doc.get("document_date") else "",
+        case_number,
+    )
+    return ContentFile(html_to_pdf(html), name=f"{doc['doc_type']}.pdf")
 
 
 SEED_DOCUMENTS = [

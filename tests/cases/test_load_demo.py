@@ -15,7 +15,7 @@ from cases.models import Assignment, Case, Citation, Guideline, Status
 from cases.selectors import cases_visible_to
 from cases.services import demo
 from reviewers.models import Reviewer
-from reviewers.selectors import reviewer_credentials
+from reviewers.selectors import ALREADY_ASSIGNED, reviewer_credentials, reviewer_match
 from tests.support import SEED_CASE_PATH, row_counts, seed_case
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,22 @@ def test_guideline_library_is_loaded_and_cited(debug):
 
 def test_app_copy_of_the_seed_is_the_shared_fixture():
     assert demo.SEED_CASE_PATH.read_text(encoding="utf-8") == SEED_CASE_PATH.read_text(encoding="utf-8")
+
+
+def test_demo_documents_can_be_opened_and_items_name_their_specialty(debug):
+    load()
+    for case in Case.objects.filter(case_number__in=["CM14-0000001", "CM16-0302410"]):
+        assert case.documents.exists()
+        for document in case.documents.all():
+            with document.file.open("rb") as handle:
+                assert handle.read(5) == b"%PDF-"
+            assert document.sha256
+        specialties = {item.specialty.name for item in case.items.select_related("specialty")}
+        assert specialties == {s.name for s in case.reviewer.specialties.all()}
+
+
+def test_the_assigned_demo_reviewer_passes_every_matching_rule_but_already_having_the_case(debug):
+    load()
+    case = Case.objects.get(case_number="CM16-0301234")
+    match = reviewer_match(case=case, reviewer=case.reviewer, on=timezone.localdate())
+    assert match.failures == [ALREADY_ASSIGNED.format(reviewer=case.reviewer, case=case)]
