@@ -21,10 +21,25 @@ def _manage(*args, **env):
     )
 
 
-def test_missing_secret_key_is_an_error_when_debug_is_off():
-    result = _manage("check")
+def test_deploy_check_fails_without_a_secret_key_when_debug_is_off():
+    result = _manage("check", "--deploy", ALLOWED_HOSTS="imr.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_without_a_secret_key():
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import imrsite.wsgi"], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_offline_commands_run_without_a_secret_key():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_check_deploy_is_clean_with_production_settings():
