@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services import deadlines as deadline_services
 from .services import letters as letter_services
 
 
@@ -26,3 +27,9 @@ def letter_render(self, letter_id):
 def letters_sweep():
     """Re-queue letters left queued or stuck rendering (beat entry "sweep-letters")."""
     return letter_services.letters_sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def deadlines_flag_missed():
+    """Put every newly missed deadline on its case's timeline (beat entry "flag-missed-deadlines")."""
+    return deadline_services.deadlines_flag_missed()

@@ -159,6 +159,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-letters": {"task": "cases.tasks.letters_sweep", "schedule": 60.0},
+    "flag-missed-deadlines": {"task": "cases.tasks.deadlines_flag_missed", "schedule": 3600.0},
 }
 
 # The IMRO named in every letter.

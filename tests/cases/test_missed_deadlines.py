@@ -1,0 +1,70 @@
+"""Missed deadlines are flagged once on the timeline and shown on the admin's home page."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from freezegun import freeze_time
+
+from cases.models import CaseEvent, Status
+from cases.services.deadlines import DECISION_MISSED, EVENT_DEADLINE_MISSED, RECORDS_MISSED, deadlines_flag_missed
+from tests.factories import CaseFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 10)
+
+
+def _aware(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+@pytest.fixture
+def cases():
+    reviewer = ReviewerFactory()
+    late_decision = CaseFactory(
+        status=Status.IN_REVIEW, reviewer=reviewer, records_complete=TODAY, decision_due=datetime.date(2026, 3, 9)
+    )
+    late_records = CaseFactory(
+        status=Status.AWAITING_RECORDS, reviewer=reviewer, records_due=_aware(datetime.date(2026, 3, 5))
+    )
+    on_time = CaseFactory(status=Status.IN_REVIEW, reviewer=reviewer, decision_due=datetime.date(2026, 3, 12))
+    signed_late = CaseFactory(status=Status.SIGNED, reviewer=reviewer, decision_due=datetime.date(2026, 3, 1))
+    return late_decision, late_records, on_time, signed_late
+
+
+@freeze_time("2026-03-10 12:00:00")
+def test_each_missed_deadline_is_flagged_once_with_what_was_missed(cases):
+    late_decision, late_records, on_time, signed_late = cases
+    assert deadlines_flag_missed(today=TODAY) == 2
+    assert deadlines_flag_missed(today=TODAY) == 0
+    events = CaseEvent.objects.filter(kind=EVENT_DEADLINE_MISSED)
+    assert {(e.case_id, e.note) for e in events} == {
+        (late_decision.pk, DECISION_MISSED.format(due=datetime.date(2026, 3, 9))),
+        (late_records.pk, RECORDS_MISSED.format(due=_aware(datetime.date(2026, 3, 5)))),
+    }
+
+
+@freeze_time("2026-03-10 12:00:00")
+def test_an_extended_deadline_missed_again_is_flagged_again(cases):
+    late_decision = cases[0]
+    deadlines_flag_missed(today=TODAY)
+    late_decision.decision_due = datetime.date(2026, 3, 8)  # as after a recomputation that still lies in the past
+    late_decision.save()
+    assert deadlines_flag_missed(today=TODAY) == 1
+    assert CaseEvent.objects.filter(case=late_decision, kind=EVENT_DEADLINE_MISSED).count() == 2
+
+
+@freeze_time("2026-03-10 12:00:00")
+def test_the_command_reports_how_many(cases, capsys):
+    call_command("flag_missed_deadlines")
+    assert "2 newly missed deadline(s) flagged." in capsys.readouterr().out
+
+
+@freeze_time("2026-03-10 12:00:00")
+def test_the_admin_home_page_shows_overdue_and_due_this_week(cases, admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert "2 cases overdue" in page
+    assert "/admin/cases/case/?deadline=overdue" in page
+    assert "1 due in the next 7 days" in page
