@@ -29,11 +29,16 @@ run: $(VENV)/.installed
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	@# With REDIS_URL, a Celery worker (with beat) runs beside the server and stops with it.
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL is set: starting a Celery worker and beat (var/celery.log)"; \
-		DEBUG=1 $(VENV)/bin/celery -A imrsite worker --beat -l info --concurrency 2 --logfile var/celery.log --pidfile var/celery.pid --detach --schedule var/celerybeat-schedule; \
+		echo "REDIS_URL is set: starting a Celery worker with beat (log: var/celery.log)"; \
+		DEBUG=1 $(VENV)/bin/celery -A imrsite worker --beat -l info --concurrency 2 \
+			--logfile var/celery.log --schedule var/celerybeat-schedule & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT); \
+	else \
+		DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest
