@@ -105,6 +105,8 @@ def case_save_draft(*, case: Case, user, expected_revision: int, summary: str, i
     """
     with transaction.atomic():
         locked = _lock(case)
+        if not _is_assigned_reviewer(locked, user):
+            raise ReviewError(NOT_THE_REVIEWER)  # staff read the case; only the physician writes the determination
         if locked.revision != expected_revision:
             raise StaleRevisionError(current_revision=locked.revision)
         stored_items = {item.pk: item for item in locked.items.all()}

@@ -28,6 +28,9 @@ from .common import case_view, private_file_response
 DRAFT_SAVED = "Draft saved."
 NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
+READ_ONLY_FOR_STAFF = (
+    "You see this case read-only: only the assigned expert reviewer writes and signs its determination."
+)
 
 
 def _is_assigned_reviewer(case, user) -> bool:
@@ -59,7 +62,9 @@ def _case_page(request, case, *, draft=None, errors=(), status=200):
     """The case page; ``draft`` is a bound form being re-shown with what the user typed."""
     case_access_record(case=case, user=request.user, path=request.get_full_path())
     items = list(selectors.case_items(case))
-    editable = review.case_edit_refusal(case) is None
+    assigned = _is_assigned_reviewer(case, request.user)
+    open_for_review = review.case_edit_refusal(case) is None
+    editable = open_for_review and assigned  # staff (and anyone else) see an open case read-only
     if draft is None and editable:
         draft = CaseDraftForm(case=case, items=items)
     for entry in draft.items if draft else ():
@@ -71,8 +76,9 @@ def _case_page(request, case, *, draft=None, errors=(), status=200):
         "age": selectors.worker_age(case.claim.worker, timezone.localdate()),
         "timeline": selectors.treatment_timeline(case),
         "documents": selectors.case_documents(case, case.reviewer),
-        "can_mark_documents": editable and _is_assigned_reviewer(case, request.user),
+        "can_mark_documents": editable,
         "editable": editable,
+        "read_only_notice": READ_ONLY_FOR_STAFF if open_for_review and not assigned else "",
         "draft": draft,
         "items": [_item_lines(item) for item in items],
         "errors": errors,
@@ -105,6 +111,8 @@ def draft_save(request, case):
     refusal = review.case_edit_refusal(case)
     if refusal:
         return _case_page(request, case, errors=[refusal])
+    if not _is_assigned_reviewer(case, request.user):
+        return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
     if not draft.is_valid():
         return _case_page(request, case, draft=draft, errors=draft.errors)

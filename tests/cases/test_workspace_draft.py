@@ -1,8 +1,14 @@
 """The draft form: what a save stores, and that nothing typed is lost on a validation error or a stale revision."""
 
+import html
+
+import pytest
+from django.test import Client
+
 from cases.forms import PAGES_TOO_LONG
 from cases.models import Citation
 from cases.services import review
+from cases.views.workspace import READ_ONLY_FOR_STAFF
 from tests.factories import GuidelineFactory
 
 TYPED_SUMMARY = "My own summary: chronic neck pain after a 1998 overhead strain."
@@ -132,10 +138,12 @@ def test_an_unknown_decision_is_refused_and_the_text_kept(client_a, review_case)
     assert review_case.revision == 0
 
 
-def test_a_stale_revision_is_refused_and_the_text_kept(client_a, client_staff, review_case):
+def test_a_stale_revision_is_refused_and_the_text_kept(client_a, reviewer_a, review_case):
     opened_at = review_case.revision
-    # Someone else saves first.
-    assert save(client_staff, review_case, {**draft_data(review_case), "clinical_summary": "Theirs"}).status_code == 302
+    # The same reviewer saves first in another session (a second tab, or another computer).
+    other_tab = Client()
+    other_tab.force_login(reviewer_a.user)
+    assert save(other_tab, review_case, {**draft_data(review_case), "clinical_summary": "Theirs"}).status_code == 302
     response = save(client_a, review_case, {**draft_data(review_case), "revision": opened_at})
     assert response.status_code == 200
     page = response.content.decode()
@@ -174,3 +182,29 @@ def test_an_inactive_guideline_cannot_be_added(client_a, review_case):
     assert TYPED_SUMMARY in page
     review_case.refresh_from_db()
     assert review_case.revision == 0 and review_case.clinical_summary == ""
+
+
+def test_staff_cannot_write_the_physicians_draft(client_staff, review_case):
+    response = save(client_staff, review_case, {**draft_data(review_case), "clinical_summary": "Staff rewrote it"})
+    assert response.status_code == 403
+    assert review.NOT_THE_REVIEWER in response.content.decode()
+    review_case.refresh_from_db()
+    assert (review_case.clinical_summary, review_case.revision) == ("", 0)
+    item = review_case.items.get()
+    assert (item.decision, item.rationale) == ("", "")
+
+
+def test_the_service_refuses_anyone_but_the_assigned_reviewer(review_case, staff_user, reviewer_b):
+    for user in (staff_user, reviewer_b.user):
+        with pytest.raises(review.ReviewError) as refused:
+            review.case_save_draft(case=review_case, user=user, expected_revision=0, summary="Not mine", items=[])
+        assert refused.value.messages == [review.NOT_THE_REVIEWER]
+    review_case.refresh_from_db()
+    assert (review_case.clinical_summary, review_case.revision) == ("", 0)
+
+
+def test_staff_see_an_open_case_read_only(client_staff, review_case):
+    page = client_staff.get(f"/cases/{review_case.case_number}/").content.decode()
+    assert 'id="draft-form"' not in page and "Review and sign" not in page
+    assert READ_ONLY_FOR_STAFF in html.unescape(page)
+    assert "Psychotherapy, 10 sessions" in page and "PR-2 of 07/25/2014" in page  # they still see everything

@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 EXPECTED = {
     "queue": {"GET": 200, "POST": 405},
     "detail": {"GET": 200, "POST": 405},
-    "draft_save": {"GET": 405, "POST": 200},  # an empty POST re-shows the form with its errors
+    "draft_save": {"GET": 405, "POST": 302},  # a whole draft (DATA below) is saved
     "document_reviewed": {"GET": 405, "POST": 302},  # without htmx it redirects to the case page
     "document_file": {"GET": 200, "POST": 405},
     "guideline_search": {"GET": 200, "POST": 405},
@@ -21,6 +21,12 @@ EXPECTED = {
     "letter_status": {"GET": 200, "POST": 405},
     "letter_retry": {"GET": 405, "POST": 404},
 }
+# Staff see every case but write nothing of the physician's: where they differ from the assigned reviewer.
+STAFF_EXPECTED = {
+    "draft_save": {"POST": 403},  # refused, and nothing changed (test_staff)
+}
+# POST bodies that make a request meaningful (a whole, valid draft: the reviewer's is saved, staff's refused).
+DATA = {"draft_save": lambda case: {"revision": case.revision, "clinical_summary": "Written in the matrix"}}
 # Query strings a URL needs to answer its normal GET.
 QUERY = {"guideline_search": "?q=pain", "citation_row": "?guideline={guideline}"}
 NOT_CASE_BOUND = {"queue"}
@@ -52,20 +58,29 @@ def _url(name, kwargs, case, guideline):
     return url + QUERY.get(name, "").format(guideline=guideline.pk)
 
 
-def _request(client, method, url):
-    return client.get(url) if method == "GET" else client.post(url, {})
+def _request(client, method, url, name=None, case=None):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, DATA[name](case) if name in DATA else {})
+
+
+def _draft_state(case):
+    case.refresh_from_db()
+    return case.clinical_summary, case.revision, [(i.decision, i.rationale) for i in case.items.all()]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
 def test_assigned_reviewer(name, kwargs, method, client_a, review_case, guideline):
-    response = _request(client_a, method, _url(name, kwargs, review_case, guideline))
+    response = _request(client_a, method, _url(name, kwargs, review_case, guideline), name, review_case)
     assert response.status_code == EXPECTED[name][method]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
 def test_staff(name, kwargs, method, client_staff, review_case, guideline):
-    response = _request(client_staff, method, _url(name, kwargs, review_case, guideline))
-    assert response.status_code == EXPECTED[name][method]
+    before = _draft_state(review_case)
+    response = _request(client_staff, method, _url(name, kwargs, review_case, guideline), name, review_case)
+    assert response.status_code == {**EXPECTED[name], **STAFF_EXPECTED.get(name, {})}[method]
+    assert _draft_state(review_case) == before  # whatever staff send, the physician's draft is untouched
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
