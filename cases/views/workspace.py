@@ -28,6 +28,7 @@ from .common import case_view, private_file_response
 DRAFT_SAVED = "Draft saved."
 NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
+NOTHING_SAVED = "Nothing was saved: fix the marked fields and save again."
 READ_ONLY_FOR_STAFF = (
     "You see this case read-only: only the assigned expert reviewer writes and signs its determination."
 )
@@ -79,6 +80,7 @@ def _case_page(request, case, *, draft=None, errors=(), status=200):
         "can_mark_documents": editable,
         "editable": editable,
         "read_only_notice": READ_ONLY_FOR_STAFF if open_for_review and not assigned else "",
+        "signed": case.status in review.SIGNED_STATUSES,
         "draft": draft,
         "items": [_item_lines(item) for item in items],
         "errors": errors,
@@ -108,22 +110,24 @@ def case_detail(request, case):
 
 @case_view(methods=("POST",))
 def draft_save(request, case):
+    """Save the draft. Refused, the page comes back with everything typed: 422 for fields to fix, 409 when the case
+    moved on (saved meanwhile in another tab, or signed), 403 for anyone but the assigned reviewer."""
     refusal = review.case_edit_refusal(case)
     if refusal:
-        return _case_page(request, case, errors=[refusal])
+        return _case_page(request, case, errors=[refusal], status=409)
     if not _is_assigned_reviewer(case, request.user):
         return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
     if not draft.is_valid():
-        return _case_page(request, case, draft=draft, errors=draft.errors)
+        return _case_page(request, case, draft=draft, errors=[NOTHING_SAVED, *draft.errors], status=422)
     try:
         review.case_save_draft(case=case, user=request.user, **draft.save_arguments())
     except review.StaleRevisionError as exc:
         # Keep everything typed; the next save is a deliberate overwrite of the newer revision.
         draft.revision = exc.current_revision
-        return _case_page(request, case, draft=draft, errors=exc.messages)
+        return _case_page(request, case, draft=draft, errors=exc.messages, status=409)
     except review.ReviewError as exc:
-        return _case_page(request, case, draft=draft, errors=exc.messages)
+        return _case_page(request, case, draft=draft, errors=exc.messages, status=422)
     messages.success(request, DRAFT_SAVED)
     return redirect("cases:detail", case_number=case.case_number)
 

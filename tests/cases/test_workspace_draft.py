@@ -8,7 +8,7 @@ from django.test import Client
 from cases.forms import PAGES_TOO_LONG
 from cases.models import Citation
 from cases.services import review
-from cases.views.workspace import READ_ONLY_FOR_STAFF
+from cases.views.workspace import NOTHING_SAVED, READ_ONLY_FOR_STAFF
 from tests.factories import GuidelineFactory
 
 TYPED_SUMMARY = "My own summary: chronic neck pain after a 1998 overhead strain."
@@ -119,10 +119,13 @@ def test_a_validation_error_reshows_everything_typed(client_a, review_case, guid
         },
     )
     response = save(client_a, review_case, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert TYPED_SUMMARY in page and TYPED_RATIONALE in page and "Behavioral Techniques" in page
     assert PAGES_TOO_LONG.format(limit=100, length=101) in page
+    # Said at the top of the page, and the re-shown form counts as unsaved (leaving it asks first).
+    assert html.unescape(page).index(NOTHING_SAVED) < page.index('id="draft-form"')
+    assert 'data-unsaved="1"' in page
     review_case.refresh_from_db()
     assert review_case.clinical_summary == "" and review_case.revision == 0
     assert not review_case.items.get().citations.filter(side="imro").exists()
@@ -130,10 +133,10 @@ def test_a_validation_error_reshows_everything_typed(client_a, review_case, guid
 
 def test_an_unknown_decision_is_refused_and_the_text_kept(client_a, review_case):
     response = save(client_a, review_case, draft_data(review_case, **{"PREFIX-decision": "maybe"}))
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert TYPED_SUMMARY in page and TYPED_RATIONALE in page
-    assert "Select a valid choice." in page
+    assert "Select a valid choice." in page and NOTHING_SAVED in html.unescape(page)
     review_case.refresh_from_db()
     assert review_case.revision == 0
 
@@ -145,8 +148,9 @@ def test_a_stale_revision_is_refused_and_the_text_kept(client_a, reviewer_a, rev
     other_tab.force_login(reviewer_a.user)
     assert save(other_tab, review_case, {**draft_data(review_case), "clinical_summary": "Theirs"}).status_code == 302
     response = save(client_a, review_case, {**draft_data(review_case), "revision": opened_at})
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.content.decode()
+    assert 'data-unsaved="1"' in page
     assert review.STALE_REVISION.startswith("This case was changed by someone else since you opened it.")
     assert "This case was changed by someone else since you opened it." in page
     assert TYPED_SUMMARY in page and TYPED_RATIONALE in page
@@ -162,7 +166,9 @@ def test_a_stale_revision_is_refused_and_the_text_kept(client_a, reviewer_a, rev
 def test_a_missing_revision_is_a_clear_error(client_a, review_case):
     data = draft_data(review_case)
     del data["revision"]
-    page = save(client_a, review_case, data).content.decode()
+    response = save(client_a, review_case, data)
+    assert response.status_code == 422
+    page = response.content.decode()
     assert "its revision is missing" in page and TYPED_SUMMARY in page
 
 
@@ -177,7 +183,9 @@ def test_an_inactive_guideline_cannot_be_added(client_a, review_case):
             "PREFIX-cit-pages": [""],
         },
     )
-    page = save(client_a, review_case, data).content.decode()
+    response = save(client_a, review_case, data)
+    assert response.status_code == 422
+    page = response.content.decode()
     assert review.GUIDELINE_NOT_AVAILABLE.format(guideline_id=retired.pk) in page
     assert TYPED_SUMMARY in page
     review_case.refresh_from_db()
@@ -208,3 +216,9 @@ def test_staff_see_an_open_case_read_only(client_staff, review_case):
     assert 'id="draft-form"' not in page and "Review and sign" not in page
     assert READ_ONLY_FOR_STAFF in html.unescape(page)
     assert "Psychotherapy, 10 sessions" in page and "PR-2 of 07/25/2014" in page  # they still see everything
+
+
+def test_a_form_opened_fresh_is_not_unsaved(client_a, review_case):
+    page = client_a.get(f"/cases/{review_case.case_number}/").content.decode()
+    assert 'id="draft-form"' in page and "data-unsaved" not in page
+    assert f'data-case="{review_case.case_number}" data-revision="0"' in page  # the browser's backup key
