@@ -9,7 +9,7 @@ from cases.forms import PAGES_TOO_LONG
 from cases.models import Citation
 from cases.services import review
 from cases.views.workspace import NOTHING_SAVED, READ_ONLY_FOR_STAFF
-from tests.factories import GuidelineFactory
+from tests.factories import CitationFactory, GuidelineFactory
 
 TYPED_SUMMARY = "My own summary: chronic neck pain after a 1998 overhead strain."
 TYPED_RATIONALE = "Open-ended treatment is not recommended by the guidelines."
@@ -222,3 +222,73 @@ def test_a_form_opened_fresh_is_not_unsaved(client_a, review_case):
     page = client_a.get(f"/cases/{review_case.case_number}/").content.decode()
     assert 'id="draft-form"' in page and "data-unsaved" not in page
     assert f'data-case="{review_case.case_number}" data-revision="0"' in page  # the browser's backup key
+
+
+def test_two_tabs_a_citation_deleted_in_one_is_kept_as_new_by_the_others_overwrite(client_a, reviewer_a, review_case):
+    """Both tabs opened at revision 0 with citation X. Tab 2 removes X and saves; tab 1 edits X's pages and saves:
+    refused as stale, then the deliberate overwrite stores tab 1's citation again (a new row), instead of refusing
+    "Citation X is not one of this item's IMRO citations." at every save."""
+    item = review_case.items.get()
+    cited = CitationFactory(item=item, side=Citation.Side.IMRO, guideline=GuidelineFactory(title="Stress 2004"))
+    tab_1_data = draft_data(review_case, **{"PREFIX-cit-pages": ["398"]})
+    tab_2 = Client()
+    tab_2.force_login(reviewer_a.user)
+    tab_2_data = draft_data(
+        review_case,
+        **{"PREFIX-cit-id": [], "PREFIX-cit-guideline": [], "PREFIX-cit-sections": [], "PREFIX-cit-pages": []},
+    )
+    assert save(tab_2, review_case, tab_2_data).status_code == 302
+    assert not Citation.objects.filter(pk=cited.pk).exists()
+
+    response = save(client_a, review_case, tab_1_data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    prefix = f"item-{item.pk}"
+    assert f'name="{prefix}-cit-id" value=""' in page and f'name="{prefix}-cit-id" value="{cited.pk}"' not in page
+    assert f'name="{prefix}-cit-guideline" value="{cited.guideline_id}"' in page and 'value="398"' in page
+
+    # Saving the re-shown form again (its revision is now 1, the row a new citation) goes through.
+    again = {**tab_1_data, "revision": 1, f"{prefix}-cit-id": [""]}
+    assert save(client_a, review_case, again).status_code == 302
+    [stored] = item.citations.filter(side=Citation.Side.IMRO)
+    assert (stored.guideline_id, stored.pages) == (cited.guideline_id, "398") and stored.pk != cited.pk
+
+
+def test_the_service_stores_a_deleted_citation_id_as_a_new_citation(review_case, reviewer_a, guideline):
+    item = review_case.items.get()
+    gone = CitationFactory(item=item, side=Citation.Side.IMRO, guideline=guideline)
+    gone_pk = gone.pk
+    gone.delete()
+    review.case_save_draft(
+        case=review_case,
+        user=reviewer_a.user,
+        expected_revision=0,
+        summary="",
+        items=[
+            review.ItemInput(
+                item_id=item.pk, citations=[review.CitationInput(guideline_id=guideline.pk, citation_id=gone_pk)]
+            )
+        ],
+    )
+    assert list(item.citations.filter(side=Citation.Side.IMRO).values_list("guideline_id", flat=True)) == [guideline.pk]
+
+
+def test_a_citation_of_another_case_is_refused(client_a, review_case, guideline):
+    foreign = CitationFactory(side=Citation.Side.IMRO, guideline=guideline)
+    claims_administrator = review_case.items.get().citations.get(side=Citation.Side.CLAIMS_ADMINISTRATOR)
+    for citation in (foreign, claims_administrator):
+        data = draft_data(
+            review_case,
+            **{
+                "PREFIX-cit-id": [citation.pk],
+                "PREFIX-cit-guideline": [guideline.pk],
+                "PREFIX-cit-sections": [""],
+                "PREFIX-cit-pages": ["1"],
+            },
+        )
+        response = save(client_a, review_case, data)
+        assert response.status_code == 422
+        assert review.UNKNOWN_CITATION.format(citation_id=citation.pk) in html.unescape(response.content.decode())
+    assert Citation.objects.get(pk=foreign.pk).pages == ""
+    review_case.refresh_from_db()
+    assert review_case.revision == 0
