@@ -216,13 +216,14 @@ def letter_current(case):
 
 
 def letter_downloadable(case):
-    """The newest ready letter of the case's current determination: what ``/cases/<n>/letter.pdf`` serves."""
+    """What ``/cases/<n>/letter.pdf`` serves: the issued letter of the case's current determination (what the parties
+    received), else its newest ready letter."""
     return (
         Letter.objects.filter(
             determination__case=case, determination__superseded_by__isnull=True, status=Letter.Status.READY
         )
         .exclude(file="")
         .select_related("determination")
-        .order_by("-determination__version", "-version")
+        .order_by(F("issued_at").desc(nulls_last=True), "-determination__version", "-version")
         .first()
     )

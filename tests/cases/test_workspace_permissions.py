@@ -4,7 +4,11 @@ namespace), so a new URL is in this matrix the moment it exists, and fails until
 from urllib.parse import quote
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import Determination, Letter
 
 # What reviewer A (assigned) and staff get on A's case, per URL name and method. Reviewer B gets 404 on every case
 # URL, whatever the method; anonymous users are sent to the login page (htmx requests: 401 and HX-Redirect).
@@ -22,12 +26,15 @@ EXPECTED = {
     "sign_confirm": {"GET": 302, "POST": 200},  # refused (problems listed), re-shown
     # The letter (not signed yet here, so there is none): tests/cases/test_letters_views.py covers the signed case.
     "letter_download": {"GET": 404, "POST": 405},
+    # One given letter version (a ready letter made for this row, see _url): staff only, 404 to anyone else.
+    "letter_version_download": {"GET": 404, "POST": 404},
     "letter_status": {"GET": 200, "POST": 405},
     "letter_retry": {"GET": 302, "POST": 404},
 }
 # Staff see every case but write nothing of the physician's: where they differ from the assigned reviewer.
 STAFF_EXPECTED = {
     "draft_save": {"POST": 403},  # refused, and nothing changed (test_staff)
+    "letter_version_download": {"GET": 200, "POST": 405},
 }
 # POST bodies that make a request meaningful (a whole, valid draft: the reviewer's is saved, staff's refused).
 DATA = {"draft_save": lambda case: {"revision": case.revision, "clinical_summary": "Written in the matrix"}}
@@ -56,10 +63,31 @@ def _url(name, kwargs, case, guideline):
         "item_pk": case.items.get().pk,
         "document_pk": case.documents.get(doc_type="pr2").pk,
     }
+    if "letter_pk" in kwargs:
+        values["letter_pk"] = _ready_letter(case).pk
     unknown = set(kwargs) - set(values)
     assert not unknown, f"The matrix does not know how to fill {unknown} of cases:{name}"
     url = reverse(f"cases:{name}", kwargs={k: values[k] for k in kwargs})
     return url + QUERY.get(name, "").format(guideline=guideline.pk)
+
+
+def _ready_letter(case):
+    """A ready letter of ``case`` (as a signed determination would have), for the URLs that name one."""
+    determination = Determination.objects.create(
+        case=case,
+        version=1,
+        signed_at=timezone.now(),
+        decision_date=timezone.localdate(),
+        snapshot={},
+        content_hash="0",
+    )
+    return Letter.objects.create(
+        determination=determination,
+        version=1,
+        status=Letter.Status.READY,
+        file=ContentFile(b"%PDF-1.4 matrix", name="matrix.pdf"),
+        sha256="0" * 64,
+    )
 
 
 def _request(client, method, url, name=None, case=None):
