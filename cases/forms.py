@@ -20,6 +20,11 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
 
+    def chosen(self) -> dict:
+        """Every filter on its own: an invalid value in one (its error is shown) does not drop the valid others."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+
 
 class SummaryForm(forms.Form):
     clinical_summary = forms.CharField(

@@ -46,7 +46,7 @@ def _is_assigned_reviewer(case, user) -> bool:
 @require_GET
 def queue(request):
     filters = QueueFilterForm(request.GET)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
+    chosen = filters.chosen()
     cases = selectors.case_queue(request.user, status=chosen.get("status", ""), priority=chosen.get("priority", ""))
     page = LargeTablePaginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
