@@ -48,6 +48,17 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
     expect(page.get_by_role("textbox", name="Clinical case summary")).to_have_value(SUMMARY)
     page.screenshot(path=str(artifacts_dir / "reviewer-workspace-draft.png"), full_page=True)
 
+    # On a phone (390 px): nothing wider than the screen, and the draft before the case file.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    draft_top = page.locator("#draft-form").bounding_box()["y"]
+    assert draft_top < page.locator("#documents").bounding_box()["y"]
+    page.screenshot(path=str(artifacts_dir / "reviewer-workspace-mobile.png"), full_page=True)
+    page.goto(f"{live_server.url}/cases/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.go_back()
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
     document = page.locator("#documents li").filter(has_text="Treating physician's progress report")
     with page.expect_response(re.compile(r"/documents/\d+/reviewed/$")):
         document.get_by_label("Reviewed").check()
