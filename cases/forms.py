@@ -20,6 +20,11 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
 
+    def chosen(self) -> dict:
+        """Every filter on its own: an invalid value in one (its error is shown) does not drop the valid others."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+
 
 class SummaryForm(forms.Form):
     clinical_summary = forms.CharField(
@@ -64,7 +69,7 @@ class CitationRow:
 class ItemDraft:
     """The part of the draft form for one disputed item: decision, rationale, and the IMRO citations."""
 
-    def __init__(self, item, data=None, guidelines=None):
+    def __init__(self, item, data=None, guidelines=None, citations_elsewhere=frozenset()):
         self.item = item
         self.prefix = f"item-{item.pk}"
         self.form = ItemForm(data, prefix=self.prefix, initial={"decision": item.decision, "rationale": item.rationale})
@@ -78,12 +83,12 @@ class ItemDraft:
                 for c in stored.values()
             ]
         else:
-            self.rows = self._rows_from(data, stored, guidelines or {})
+            self.rows = self._rows_from(data, stored, guidelines or {}, citations_elsewhere)
 
     def field(self, name):
         return f"{self.prefix}-cit-{name}"
 
-    def _rows_from(self, data, stored, guidelines):
+    def _rows_from(self, data, stored, guidelines, citations_elsewhere):
         ids, guideline_ids = data.getlist(self.field("id")), data.getlist(self.field("guideline"))
         sections, pages = data.getlist(self.field("sections")), data.getlist(self.field("pages"))
         if not len(ids) == len(guideline_ids) == len(sections) == len(pages):
@@ -91,12 +96,17 @@ class ItemDraft:
             return []
         rows = []
         for raw_id, raw_guideline, row_sections, row_pages in zip(ids, guideline_ids, sections, pages, strict=True):
-            citation = stored.get(_int_or_none(raw_id))
+            citation_id = _int_or_none(raw_id)
+            citation = stored.get(citation_id)
+            if citation is None and citation_id not in citations_elsewhere:
+                # Deleted since the page was opened (saved over from another tab): re-shown, and saved, as a new
+                # citation of its guideline, instead of an id that would be refused at every later save.
+                citation_id = None
             guideline_id = _int_or_none(raw_guideline)
             row = CitationRow(
                 guideline=citation.guideline if citation else guidelines.get(guideline_id),
                 guideline_id=guideline_id,
-                citation_id=_int_or_none(raw_id) if raw_id else None,
+                citation_id=citation_id,
                 sections=row_sections.strip(),
                 pages=row_pages.strip(),
             )
@@ -130,13 +140,16 @@ class CaseDraftForm:
         self.case = case
         self.bound = data is not None
         self.summary = SummaryForm(data, initial={"clinical_summary": case.clinical_summary, "revision": case.revision})
-        guidelines = {}
+        items = list(items)
+        guidelines, elsewhere = {}, frozenset()
         if data is not None:
-            wanted = {_int_or_none(v) for key in data if key.endswith("-cit-guideline") for v in data.getlist(key)} - {
-                None
-            }
+            wanted = _posted_ids(data, "-cit-guideline")
             guidelines = Guideline.objects.in_bulk(wanted)
-        self.items = [ItemDraft(item, data, guidelines) for item in items]
+            imro = {c.pk for item in items for c in item.citations.all() if c.side == Citation.Side.IMRO}
+            unknown = _posted_ids(data, "-cit-id") - imro
+            if unknown:  # still stored, but not an IMRO citation of this case: the service refuses them, clearly
+                elsewhere = frozenset(Citation.objects.filter(pk__in=unknown).values_list("pk", flat=True))
+        self.items = [ItemDraft(item, data, guidelines, elsewhere) for item in items]
         self.errors = []
         self.revision = case.revision if data is None else _int_or_none(data.get("revision"))
 
@@ -157,6 +170,10 @@ class CaseDraftForm:
 
 class SignConfirmForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _posted_ids(data, suffix) -> set[int]:
+    return {_int_or_none(v) for key in data if key.endswith(suffix) for v in data.getlist(key)} - {None}
 
 
 def _int_or_none(value):

@@ -28,7 +28,8 @@ QUEUE_PAGE_SIZE = 25
 
 
 def case_queue(user, *, status: str = "", priority: str = ""):
-    """The signed-in user's queue (staff: every case), soonest decision due first, undated last.
+    """The signed-in user's queue (staff: every case): open work first (assigned, awaiting records, in review), then
+    the rest (signed, issued, closed...); within each, soonest decision due first, undated last.
 
     Served by the ``case_queue`` index (reviewer, status, decision_due); one query per page plus the count.
     """
@@ -37,7 +38,10 @@ def case_queue(user, *, status: str = "", priority: str = ""):
         cases = cases.filter(status=status)
     if priority:
         cases = cases.filter(priority=priority)
-    return cases.order_by(F("decision_due").asc(nulls_last=True), "case_number")
+    open_work = SqlCase(When(status__in=OPEN_REVIEW_STATUSES, then=Value(0)), default=Value(1))
+    return cases.alias(open_work_last=open_work).order_by(
+        "open_work_last", F("decision_due").asc(nulls_last=True), "case_number"
+    )
 
 
 def worker_age(worker, on: datetime.date) -> int | None:
@@ -216,13 +220,14 @@ def letter_current(case):
 
 
 def letter_downloadable(case):
-    """The newest ready letter of the case's current determination: what ``/cases/<n>/letter.pdf`` serves."""
+    """What ``/cases/<n>/letter.pdf`` serves: the issued letter of the case's current determination (what the parties
+    received), else its newest ready letter."""
     return (
         Letter.objects.filter(
             determination__case=case, determination__superseded_by__isnull=True, status=Letter.Status.READY
         )
         .exclude(file="")
         .select_related("determination")
-        .order_by("-determination__version", "-version")
+        .order_by(F("issued_at").desc(nulls_last=True), "-determination__version", "-version")
         .first()
     )

@@ -21,6 +21,9 @@ urlpatterns = [
     path("<str:case_number>/sign/", workspace.sign, name="sign"),
     path("<str:case_number>/sign/confirm/", workspace.sign_confirm, name="sign_confirm"),
     path("<str:case_number>/letter.pdf", letters.letter_download, name="letter_download"),
+    path(
+        "<str:case_number>/letters/<int:letter_pk>.pdf", letters.letter_version_download, name="letter_version_download"
+    ),
     path("<str:case_number>/letter/status/", letters.letter_status, name="letter_status"),
     path("<str:case_number>/letter/retry/", letters.letter_retry_view, name="letter_retry"),
 ]

@@ -131,7 +131,10 @@ IMR_DOCUMENT_MAX_BYTES = env.int("IMR_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after 8 hours of inactivity, not 8 hours after login: every request slides the expiry, so a reviewer
+# writing a long draft (each save, each htmx call) is not logged out in the middle of it.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

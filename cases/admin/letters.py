@@ -79,10 +79,10 @@ class LetterAdmin(admin.ModelAdmin):
     def download(self, letter):
         if letter.status != Letter.Status.READY or not letter.file:
             return "—"
-        url = reverse("cases:letter_download", args=[letter.determination.case.case_number])
-        if letter.determination.superseded_by_id:
-            return "superseded"
-        return format_html('<a href="{}">Download</a>', url)
+        # This very version (the case's letter.pdf is the issued or newest one, whichever row this is).
+        url = reverse("cases:letter_version_download", args=[letter.determination.case.case_number, letter.pk])
+        note = " (superseded)" if letter.determination.superseded_by_id else ""
+        return format_html('<a href="{}">Download v{}</a>{}', url, letter.version, note)
 
     @admin.display(description="Live status")
     def live_status(self, letter):

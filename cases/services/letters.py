@@ -26,6 +26,11 @@ logger = logging.getLogger(__name__)
 LETTER_NOT_READY = "Only a ready letter can be issued; this letter is {status}."
 LETTER_ALREADY_ISSUED = "This letter was already issued."
 LETTER_SUPERSEDED = "This letter belongs to a superseded determination; issue the current determination's letter."
+LETTER_ISSUED_NO_RERENDER = (
+    "This determination's letter was issued to the parties and cannot be re-rendered: what they received stands. "
+    "A correction is a new determination version, with its own letter."
+)
+LETTER_NOT_NEWEST = "Letter v{version} is not the newest ready letter of this determination; issue v{newest}."
 LETTER_NOT_FAILED = "Only a failed letter can be retried; this letter is {status}."
 LETTER_TOO_SLOW = "Rendering took longer than {seconds} seconds and was stopped."
 LETTER_FILE_NAME_TAKEN = "The storage saved the letter as {saved!r} instead of {wanted!r}."
@@ -155,11 +160,19 @@ def letter_render(*, letter_id: int) -> Letter | None:
 
 
 def letter_rerender(*, letter: Letter, actor=None) -> Letter:
-    """A new letter version for the same determination (after a template fix, say); the old version is kept."""
+    """A new letter version for the same determination (after a template fix, say); the old version is kept.
+
+    Refused once a letter of the determination was issued: the parties have it, and a later render must not stand
+    beside it as "the letter". The correction path is a new determination version.
+    """
     determination = letter.determination
     if determination.superseded_by_id:
         raise LetterError(LETTER_SUPERSEDED)
     with transaction.atomic():
+        # The determination's lock (as letter_create takes it) orders this against a concurrent issue.
+        Determination.objects.select_for_update().filter(pk=determination.pk).first()
+        if Letter.objects.filter(determination=determination, issued_at__isnull=False).exists():
+            raise LetterError(LETTER_ISSUED_NO_RERENDER)
         new = letter_create(determination=determination)
         case_record_event(
             case=determination.case,
@@ -191,8 +204,13 @@ def letter_retry(*, letter: Letter, actor=None) -> Letter:
 
 
 def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
-    """Record that the (ready, current) letter was served on the parties; the case becomes issued."""
+    """Record that the (ready, current) letter was served on the parties; the case becomes issued.
+
+    Only the newest ready version of the current determination can be issued: an older version is outdated by
+    the re-render that followed it.
+    """
     with transaction.atomic():
+        Determination.objects.select_for_update().filter(pk=letter.determination_id).first()
         letter = Letter.objects.select_for_update().select_related("determination__case").get(pk=letter.pk)
         if letter.status != Letter.Status.READY:
             raise LetterError(LETTER_NOT_READY.format(status=letter.get_status_display().lower()))
@@ -201,6 +219,10 @@ def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
         determination = letter.determination
         if determination.superseded_by_id:
             raise LetterError(LETTER_SUPERSEDED)
+        newest = Letter.objects.filter(determination=determination, status=Letter.Status.READY).order_by("-version")
+        newest_version = newest.values_list("version", flat=True).first()
+        if newest_version != letter.version:
+            raise LetterError(LETTER_NOT_NEWEST.format(version=letter.version, newest=newest_version))
         letter.issued_at = timezone.now()
         letter.save(update_fields=["issued_at"])
         case_transition(

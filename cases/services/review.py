@@ -105,6 +105,8 @@ def case_save_draft(*, case: Case, user, expected_revision: int, summary: str, i
     """
     with transaction.atomic():
         locked = _lock(case)
+        if not _is_assigned_reviewer(locked, user):
+            raise ReviewError(NOT_THE_REVIEWER)  # staff read the case; only the physician writes the determination
         if locked.revision != expected_revision:
             raise StaleRevisionError(current_revision=locked.revision)
         stored_items = {item.pk: item for item in locked.items.all()}
@@ -132,10 +134,18 @@ def _item_save(item, entry: ItemInput, errors: list) -> None:
         item.decision, item.rationale = entry.decision, entry.rationale
         item.save(update_fields=["decision", "rationale"])
     existing = {c.pk: c for c in item.citations.filter(side=Citation.Side.IMRO)}
-    new_ids = {c.guideline_id for c in entry.citations if c.citation_id is None}
+    # A citation id this item no longer has was deleted meanwhile (a save from another tab): the row, with its
+    # guideline, is a new citation. Only an id that still exists elsewhere (another item or case, the claims
+    # administrator's side) is refused.
+    unknown = {row.citation_id for row in entry.citations if row.citation_id is not None} - existing.keys()
+    elsewhere = set(Citation.objects.filter(pk__in=unknown).values_list("pk", flat=True)) if unknown else set()
+    rows = [
+        row if row.citation_id in elsewhere or row.citation_id in existing else _as_new(row) for row in entry.citations
+    ]
+    new_ids = {c.guideline_id for c in rows if c.citation_id is None}
     guidelines = Guideline.objects.filter(pk__in=new_ids, active=True).in_bulk()
     kept = set()
-    for order, row in enumerate(entry.citations):
+    for order, row in enumerate(rows):
         if row.citation_id is not None:
             citation = existing.get(row.citation_id)
             if citation is None:
@@ -159,6 +169,10 @@ def _item_save(item, entry: ItemInput, errors: list) -> None:
     for pk, citation in existing.items():
         if pk not in kept:
             citation.delete()
+
+
+def _as_new(row: CitationInput) -> CitationInput:
+    return CitationInput(guideline_id=row.guideline_id, sections=row.sections, pages=row.pages)
 
 
 def document_mark_reviewed(*, document: Document, user, reviewed: bool = True) -> bool:

@@ -7,9 +7,10 @@ whatever the method, as for the case page; only then is the method checked (405)
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from ..models import Letter
 from ..selectors import current_determination, letter_current, letter_downloadable
 from ..services.letters import LetterError, letter_retry
 from .common import case_view, private_file_response
@@ -30,7 +31,8 @@ def letter_status_context(case) -> dict:
 
 @case_view(methods=("GET", "HEAD"))
 def letter_download(request, case):
-    """The case's current letter as ``<case_number>.pdf``; 404 until one is ready."""
+    """The case's letter as ``<case_number>.pdf``: the issued one once issued, else the newest ready; 404 until one
+    is ready."""
     letter = letter_downloadable(case)
     if letter is None:
         raise Http404(NO_LETTER_READY)
@@ -39,6 +41,28 @@ def letter_download(request, case):
         case,
         letter.file,
         filename=f"{case.case_number}.pdf",
+        content_type="application/pdf",
+        missing=NO_LETTER_READY,
+        as_attachment=True,
+    )
+    response["X-Letter-SHA256"] = letter.sha256
+    return response
+
+
+@case_view(methods=("GET", "HEAD"), staff_only=True)
+def letter_version_download(request, case, letter_pk):
+    """Staff: one given letter version of the case (any determination), e.g. from the letters admin; 404 for others."""
+    letter = get_object_or_404(
+        Letter.objects.select_related("determination"),
+        pk=letter_pk,
+        determination__case=case,
+        status=Letter.Status.READY,
+    )
+    response = private_file_response(
+        request,
+        case,
+        letter.file,
+        filename=f"{case.case_number}-v{letter.determination.version}-{letter.version}.pdf",
         content_type="application/pdf",
         missing=NO_LETTER_READY,
         as_attachment=True,

@@ -28,6 +28,11 @@ from .common import case_view, private_file_response
 DRAFT_SAVED = "Draft saved."
 NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
+NOTHING_SAVED = "Nothing was saved: fix the marked fields and save again."
+UNSAVED_TEXT_NOTE = "This text was not saved. Copy what you still need from here: it is gone once you leave this page."
+READ_ONLY_FOR_STAFF = (
+    "You see this case read-only: only the assigned expert reviewer writes and signs its determination."
+)
 
 
 def _is_assigned_reviewer(case, user) -> bool:
@@ -41,7 +46,7 @@ def _is_assigned_reviewer(case, user) -> bool:
 @require_GET
 def queue(request):
     filters = QueueFilterForm(request.GET)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
+    chosen = filters.chosen()
     cases = selectors.case_queue(request.user, status=chosen.get("status", ""), priority=chosen.get("priority", ""))
     page = LargeTablePaginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -55,11 +60,14 @@ def queue(request):
 # The case page and its draft
 
 
-def _case_page(request, case, *, draft=None, errors=(), status=200):
-    """The case page; ``draft`` is a bound form being re-shown with what the user typed."""
+def _case_page(request, case, *, draft=None, errors=(), status=200, unsaved=()):
+    """The case page; ``draft`` is a bound form being re-shown with what the user typed; ``unsaved``, typed text that
+    a read-only page shows for copying (the case was signed meanwhile)."""
     case_access_record(case=case, user=request.user, path=request.get_full_path())
     items = list(selectors.case_items(case))
-    editable = review.case_edit_refusal(case) is None
+    assigned = _is_assigned_reviewer(case, request.user)
+    open_for_review = review.case_edit_refusal(case) is None
+    editable = open_for_review and assigned  # staff (and anyone else) see an open case read-only
     if draft is None and editable:
         draft = CaseDraftForm(case=case, items=items)
     for entry in draft.items if draft else ():
@@ -71,11 +79,15 @@ def _case_page(request, case, *, draft=None, errors=(), status=200):
         "age": selectors.worker_age(case.claim.worker, timezone.localdate()),
         "timeline": selectors.treatment_timeline(case),
         "documents": selectors.case_documents(case, case.reviewer),
-        "can_mark_documents": editable and _is_assigned_reviewer(case, request.user),
+        "can_mark_documents": editable,
         "editable": editable,
+        "read_only_notice": READ_ONLY_FOR_STAFF if open_for_review and not assigned else "",
+        "signed": case.status in review.SIGNED_STATUSES,
         "draft": draft,
         "items": [_item_lines(item) for item in items],
         "errors": errors,
+        "unsaved": unsaved,
+        "unsaved_note": UNSAVED_TEXT_NOTE,
         "determination": determination,
         "letter": selectors.latest_letter(determination),
     }
@@ -102,22 +114,39 @@ def case_detail(request, case):
 
 @case_view(methods=("POST",))
 def draft_save(request, case):
+    """Save the draft. Refused, the page comes back with everything typed: 422 for fields to fix, 409 when the case
+    moved on (saved meanwhile in another tab, or signed), 403 for anyone but the assigned reviewer."""
     refusal = review.case_edit_refusal(case)
-    if refusal:
-        return _case_page(request, case, errors=[refusal])
+    if refusal:  # signed (or closed) meanwhile: the page is read-only, the typed text is shown to copy from
+        return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
+    if not _is_assigned_reviewer(case, request.user):
+        return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
     if not draft.is_valid():
-        return _case_page(request, case, draft=draft, errors=draft.errors)
+        return _case_page(request, case, draft=draft, errors=[NOTHING_SAVED, *draft.errors], status=422)
     try:
         review.case_save_draft(case=case, user=request.user, **draft.save_arguments())
     except review.StaleRevisionError as exc:
         # Keep everything typed; the next save is a deliberate overwrite of the newer revision.
         draft.revision = exc.current_revision
-        return _case_page(request, case, draft=draft, errors=exc.messages)
+        return _case_page(request, case, draft=draft, errors=exc.messages, status=409)
     except review.ReviewError as exc:
-        return _case_page(request, case, draft=draft, errors=exc.messages)
+        return _case_page(request, case, draft=draft, errors=exc.messages, status=422)
     messages.success(request, DRAFT_SAVED)
     return redirect("cases:detail", case_number=case.case_number)
+
+
+def _typed_text(data, case) -> list[dict]:
+    """The summary and rationales of a draft form as posted (not validated, nothing stored), with their labels."""
+    typed = [{"label": "Clinical case summary", "text": data.get("clinical_summary", "")}]
+    for number, item in enumerate(case.items.order_by("order", "id"), start=1):
+        typed.append(
+            {
+                "label": f"Item {number}: {item.title}: decision rationale",
+                "text": data.get(f"item-{item.pk}-rationale", ""),
+            }
+        )
+    return [entry for entry in typed if entry["text"].strip()]
 
 
 # htmx partials

@@ -24,25 +24,174 @@ document.addEventListener("htmx:afterRequest", (event) => {
   picker.querySelector(".guideline-results").innerHTML = "";
 });
 
-// Leaving the page with unsaved typing (a link, a reload) asks first: nothing typed is lost by accident.
+// A copy of the unsaved draft in this browser's localStorage, per case and revision ("imr-draft:<case>:<revision>"),
+// so that typing survives an expired session, a crash or a closed tab. When the page shows the revision a copy was
+// typed on and the copy differs from the form, it is offered back. A successful save moves the revision on, which
+// drops the copies of earlier revisions; a signed case drops them all (no PHI left behind in the browser).
+const draftBackup = (() => {
+  const PREFIX = "imr-draft:";
+  const store = (() => {
+    try {
+      const s = window.localStorage;
+      s.getItem(PREFIX);
+      return s;
+    } catch (error) {
+      return null; // storage disabled: no backup, the form works as before
+    }
+  })();
+  let timer = null;
+  let form = null;
+
+  const keysOf = (caseNumber) => {
+    const keys = [];
+    for (let i = 0; store && i < store.length; i += 1) {
+      const key = store.key(i);
+      if (key && key.startsWith(`${PREFIX}${caseNumber}:`)) keys.push(key);
+    }
+    return keys;
+  };
+  const remove = (key) => {
+    try {
+      store.removeItem(key);
+    } catch (error) {
+      /* nothing to do */
+    }
+  };
+  const forget = (caseNumber) => keysOf(caseNumber).forEach(remove);
+  const keyOf = () => `${PREFIX}${form.dataset.case}:${form.dataset.revision}`;
+
+  // What the reviewer typed: texts and choices by name, and each item's citation rows as HTML (their values baked in).
+  const snapshot = () => {
+    const fields = {};
+    form.querySelectorAll("textarea[name], input[type=radio][name]:checked").forEach((el) => {
+      fields[el.name] = el.value;
+    });
+    const citations = {};
+    form.querySelectorAll("tbody.citations").forEach((body) => {
+      body.querySelectorAll("input").forEach((input) => input.setAttribute("value", input.value));
+      citations[body.id] = body.innerHTML.trim();
+    });
+    return { fields, citations };
+  };
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+  const write = () => {
+    if (!store || !form) return;
+    clearTimeout(timer);
+    try {
+      store.setItem(keyOf(), JSON.stringify({ savedAt: Date.now(), ...snapshot() }));
+    } catch (error) {
+      /* quota or privacy mode: the beforeunload warning still protects the text */
+    }
+  };
+  const restore = (backup) => {
+    form.querySelectorAll("textarea[name]").forEach((el) => {
+      if (el.name in backup.fields) el.value = backup.fields[el.name];
+    });
+    form.querySelectorAll("input[type=radio][name]").forEach((el) => {
+      el.checked = backup.fields[el.name] === el.value;
+    });
+    Object.entries(backup.citations || {}).forEach(([id, rows]) => {
+      const body = document.getElementById(id);
+      if (body && form.contains(body)) body.innerHTML = rows;
+    });
+  };
+  const offer = (backup, onRestore) => {
+    const alert = document.createElement("div");
+    alert.className = "alert alert-warning d-flex flex-wrap align-items-center gap-2";
+    alert.id = "draft-backup-offer";
+    alert.setAttribute("role", "alert");
+    const text = document.createElement("span");
+    text.textContent = `Restore the text you typed on ${new Date(backup.savedAt).toLocaleString()}?`;
+    const yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "btn btn-sm btn-warning";
+    yes.textContent = "Restore";
+    const no = document.createElement("button");
+    no.type = "button";
+    no.className = "btn btn-sm btn-outline-secondary";
+    no.textContent = "Discard";
+    yes.addEventListener("click", () => {
+      restore(backup);
+      onRestore();
+      alert.remove();
+    });
+    no.addEventListener("click", () => {
+      remove(keyOf());
+      alert.remove();
+    });
+    alert.append(text, yes, no);
+    form.prepend(alert);
+  };
+
+  const start = (isDirty, markDirty) => {
+    form = document.getElementById("draft-form");
+    if (!store || !form) return;
+    const current = keyOf();
+    keysOf(form.dataset.case).forEach((key) => {
+      if (key !== current) remove(key); // typed on a revision that was saved over since
+    });
+    let backup = null;
+    try {
+      backup = JSON.parse(store.getItem(current));
+    } catch (error) {
+      remove(current);
+    }
+    if (backup && backup.fields) {
+      const { fields, citations } = snapshot();
+      if (!same(fields, backup.fields) || !same(citations, backup.citations)) {
+        offer(backup, markDirty);
+      } else if (!isDirty()) {
+        remove(current); // the page already shows exactly this text, saved
+      }
+    }
+    if (isDirty()) write();
+    window.addEventListener("pagehide", () => {
+      if (isDirty()) write();
+    });
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(write, 400);
+  };
+  return { start, schedule, write, forget };
+})();
+
+
+// Leaving the page with unsaved typing (a link, a reload) asks first: nothing typed is lost by accident. A form
+// re-shown after a refused save (data-unsaved) holds unsaved text from the start.
 const draftForm = document.getElementById("draft-form");
 if (draftForm) {
-  let dirty = false;
+  let dirty = draftForm.dataset.unsaved === "1";
   const markDirty = (event) => {
-    if (!event.target.classList.contains("guideline-search")) dirty = true;
+    if (event.target.classList.contains("guideline-search")) return;
+    dirty = true;
+    draftBackup.schedule();
   };
   draftForm.addEventListener("input", markDirty);
   draftForm.addEventListener("change", markDirty);
   draftForm.addEventListener("click", (event) => {
-    if (event.target.closest("[data-citation-action]")) dirty = true;
+    if (event.target.closest("[data-citation-action]")) {
+      dirty = true;
+      draftBackup.schedule();
+    }
   });
   document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.classList && event.detail.target.classList.contains("citations")) dirty = true;
+    if (event.detail.target.classList && event.detail.target.classList.contains("citations")) {
+      dirty = true;
+      draftBackup.schedule();
+    }
   });
   draftForm.addEventListener("submit", () => {
+    if (dirty) draftBackup.write(); // if this save never lands (session expired), the text is still here
     dirty = false;
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
   });
+  draftBackup.start(() => dirty, () => (dirty = true));
 }
+
+// The case is signed: whatever copies this browser kept of its drafts go.
+const signedCase = document.querySelector("[data-signed-case]");
+if (signedCase) draftBackup.forget(signedCase.dataset.signedCase);

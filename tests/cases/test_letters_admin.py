@@ -38,7 +38,9 @@ def test_registered():
 
 def test_changelist_search_and_filter(staff_client, ready_letter):
     page = staff_client.get(CHANGELIST).content.decode()
-    assert "CM14-0000001" in page and "Ready" in page and "/cases/CM14-0000001/letter.pdf" in page
+    assert "CM14-0000001" in page and "Ready" in page
+    # Each row downloads its own version, not the case's current letter.
+    assert f'<a href="/cases/CM14-0000001/letters/{ready_letter.pk}.pdf">Download v1</a>' in page
     assert "CM14-0000001" in staff_client.get(CHANGELIST, {"q": "CM14-0000001"}).content.decode()
     assert "CM14-0000001" not in staff_client.get(CHANGELIST, {"q": "CM99"}).content.decode().split("result")[-1]
     assert staff_client.get(CHANGELIST, {"status__exact": "failed"}).context["cl"].result_count == 0

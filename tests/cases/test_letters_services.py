@@ -12,7 +12,9 @@ from cases.models import CaseEvent, Determination, Letter, Status
 from cases.services import letters as services
 from cases.services.letters import (
     LETTER_ALREADY_ISSUED,
+    LETTER_ISSUED_NO_RERENDER,
     LETTER_NOT_FAILED,
+    LETTER_NOT_NEWEST,
     LETTER_NOT_READY,
     LETTER_SUPERSEDED,
     LetterError,
@@ -230,3 +232,40 @@ def test_task_configuration():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["sweep-letters"]["task"] == tasks.letters_sweep.name
+
+
+def test_an_issued_letter_is_not_rerendered(determination):
+    issued = letter_mark_issued(letter=letter_render(letter_id=letter_create(determination=determination).id))
+    with pytest.raises(LetterError) as refused:
+        letter_rerender(letter=issued)
+    assert refused.value.message == LETTER_ISSUED_NO_RERENDER
+    assert refused.value.message == (
+        "This determination's letter was issued to the parties and cannot be re-rendered: what they received "
+        "stands. A correction is a new determination version, with its own letter."
+    )
+    assert Letter.objects.filter(determination=determination).count() == 1
+    assert not CaseEvent.objects.filter(kind="letter_rerendered").exists()
+
+
+def test_only_the_newest_ready_version_can_be_issued(determination, django_capture_on_commit_callbacks):
+    first = letter_render(letter_id=letter_create(determination=determination).id)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letter_rerender(letter=first)
+    second.refresh_from_db()
+    assert second.status == Letter.Status.READY
+    with pytest.raises(LetterError) as refused:
+        letter_mark_issued(letter=first)
+    assert refused.value.message == LETTER_NOT_NEWEST.format(version=1, newest=2)
+    assert refused.value.message == "Letter v1 is not the newest ready letter of this determination; issue v2."
+    first.refresh_from_db()
+    assert first.issued_at is None
+    assert letter_mark_issued(letter=second).issued_at is not None
+
+
+def test_a_ready_version_can_be_issued_while_a_newer_one_is_not_ready(
+    determination, django_capture_on_commit_callbacks
+):
+    first = letter_render(letter_id=letter_create(determination=determination).id)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter_rerender(letter=first)  # queued, not rendered yet
+    assert letter_mark_issued(letter=first).issued_at is not None

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.models import CaseAccess, Letter
-from cases.services.letters import letter_create, letter_render
+from cases.services.letters import letter_create, letter_mark_issued, letter_render, letter_rerender
 from tests.factories import ReviewerFactory, StaffFactory, UserFactory
 
 from .letters_support import determination_from_document, eager_celery, load_document  # noqa: F401
@@ -59,9 +59,9 @@ def _client_for(client, who, reviewer):
 
 @pytest.mark.parametrize(
     ("url", "method", "expected"),
-    [(DOWNLOAD, "post", 405), (STATUS, "post", 405), (RETRY, "get", 405)],
+    [(DOWNLOAD, "post", 405), (STATUS, "post", 405), (RETRY, "get", 302)],  # a GET on a POST URL: the case page
 )
-def test_wrong_method_is_405_for_who_may_see_the_case_and_404_for_others(
+def test_wrong_method_is_405_or_302_for_who_may_see_the_case_and_404_for_others(
     client, ready_letter, reviewer, url, method, expected
 ):
     assert getattr(_client_for(client, "assigned reviewer", reviewer), method)(url).status_code == expected
@@ -180,7 +180,7 @@ def test_retry_is_for_staff(client, ready_letter, reviewer, django_capture_on_co
     assert _client_for(client, "other reviewer", reviewer).post(RETRY).status_code == 404
     client.logout()
     staff_client = _client_for(client, "staff", reviewer)
-    assert staff_client.get(RETRY).status_code == 405
+    assert staff_client.get(RETRY)["Location"] == f"/cases/{CASE}/"  # a GET retries nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(RETRY, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -210,3 +210,57 @@ def test_the_partial_included_with_the_letter_renders_at_once(ready_letter, djan
         queued = letter_create(determination=ready_letter.determination)
     html = render_to_string("cases/_letter_status.html", {"case": case, "letter": queued})
     assert 'hx-trigger="every 3s"' in html and DOWNLOAD not in html
+
+
+def _version_url(letter):
+    return f"/cases/{CASE}/letters/{letter.pk}.pdf"
+
+
+def test_once_issued_the_case_letter_is_the_issued_one(
+    client, ready_letter, reviewer, django_capture_on_commit_callbacks
+):
+    """A newer version queued before the issue and rendered after it does not replace what the parties received."""
+    with django_capture_on_commit_callbacks(execute=False):
+        newer = letter_create(determination=ready_letter.determination)
+    letter_mark_issued(letter=ready_letter)
+    newer = letter_render(letter_id=newer.id)
+    assert newer.status == Letter.Status.READY
+    Letter.objects.filter(pk=newer.pk).update(sha256="f" * 64)  # tell the rows apart even if the PDFs are equal
+    client = _client_for(client, "assigned reviewer", reviewer)
+    response = client.get(DOWNLOAD)
+    assert response["X-Letter-SHA256"] == ready_letter.sha256
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == ready_letter.sha256
+    status = client.get(STATUS).content.decode()
+    assert "(version 1, the one issued to the parties)" in status
+
+
+def test_a_given_letter_version_is_for_staff_only(client, ready_letter, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = letter_rerender(letter=ready_letter)
+    newer.refresh_from_db()
+    assert reverse("cases:letter_version_download", args=[CASE, ready_letter.pk]) == _version_url(ready_letter)
+    staff = _client_for(client, "staff", reviewer)
+    response = staff.get(_version_url(ready_letter))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{CASE}-v1-1.pdf"'
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == ready_letter.sha256
+    assert response["X-Letter-SHA256"] == ready_letter.sha256
+    assert staff.get(_version_url(newer))["Content-Disposition"] == f'attachment; filename="{CASE}-v1-2.pdf"'
+    assert CaseAccess.objects.filter(path=_version_url(ready_letter)).exists()
+    client.logout()
+    for who in ("assigned reviewer", "other reviewer", "user without reviewer profile"):
+        assert _client_for(client, who, reviewer).get(_version_url(ready_letter)).status_code == 404
+        client.logout()
+    assert client.get(_version_url(ready_letter))["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_letter_version_of_another_case_or_not_ready_is_404(
+    client, ready_letter, reviewer, django_capture_on_commit_callbacks
+):
+    staff = _client_for(client, "staff", reviewer)
+    other = determination_from_document({**load_document(), "case_number": "CM14-0000002"})
+    other_letter = letter_render(letter_id=letter_create(determination=other).id)
+    assert staff.get(f"/cases/{CASE}/letters/{other_letter.pk}.pdf").status_code == 404
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = letter_create(determination=ready_letter.determination)
+    assert staff.get(_version_url(queued)).status_code == 404

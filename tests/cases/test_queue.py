@@ -98,3 +98,28 @@ def test_a_page_costs_a_constant_number_of_queries(request, who, reviewer_a):
     for n in range(25):
         CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, decision_due=due(n))
     assert _queries_for_queue(client) == with_five
+
+
+def test_open_work_comes_first_then_the_rest_each_by_due_date(client_a, reviewer_a):
+    signed_soonest = CaseFactory(reviewer=reviewer_a, status=Status.SIGNED, decision_due=due(-30))
+    issued = CaseFactory(reviewer=reviewer_a, status=Status.ISSUED, decision_due=due(1))
+    in_review = CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, decision_due=due(10))
+    awaiting = CaseFactory(reviewer=reviewer_a, status=Status.AWAITING_RECORDS, decision_due=None)
+    assigned = CaseFactory(reviewer=reviewer_a, status=Status.ASSIGNED, decision_due=due(3))
+    assert rows(client_a.get("/cases/")) == [
+        assigned.case_number,
+        in_review.case_number,
+        awaiting.case_number,
+        signed_soonest.case_number,
+        issued.case_number,
+    ]
+
+
+def test_an_invalid_filter_does_not_drop_a_valid_one(client_a, reviewer_a):
+    expedited = CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, priority=Priority.EXPEDITED)
+    CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, priority=Priority.STANDARD)
+    response = client_a.get("/cases/", {"status": "bogus", "priority": "expedited"})
+    assert rows(response) == [expedited.case_number]
+    page = response.content.decode()
+    assert "Select a valid choice. bogus is not one of the available choices." in page
+    assert 'id="id_status" class="form-select form-select-sm is-invalid"' in page

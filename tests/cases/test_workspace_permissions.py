@@ -1,26 +1,43 @@
 """Who reaches which workspace URL. The URLs come from the URL configuration itself (every pattern in the ``cases``
 namespace), so a new URL is in this matrix the moment it exists, and fails until its expectations are written."""
 
+from urllib.parse import quote
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import Determination, Letter
 
 # What reviewer A (assigned) and staff get on A's case, per URL name and method. Reviewer B gets 404 on every case
-# URL, whatever the method; anonymous users are sent to the login page.
+# URL, whatever the method; anonymous users are sent to the login page (htmx requests: 401 and HX-Redirect).
+# A GET on a POST-only URL goes to the case page (302; e.g. back from a login after the session expired); any other
+# wrong method is 405.
 EXPECTED = {
     "queue": {"GET": 200, "POST": 405},
     "detail": {"GET": 200, "POST": 405},
-    "draft_save": {"GET": 405, "POST": 200},  # an empty POST re-shows the form with its errors
-    "document_reviewed": {"GET": 405, "POST": 302},  # without htmx it redirects to the case page
+    "draft_save": {"GET": 302, "POST": 302},  # a whole draft (DATA below) is saved
+    "document_reviewed": {"GET": 302, "POST": 302},  # without htmx it redirects to the case page
     "document_file": {"GET": 200, "POST": 405},
     "guideline_search": {"GET": 200, "POST": 405},
     "citation_row": {"GET": 200, "POST": 405},
     "sign": {"GET": 200, "POST": 405},
-    "sign_confirm": {"GET": 405, "POST": 200},  # refused (problems listed), re-shown
+    "sign_confirm": {"GET": 302, "POST": 200},  # refused (problems listed), re-shown
     # The letter (not signed yet here, so there is none): tests/cases/test_letters_views.py covers the signed case.
     "letter_download": {"GET": 404, "POST": 405},
+    # One given letter version (a ready letter made for this row, see _url): staff only, 404 to anyone else.
+    "letter_version_download": {"GET": 404, "POST": 404},
     "letter_status": {"GET": 200, "POST": 405},
-    "letter_retry": {"GET": 405, "POST": 404},
+    "letter_retry": {"GET": 302, "POST": 404},
 }
+# Staff see every case but write nothing of the physician's: where they differ from the assigned reviewer.
+STAFF_EXPECTED = {
+    "draft_save": {"POST": 403},  # refused, and nothing changed (test_staff)
+    "letter_version_download": {"GET": 200, "POST": 405},
+}
+# POST bodies that make a request meaningful (a whole, valid draft: the reviewer's is saved, staff's refused).
+DATA = {"draft_save": lambda case: {"revision": case.revision, "clinical_summary": "Written in the matrix"}}
 # Query strings a URL needs to answer its normal GET.
 QUERY = {"guideline_search": "?q=pain", "citation_row": "?guideline={guideline}"}
 NOT_CASE_BOUND = {"queue"}
@@ -46,26 +63,56 @@ def _url(name, kwargs, case, guideline):
         "item_pk": case.items.get().pk,
         "document_pk": case.documents.get(doc_type="pr2").pk,
     }
+    if "letter_pk" in kwargs:
+        values["letter_pk"] = _ready_letter(case).pk
     unknown = set(kwargs) - set(values)
     assert not unknown, f"The matrix does not know how to fill {unknown} of cases:{name}"
     url = reverse(f"cases:{name}", kwargs={k: values[k] for k in kwargs})
     return url + QUERY.get(name, "").format(guideline=guideline.pk)
 
 
-def _request(client, method, url):
-    return client.get(url) if method == "GET" else client.post(url, {})
+def _ready_letter(case):
+    """A ready letter of ``case`` (as a signed determination would have), for the URLs that name one."""
+    determination = Determination.objects.create(
+        case=case,
+        version=1,
+        signed_at=timezone.now(),
+        decision_date=timezone.localdate(),
+        snapshot={},
+        content_hash="0",
+    )
+    return Letter.objects.create(
+        determination=determination,
+        version=1,
+        status=Letter.Status.READY,
+        file=ContentFile(b"%PDF-1.4 matrix", name="matrix.pdf"),
+        sha256="0" * 64,
+    )
+
+
+def _request(client, method, url, name=None, case=None):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, DATA[name](case) if name in DATA else {})
+
+
+def _draft_state(case):
+    case.refresh_from_db()
+    return case.clinical_summary, case.revision, [(i.decision, i.rationale) for i in case.items.all()]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
 def test_assigned_reviewer(name, kwargs, method, client_a, review_case, guideline):
-    response = _request(client_a, method, _url(name, kwargs, review_case, guideline))
+    response = _request(client_a, method, _url(name, kwargs, review_case, guideline), name, review_case)
     assert response.status_code == EXPECTED[name][method]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
 def test_staff(name, kwargs, method, client_staff, review_case, guideline):
-    response = _request(client_staff, method, _url(name, kwargs, review_case, guideline))
-    assert response.status_code == EXPECTED[name][method]
+    before = _draft_state(review_case)
+    response = _request(client_staff, method, _url(name, kwargs, review_case, guideline), name, review_case)
+    assert response.status_code == {**EXPECTED[name], **STAFF_EXPECTED.get(name, {})}[method]
+    assert _draft_state(review_case) == before  # whatever staff send, the physician's draft is untouched
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
@@ -84,6 +131,46 @@ def test_anonymous_is_sent_to_login(name, kwargs, method, client, review_case, g
     response = _request(client, method, url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [(n, k) for n, k in PATTERNS if EXPECTED.get(n, {}).get("GET") == 302])
+def test_a_get_on_a_post_only_url_goes_to_the_case_page(name, kwargs, client_a, review_case, guideline):
+    response = client_a.get(_url(name, kwargs, review_case, guideline))
+    assert response["Location"] == f"/cases/{review_case.case_number}/"
+
+
+def test_after_the_session_expired_a_draft_save_comes_back_to_the_case_page(client, reviewer_a, review_case):
+    """The save is refused (login first); the login sends the browser back to the draft URL with a GET."""
+    url = f"/cases/{review_case.case_number}/draft/"
+    response = client.post(url, {"revision": 0, "clinical_summary": "Typed for an hour"})
+    assert response["Location"] == "/accounts/login/?next=" + quote(url)
+    client.force_login(reviewer_a.user)
+    assert client.get(url)["Location"] == f"/cases/{review_case.case_number}/"
+
+
+def test_every_request_slides_the_session_expiry(client_a, review_case, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    response = client_a.get(f"/cases/{review_case.case_number}/letter/status/")
+    assert response.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method"), [c for c in CASES if c[0] not in NOT_CASE_BOUND])
+def test_anonymous_htmx_requests_get_401_and_a_login_redirect_to_the_page(
+    name, kwargs, method, client, review_case, guideline
+):
+    """An htmx call after the session expired: the browser goes to the login page (and back to the page it was on)
+    rather than showing the login form inside the document list or the letter status."""
+    page = f"/cases/{review_case.case_number}/?tab=1"
+    url = _url(name, kwargs, review_case, guideline)
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"}
+    response = (client.get if method == "GET" else client.post)(url, headers=headers)
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == "/accounts/login/?next=" + quote(page, safe="/")
+    assert response.content == b""
+    # From another origin (or without the header) the case page stands in for the page.
+    headers["HX-Current-URL"] = "https://elsewhere.example/"
+    response = (client.get if method == "GET" else client.post)(url, headers=headers)
+    assert response["HX-Redirect"] == "/accounts/login/?next=" + quote(f"/cases/{review_case.case_number}/")
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)

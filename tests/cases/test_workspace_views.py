@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 from cases.models import CaseAccess, Determination, Document, DocumentReview, Status, TreatmentEvent
 from cases.services import review
 from cases.services.review import determination_sign
+from cases.views import workspace
 from tests.factories import GuidelineFactory
 
 HTMX = {"HX-Request": "true"}
@@ -201,7 +202,8 @@ def test_a_signed_case_refuses_every_edit(request, name, who, signable_case):
     before = (signable_case.clinical_summary, signable_case.revision, DocumentReview.objects.count())
     url, data = _edit_request(name, signable_case)
     response = request.getfixturevalue(who).post(url, data, headers=HTMX)
-    assert response.status_code == 200
+    # The draft form is a page (409: the case moved on); the htmx partial and the sign page answer 200 to be shown.
+    assert response.status_code == (409 if name == "draft_save" else 200)
     assert review.CASE_SIGNED in page_of(response)
     signable_case.refresh_from_db()
     assert (signable_case.clinical_summary, signable_case.revision, DocumentReview.objects.count()) == before
@@ -227,3 +229,24 @@ def test_the_services_refuse_a_signed_case_too(signable_case):
         review.document_mark_reviewed(
             document=signable_case.documents.first(), user=signable_case.reviewer.user, reviewed=False
         )
+
+
+def test_text_typed_after_the_case_was_signed_elsewhere_is_shown_to_copy(client_a, signable_case):
+    """The reviewer signed in another tab, then saved this one: refused, but what they typed is on the page."""
+    determination_sign(case=signable_case, user=signable_case.reviewer.user)
+    item = signable_case.items.get()
+    typed = {
+        "revision": signable_case.revision,
+        "clinical_summary": "A summary typed <after> signing, kept to copy.",
+        f"item-{item.pk}-decision": "overturned",
+        f"item-{item.pk}-rationale": "A rationale typed after signing.",
+    }
+    response = client_a.post(f"/cases/{signable_case.case_number}/draft/", typed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert review.CASE_SIGNED in page and 'id="draft-form"' not in page
+    assert 'id="unsaved-text"' in page and workspace.UNSAVED_TEXT_NOTE in html.unescape(page)
+    assert "A summary typed &lt;after&gt; signing, kept to copy.</textarea>" in page  # escaped, read-only
+    assert "A rationale typed after signing.</textarea>" in page and page.count("readonly") == 2
+    signable_case.refresh_from_db()
+    assert signable_case.clinical_summary == "The injured worker is a 51 year old male."

@@ -48,11 +48,24 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
     expect(page.get_by_role("textbox", name="Clinical case summary")).to_have_value(SUMMARY)
     page.screenshot(path=str(artifacts_dir / "reviewer-workspace-draft.png"), full_page=True)
 
+    # On a phone (390 px): nothing wider than the screen, and the draft before the case file.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    draft_top = page.locator("#draft-form").bounding_box()["y"]
+    assert draft_top < page.locator("#documents").bounding_box()["y"]
+    page.screenshot(path=str(artifacts_dir / "reviewer-workspace-mobile.png"), full_page=True)
+    page.goto(f"{live_server.url}/cases/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.go_back()
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
     document = page.locator("#documents li").filter(has_text="Treating physician's progress report")
     with page.expect_response(re.compile(r"/documents/\d+/reviewed/$")):
         document.get_by_label("Reviewed").check()
     expect(page.locator("#documents li").filter(has_text="(PR-2)").get_by_label("Reviewed")).to_be_checked()
 
+    # A copy of a draft this browser kept (typed before a save that never landed) is removed once the case is signed.
+    page.evaluate(f"localStorage.setItem('imr-draft:{SEED_CASE}:99', '{{}}')")
     page.get_by_role("link", name="Review and sign…").click()
     expect(page.get_by_text(SUMMARY)).to_be_visible()
     expect(page.get_by_text("Decision based on MTUS Chronic Pain Treatment Guidelines Chapter 15")).to_be_visible()
@@ -64,6 +77,7 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
     # Queued until a worker renders it (with Redis); rendered in-process at once without Redis (eager Celery).
     expect(page.locator("#letter-status")).to_contain_text(re.compile(r"Letter:\s+(queued|rendering|ready)"))
     page.screenshot(path=str(artifacts_dir / "reviewer-workspace-signed.png"), full_page=True)
+    assert page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('imr-draft:'))") == []
 
     case = Case.objects.get(case_number=SEED_CASE)
     assert case.status == Status.SIGNED
@@ -81,3 +95,46 @@ def test_reviewer_signs_the_seed_case(demo_data, chromium_page, live_server, art
         determination=determination,
         status__in=[Letter.Status.QUEUED, Letter.Status.RENDERING, Letter.Status.READY],
     ).exists()
+
+
+def _log_in(page, username="dr.psych"):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_text_typed_when_the_session_expired_is_offered_back(demo_data, chromium_page, live_server, settings):
+    """The session ends while the reviewer types; the save sends them to the login page, the login back to the case,
+    and the page offers the typed text (kept in localStorage) back. A successful save clears the copy."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    page = chromium_page
+    page.goto(f"{live_server.url}/cases/{SEED_CASE}/")
+    _log_in(page)
+    expect(page.get_by_role("heading", name=SEED_CASE)).to_be_visible()
+    summary = page.get_by_role("textbox", name="Clinical case summary")
+    rationale = page.locator(".disputed-item").first.get_by_role("textbox", name="Decision rationale")
+    summary.fill(SUMMARY)
+    rationale.fill(RATIONALE)
+
+    Session.objects.all().delete()  # the session expired meanwhile
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    _log_in(page)
+
+    expect(page).to_have_url(f"{live_server.url}/cases/{SEED_CASE}/")
+    offer = page.locator("#draft-backup-offer")
+    expect(offer).to_contain_text("Restore the text you typed on")
+    expect(summary).not_to_have_value(SUMMARY)  # nothing was saved
+    offer.get_by_role("button", name="Restore").click()
+    expect(summary).to_have_value(SUMMARY)
+    expect(rationale).to_have_value(RATIONALE)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(page.locator("#draft-backup-offer")).to_have_count(0)
+    backups = page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('imr-draft:'))")
+    assert backups == []
+    assert Case.objects.get(case_number=SEED_CASE).clinical_summary == SUMMARY
