@@ -29,6 +29,12 @@ from .determinations import case_snapshot, determination_create
 
 CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
 SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
+ISSUED_NOT_REPLACED = "{case_number} is {status}: its determination was served to the parties and it is never replaced"
+LETTER_SERVED_NOT_REPLACED = "{case_number} has a letter served to the parties and is never replaced"
+
+# Once a determination has gone out, the record of what the parties received must stay as it is: a replace would
+# delete the served letter and move the case back to signed.
+_SERVED_STATUSES = (Status.ISSUED, Status.APPEALED, Status.REMANDED)
 
 EVENT_IMPORTED = "imported"
 
@@ -53,8 +59,9 @@ def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
     """Create the case of an ``imr-case/1`` document (already JSON-decoded); return it.
 
     Raises ``CaseDocumentError`` for an invalid document, an existing case number without ``replace``, or a case
-    signed in this system (never replaced). With ``replace`` the existing case keeps its row, documents, events,
-    assignments and access log (they record what happened here) and gets the document's content instead of its own.
+    that is never replaced: signed in this system, issued (or appealed, remanded), or with a letter served. With
+    ``replace`` the existing case keeps its row, documents, events, assignments and access log (they record what
+    happened here) and gets the document's content instead of its own.
     """
     parsed = case_document_parse(document)
     try:
@@ -93,6 +100,12 @@ def _check_replaceable(case: Case, *, replace: bool):
         raise CaseDocumentError([FieldError("case_number", CASE_EXISTS.format(case_number=case.case_number))])
     if case.determinations.filter(origin=Determination.Origin.SIGNED).exists():
         raise CaseDocumentError([FieldError("case_number", SIGNED_HERE.format(case_number=case.case_number))])
+    if case.status in _SERVED_STATUSES:
+        message = ISSUED_NOT_REPLACED.format(case_number=case.case_number, status=Status(case.status).label.lower())
+        raise CaseDocumentError([FieldError("case_number", message)])
+    if Letter.objects.filter(determination__case=case, issued_at__isnull=False).exists():
+        message = LETTER_SERVED_NOT_REPLACED.format(case_number=case.case_number)
+        raise CaseDocumentError([FieldError("case_number", message)])
 
 
 def _initial_status(parsed: CaseDocument) -> Status:

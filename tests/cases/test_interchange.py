@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from django.utils import timezone
 
 from cases import interchange as fmt
 from cases.interchange import CaseDocumentError, case_document_parse, case_export
@@ -395,6 +396,39 @@ def test_case_signed_in_this_system_is_never_replaced():
         "case_number: CM14-0000001 has a determination signed in this system and is never replaced"
     ]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("status", [Status.ISSUED, Status.APPEALED, Status.REMANDED])
+def test_a_case_whose_determination_was_issued_is_never_replaced(status):
+    case = case_import(document=seed_case())
+    case.status = status  # arranged directly: the lifecycle is not under test here
+    case.save()
+    before = row_counts()
+    with pytest.raises(CaseDocumentError) as caught:
+        case_import(document=seed_case(), replace=True)
+    label = Status(status).label.lower()
+    assert [str(e) for e in caught.value.field_errors] == [
+        "case_number: " + service.ISSUED_NOT_REPLACED.format(case_number="CM14-0000001", status=label)
+    ]
+    assert service.ISSUED_NOT_REPLACED.format(case_number="CM14-0000001", status="issued") == (
+        "CM14-0000001 is issued: its determination was served to the parties and it is never replaced"
+    )
+    assert row_counts() == before
+    case.refresh_from_db()
+    assert case.status == status
+
+
+def test_a_case_with_a_served_letter_is_never_replaced():
+    case = case_import(document=seed_case())
+    letter = Letter.objects.create(determination=case.determinations.get(), issued_at=timezone.now())
+    before = row_counts()
+    with pytest.raises(CaseDocumentError) as caught:
+        case_import(document=seed_case(), replace=True)
+    assert [str(e) for e in caught.value.field_errors] == [
+        "case_number: CM14-0000001 has a letter served to the parties and is never replaced"
+    ]
+    assert row_counts() == before
+    assert Letter.objects.filter(pk=letter.pk).exists()
 
 
 def test_failed_replace_changes_nothing():
