@@ -26,7 +26,8 @@ from ..models import (
     Status,
 )
 
-ILLEGAL_TRANSITION = "A case that is {current} cannot become {target}."
+ILLEGAL_TRANSITION = "Cannot move case {case} from {current} to {target}."
+ALREADY_IN_STATUS = 'Case {case} already has the status "{current}".'
 TERMINAL = "Case {case} is {current}: it is closed and cannot change."
 REASON_REQUIRED = "Say why the case becomes {target}: a reason is required."
 UNKNOWN_INELIGIBILITY_CODE = "Unknown ineligibility code {code!r}."
@@ -48,6 +49,7 @@ CANNOT_EXTEND = (
 EXTENSION_REASON_REQUIRED = "An extension needs a recorded reason."
 EXTENSION_DAYS_POSITIVE = "An extension adds at least one day."
 NO_APPEAL_TO_DISMISS = "Case {case} has no appeal on record to dismiss."
+NOT_APPEALED = "Case {case} is {current}: only an appealed case has an appeal to dismiss."
 
 # Deadline rules (DOMAIN.md section 1, states 4 and 6), in calendar days.
 RECORDS_DAYS = 15  # after a mailed assignment notice, 8 CCR 9792.10.5(a)(1)
@@ -172,8 +174,12 @@ def _check_move(case: Case, target: Status) -> Status:
     current = Status(case.status)
     if not TRANSITIONS[current]:
         raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))
+    if target == current:
+        raise TransitionError(ALREADY_IN_STATUS.format(case=case.case_number, current=current.label))
     if target not in TRANSITIONS[current]:
-        raise TransitionError(ILLEGAL_TRANSITION.format(current=_label(current), target=_label(target)))
+        raise TransitionError(
+            ILLEGAL_TRANSITION.format(case=case.case_number, current=Status(current).label, target=target.label)
+        )
     return current
 
 
@@ -455,9 +461,13 @@ def case_dismiss_appeal(*, case: Case, actor=None, note: str = "") -> CaseEvent:
             .order_by("-at", "-id")
             .first()
         )
-        if current == Status.APPEALED and appeal is None:
+        if current != Status.APPEALED:
+            if not TRANSITIONS[current]:
+                raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))
+            raise TransitionError(NOT_APPEALED.format(case=case.case_number, current=_label(current)))
+        if appeal is None:
             raise TransitionError(NO_APPEAL_TO_DISMISS.format(case=case.case_number))
-        back = Status(appeal.from_status) if appeal else Status.ISSUED
+        back = Status(appeal.from_status)
         _check_move(case, back)
         return case_transition(case=case, to=back, actor=actor, note=note, kind="appeal_dismissed")
 

@@ -241,7 +241,7 @@ def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
     )
     assert messages_of(response) == [
         "CM14-0000001: eligibility review started.",
-        "CM14-0000002: A case that is assigned cannot become eligibility review.",
+        "CM14-0000002: Cannot move case CM14-0000002 from Assigned to Eligibility review.",
     ]
 
 

@@ -277,21 +277,25 @@ def _call(name):
 
 
 ILLEGAL = [
-    (Status.RECEIVED, "ineligible", "A case that is application received cannot become ineligible."),
-    (Status.RECEIVED, "defer", "A case that is application received cannot become deferred."),
+    (Status.RECEIVED, "ineligible", "Cannot move case CM14-0000042 from Application received to Ineligible."),
+    (Status.RECEIVED, "defer", "Cannot move case CM14-0000042 from Application received to Deferred."),
     (
         Status.RECEIVED,
         "assign",
         "Case CM14-0000042 is application received: a reviewer is assigned only after eligibility review or a remand.",
     ),
-    (Status.RECEIVED, "appeal", "A case that is application received cannot become appealed."),
+    (Status.RECEIVED, "appeal", "Cannot move case CM14-0000042 from Application received to Appealed."),
     (
         Status.RECEIVED,
         "eligible",
         "Case CM14-0000042 is application received: only a case in eligibility review can be found eligible.",
     ),
-    (Status.ELIGIBILITY_REVIEW, "eligibility", "A case that is eligibility review cannot become eligibility review."),
-    (Status.ELIGIBILITY_REVIEW, "records", "A case that is eligibility review cannot become awaiting records."),
+    (Status.ELIGIBILITY_REVIEW, "eligibility", 'Case CM14-0000042 already has the status "Eligibility review".'),
+    (
+        Status.ELIGIBILITY_REVIEW,
+        "records",
+        "Cannot move case CM14-0000042 from Eligibility review to Awaiting records.",
+    ),
     (Status.ELIGIBILITY_REVIEW, "ineligible_no_reason", "Say why the case becomes ineligible: a reason is required."),
     (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
     (Status.ELIGIBILITY_REVIEW, "defer_no_reason", "Say why the case becomes deferred: a reason is required."),
@@ -307,8 +311,8 @@ ILLEGAL = [
         "assign",
         "Case CM14-0000042 is deferred: a reviewer is assigned only after eligibility review or a remand.",
     ),
-    (Status.ASSIGNED, "complete", "A case that is assigned cannot become in review."),
-    (Status.ASSIGNED, "sign", "A case that is assigned cannot become signed."),
+    (Status.ASSIGNED, "complete", "Cannot move case CM14-0000042 from Assigned to In review."),
+    (Status.ASSIGNED, "sign", "Cannot move case CM14-0000042 from Assigned to Signed."),
     (Status.AWAITING_RECORDS, "complete_future", "The records completion date (2014-09-03) cannot be in the future."),
     (
         Status.AWAITING_RECORDS,
@@ -316,13 +320,14 @@ ILLEGAL = [
         "Records cannot be complete (2014-08-31) before the assignment notice (2014-09-01).",
     ),
     (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
-    (Status.IN_REVIEW, "issue", "A case that is in review cannot become issued."),
+    (Status.IN_REVIEW, "issue", "Cannot move case CM14-0000042 from In review to Issued."),
     (Status.IN_REVIEW, "terminate_no_reason", "Say why the case becomes terminated: a reason is required."),
-    (Status.SIGNED, "withdraw", "A case that is signed cannot become withdrawn."),
-    (Status.SIGNED, "terminate", "A case that is signed cannot become terminated."),
+    (Status.SIGNED, "withdraw", "Cannot move case CM14-0000042 from Signed to Withdrawn."),
+    (Status.SIGNED, "terminate", "Cannot move case CM14-0000042 from Signed to Terminated."),
     (Status.SIGNED, "expedite", "Case CM14-0000042 is signed: only a case not yet signed can be expedited."),
-    (Status.ISSUED, "remand", "A case that is issued cannot become remanded."),
-    (Status.ISSUED, "dismiss", "A case that is issued cannot become issued."),
+    (Status.ISSUED, "issue", 'Case CM14-0000042 already has the status "Issued".'),
+    (Status.ISSUED, "remand", "Cannot move case CM14-0000042 from Issued to Remanded."),
+    (Status.ISSUED, "dismiss", "Case CM14-0000042 is issued: only an appealed case has an appeal to dismiss."),
     (
         Status.ISSUED,
         "extend",
@@ -330,8 +335,8 @@ ILLEGAL = [
         "extended.",
     ),
     (Status.APPEALED, "dismiss", "Case CM14-0000042 has no appeal on record to dismiss."),
-    (Status.INELIGIBLE, "eligibility", "A case that is ineligible cannot become eligibility review."),
-    (Status.REMANDED, "records", "A case that is remanded cannot become awaiting records."),
+    (Status.INELIGIBLE, "eligibility", "Cannot move case CM14-0000042 from Ineligible to Eligibility review."),
+    (Status.REMANDED, "records", "Cannot move case CM14-0000042 from Remanded to Awaiting records."),
     (Status.WITHDRAWN, "eligibility", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.WITHDRAWN, "assign", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.TERMINATED, "appeal", "Case CM14-0000042 is terminated: it is closed and cannot change."),
@@ -362,4 +367,17 @@ def test_a_stale_case_object_is_checked_against_the_database(staff):
     lc.case_defer(case=case, actor=staff, reason="Liability")
     with pytest.raises(lc.TransitionError) as refused:
         lc.case_find_ineligible(case=stale, actor=staff, reason="Late")
-    assert refused.value.messages == ["A case that is deferred cannot become ineligible."]
+    assert refused.value.messages == [f"Cannot move case {case.case_number} from Deferred to Ineligible."]
+
+
+OPEN_STATUSES = [s for s in Status if lc.TRANSITIONS[s]]
+
+
+@pytest.mark.parametrize("status", OPEN_STATUSES, ids=[s.value for s in OPEN_STATUSES])
+def test_the_illegal_move_message_reads_naturally_from_every_status(status):
+    assert lc.ILLEGAL_TRANSITION == "Cannot move case {case} from {current} to {target}."
+    case = f.CaseFactory(status=status, case_number="CM14-0000042")
+    target = next(t for t in Status if t not in lc.TRANSITIONS[status] and t != status)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_transition(case=case, to=target)
+    assert refused.value.messages == [f"Cannot move case CM14-0000042 from {status.label} to {target.label}."]
