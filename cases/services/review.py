@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviewers.selectors import current_board_certifications, current_licenses, reviewer_credentials
+from reviewers.selectors import (
+    current_board_certifications,
+    current_licenses,
+    reviewer_case_conflicts,
+    reviewer_credentials,
+)
 
 from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
 from .determinations import case_snapshot, determination_create
@@ -43,6 +48,10 @@ SIGNOFF_NO_DOCUMENT_REVIEWED = (
 )
 SIGNOFF_NO_CURRENT_LICENSE = "Your profile has no current, unrestricted medical licence."
 SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION = "Your profile has no current board certification."
+SIGNOFF_CONFLICT = (
+    "Your declared affiliation with the {role} of this case ({name}) is a conflict of interest: "
+    "ask the coordinator to reassign the case."
+)
 
 EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
 SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
@@ -223,6 +232,9 @@ def case_signoff_problems(*, case: Case, user, on) -> list[str]:
             problems.append(SIGNOFF_NO_CURRENT_LICENSE)
         if not current_board_certifications(reviewer, on).exists():
             problems.append(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION)
+        # Checked again here, with the assignment's rule: a party may have been added after the assignment.
+        for conflict in reviewer_case_conflicts(reviewer=reviewer, case=case):
+            problems.append(SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name))
     return problems
 
 

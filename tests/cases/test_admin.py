@@ -114,13 +114,17 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     page = admin_client.get(change_url(case)).content.decode()
     assert "Assignment suggestions" in page
     assert page.index("ER-PSY") < page.index("ER-CONFLICT")
-    assert "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores." in page
+    assert (
+        "Reviewer ER-CONFLICT declared an affiliation (ACME stores) that matches the employer of case CM14-0000100: "
+        "Acme Stores." in page
+    )
     assert f"{lifecycle_url(case, 'assign_reviewer')}?reviewer={reviewer.pk}" in page
 
     # Refused assignment: the service's message, nothing changed.
     refused = act("assign_reviewer", {"reviewer": conflicted.pk, "notice_date": "2014-09-02", "notice_channel": "mail"})
     assert messages_of(refused) == [
-        "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores."
+        "Reviewer ER-CONFLICT declared an affiliation (ACME stores) that matches the employer of case CM14-0000100: "
+        "Acme Stores."
     ]
     assert case.status == m.Status.ELIGIBILITY_REVIEW
 
@@ -224,7 +228,8 @@ def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
     )
     assert messages_of(done) == [
         "CM14-0000001: assigned to ER-PSY.",
-        "CM14-0000002: Reviewer ER-PSY declared an affiliation with the attorney of case CM14-0000002: Smith Law.",
+        "CM14-0000002: Reviewer ER-PSY declared an affiliation (smith law) that matches the attorney of case "
+        "CM14-0000002: Smith Law.",
         "CM14-0000003: Case CM14-0000003 is withdrawn: it is closed and cannot change.",
     ]
     good.refresh_from_db()
