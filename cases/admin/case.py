@@ -120,8 +120,8 @@ LIFECYCLE_ACTIONS = {
     ),
     "find_eligible": LifecycleAction(
         "Find eligible",
-        "Records on the timeline that the application is eligible. The assignment notice is due within one "
-        "business day.",
+        "Records that the application is eligible (on the case and its timeline): only then can a reviewer be "
+        "assigned. The assignment notice is due within one business day.",
         admin_forms.NoteForm,
         lambda case, user, d: lifecycle.case_find_eligible(case=case, actor=user, note=d["note"]),
     ),
@@ -140,10 +140,10 @@ LIFECYCLE_ACTIONS = {
     ),
     "assign_reviewer": LifecycleAction(
         "Assign reviewer",
-        "Eligibility review or remanded → assigned: the reviewer must pass every matching rule (specialty, current "
-        "licence and board certification, active, under capacity, no affiliation with a party, not an earlier "
-        "reviewer after a remand). The notice date starts the records clock. On a case already assigned, awaiting "
-        "records or in review this is a reassignment: the case keeps its stage and deadlines.",
+        "Eligibility review (once found eligible) or remanded → assigned: the reviewer must pass every matching "
+        "rule (specialty, current licence and board certification, active, under capacity, no affiliation with any "
+        "party, not an earlier reviewer after a remand). The notice date starts the records clock. On a case already "
+        "assigned, awaiting records or in review this is a reassignment: the case keeps its stage and deadlines.",
         admin_forms.AssignForm,
         lambda case, user, d: lifecycle.case_assign_reviewer(
             case=case,
@@ -251,6 +251,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     # What transitions own: shown, never edited here.
     lifecycle_fields = (
         "status",
+        "found_eligible_at",
         "status_reason",
         "ineligibility_code",
         "fee_tier",
@@ -291,10 +292,18 @@ class CaseAdmin(SimpleHistoryAdmin):
             (
                 "Lifecycle",
                 {
-                    "fields": ("lifecycle_buttons", "status", "status_reason", "ineligibility_code", "fee_tier"),
-                    "description": "received → eligibility review → (ineligible | deferred) → assigned → awaiting "
-                    "records → in review → signed → issued → (appealed → remanded → assigned…). Any state before "
-                    "signing may end as withdrawn or terminated.",
+                    "fields": (
+                        "lifecycle_buttons",
+                        "status",
+                        "found_eligible_at",
+                        "status_reason",
+                        "ineligibility_code",
+                        "fee_tier",
+                    ),
+                    "description": "received → eligibility review → found eligible → assigned → awaiting records → "
+                    "in review → signed → issued → (appealed → remanded → assigned…); or eligibility review → "
+                    "(ineligible → appealed → remanded → eligibility review | deferred). Any state before signing "
+                    "may end as withdrawn or terminated.",
                 },
             ),
             (

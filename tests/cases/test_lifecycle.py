@@ -228,6 +228,97 @@ def test_remand_starts_a_new_cycle_that_excludes_the_earlier_reviewer(staff):
     assert (assignment.cycle, case.status) == (2, Status.ASSIGNED)
 
 
+# Eligibility comes before assignment ----------------------------------------------------------------------------
+
+
+def test_a_case_not_found_eligible_cannot_be_assigned(staff):
+    case = case_needing(case_number="CM14-0000042", found_eligible_at=None)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [
+        "Case CM14-0000042 has not been found eligible in this eligibility review: record the finding (Find "
+        "eligible) before assigning a reviewer."
+    ]
+    assert lc.NOT_FOUND_ELIGIBLE.format(case="CM14-0000042") == refused.value.messages[0]
+    case.refresh_from_db()
+    assert (case.status, case.reviewer) == (Status.ELIGIBILITY_REVIEW, None)
+    assert "assign_reviewer" not in lc.case_allowed_actions(case)
+
+    lc.case_find_eligible(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.found_eligible_at == datetime.datetime(2014, 9, 2, 17, 0, tzinfo=datetime.UTC)
+    assert "assign_reviewer" in lc.case_allowed_actions(case)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_a_finding_does_not_survive_a_deferral(staff):
+    case = case_needing()
+    lc.case_find_eligible(case=case, actor=staff)
+    lc.case_defer(case=case, actor=staff, reason="Compensability disputed")
+    lc.case_start_eligibility_review(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.found_eligible_at is None
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [lc.NOT_FOUND_ELIGIBLE.format(case=case.case_number)]
+
+
+def test_a_remanded_ineligibility_goes_back_to_eligibility_review_not_to_a_reviewer(staff):
+    case = case_needing(found_eligible_at=None)
+    lc.case_find_ineligible(case=case, actor=staff, reason="Filed late", code="late")
+    lc.case_appeal(case=case, actor=staff)
+    event = lc.case_remand(case=case, actor=staff, note="WCAB order of 2014-11-01")
+    case.refresh_from_db()
+    assert case.status == Status.ELIGIBILITY_REVIEW
+    assert (case.status_reason, case.ineligibility_code, case.found_eligible_at) == ("", "", None)
+    assert case.review_cycle == 1  # no review happened: nothing to exclude, no new cycle
+    assert (event.kind, event.from_status, event.to_status) == ("remanded", Status.APPEALED, Status.ELIGIBILITY_REVIEW)
+    assert event.note == (
+        "The ineligibility finding was reversed: the application goes back to eligibility review. "
+        "WCAB order of 2014-11-01"
+    )
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [lc.NOT_FOUND_ELIGIBLE.format(case=case.case_number)]
+    lc.case_find_eligible(case=case, actor=staff)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_a_remanded_determination_needs_no_new_eligibility_finding(staff):
+    case, _ = assigned_case(staff, Status.IN_REVIEW)
+    for to in (Status.SIGNED, Status.ISSUED):
+        lc.case_transition(case=case, to=to, actor=staff)
+    lc.case_appeal(case=case, actor=staff)
+    lc.case_remand(case=case, actor=staff)
+    assert case.status == Status.REMANDED
+    assert "assign_reviewer" in lc.case_allowed_actions(case)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_an_appealed_case_does_not_restart_eligibility_review_by_itself(staff):
+    case = f.CaseFactory(status=Status.INELIGIBLE, case_number="CM14-0000042")
+    lc.case_appeal(case=case, actor=staff)
+    assert "start_eligibility_review" not in lc.case_allowed_actions(case)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_start_eligibility_review(case=case, actor=staff)
+    assert refused.value.messages == ["Cannot move case CM14-0000042 from Appealed to Eligibility review."]
+
+
+def test_a_reassignment_can_be_refused_for_first_assignments_only(staff):
+    case, first = assigned_case(staff, Status.AWAITING_RECORDS)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, allow_reassignment=False)
+    assert refused.value.messages == [
+        f"Case {case.case_number} is awaiting records: it already has a reviewer. Only a first assignment is made "
+        "here; reassign it from the case's own page."
+    ]
+    case.refresh_from_db()
+    assert case.reviewer == first
+
+
 def test_expedited_conversion_is_recorded(staff):
     case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
     f.DocumentFactory(case=case, doc_type=Document.Type.PHYSICIAN_CERTIFICATION)

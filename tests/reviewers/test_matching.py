@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from freezegun import freeze_time
 
 from cases.models import Assignment, Party, Status
@@ -214,7 +215,7 @@ def test_a_specialty_mismatch_is_refused():
 
 
 def test_a_case_without_an_item_specialty_cannot_be_matched():
-    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW, case_number=CASE)
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW, case_number=CASE, found_eligible_at=timezone.now())
     f.DisputedItemFactory(case=case)
     reviewer = reviewer_in(reference="ER-0001")
     assert refused(case, reviewer) == [
