@@ -38,6 +38,28 @@ from ..services.access import case_access_record
 from . import forms as admin_forms
 from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, ReadOnlyInline, error_text
 
+# What the admin says (the services' refusals are shown as they are).
+ACTION_DONE = "{case}: {action} done."
+PER_CASE = "{case}: {message}"
+DONE_ELIGIBILITY_REVIEW = "eligibility review started."
+DONE_FOUND_ELIGIBLE = "found eligible."
+DONE_RECORDS_REQUESTED = "records requested."
+DONE_RECORDS_COMPLETE = "records complete; in review."
+DONE_EXPEDITED = "now expedited."
+DONE_ASSIGNED = "assigned to {reviewer}."
+DONE_CLOSED = "{label}."
+BULK_ASSIGN_TITLE = "Assign a reviewer to the selected cases"
+BULK_ASSIGN_HELP = (
+    "First assignments only: each selected case must be in eligibility review (found eligible) or remanded, and is "
+    "checked against the reviewer on its own. A case that already has a reviewer is refused: reassign it from its "
+    "own page."
+)
+BULK_CLOSE_TITLE = "{label}: the selected cases"
+NO_LIFECYCLE_ACTION = "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
+SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
+NO_REVIEWER_ON_FILE = "No reviewer on file."
+NO_SUCH_CASE = "No case with id {object_id!r}."
+
 # The case -------------------------------------------------------------------------------------------------------
 
 
@@ -369,7 +391,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             for name in lifecycle.case_allowed_actions(obj)
         ]
         if not links:
-            return "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
+            return NO_LIFECYCLE_ACTION
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
 
     @admin.display(description="timeline")
@@ -400,10 +422,10 @@ class CaseAdmin(SimpleHistoryAdmin):
     @admin.display(description="assignment suggestions")
     def assignment_suggestions(self, obj):
         if obj.status not in lifecycle.ASSIGNABLE_STATUSES:
-            return "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
+            return SUGGESTIONS_NOT_NOW
         matches = reviewer_suggestions(case=obj, on=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
         if not matches:
-            return "No reviewer on file."
+            return NO_REVIEWER_ON_FILE
         assign_url = reverse("admin:cases_case_lifecycle", args=[obj.pk, "assign_reviewer"])
         rows = format_html_join(
             "",
@@ -465,7 +487,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     def lifecycle_view(self, request, object_id, action):
         case = self.get_object(request, object_id)
         if case is None:
-            raise Http404(f"No case with id {object_id!r}.")
+            raise Http404(NO_SUCH_CASE.format(object_id=object_id))
         if not self.has_change_permission(request, case):
             raise PermissionDenied
         spec = LIFECYCLE_ACTIONS.get(action)
@@ -487,7 +509,7 @@ class CaseAdmin(SimpleHistoryAdmin):
                         messages.error(request, message)
                     case.refresh_from_db()
                 else:
-                    messages.success(request, f"{case.case_number}: {spec.label.lower()} done.")
+                    messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
@@ -511,9 +533,9 @@ class CaseAdmin(SimpleHistoryAdmin):
             try:
                 run(case)
             except ValidationError as exc:
-                messages.error(request, f"{case.case_number}: {error_text(exc)}")
+                messages.error(request, PER_CASE.format(case=case.case_number, message=error_text(exc)))
             else:
-                messages.success(request, f"{case.case_number}: {done}")
+                messages.success(request, PER_CASE.format(case=case.case_number, message=done))
 
     @admin.action(description="Start eligibility review", permissions=["change"])
     def start_eligibility_review_action(self, request, queryset):
@@ -521,13 +543,13 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_start_eligibility_review(case=c, actor=request.user),
-            "eligibility review started.",
+            DONE_ELIGIBILITY_REVIEW,
         )
 
     @admin.action(description="Find eligible", permissions=["change"])
     def find_eligible_action(self, request, queryset):
         self._each(
-            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), "found eligible."
+            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), DONE_FOUND_ELIGIBLE
         )
 
     @admin.action(description="Request records", permissions=["change"])
@@ -536,7 +558,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_request_records(case=c, actor=request.user),
-            "records requested.",
+            DONE_RECORDS_REQUESTED,
         )
 
     @admin.action(description="Records complete today", permissions=["change"])
@@ -545,7 +567,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_mark_records_complete(case=c, actor=request.user),
-            "records complete; in review.",
+            DONE_RECORDS_COMPLETE,
         )
 
     @admin.action(description="Convert to expedited", permissions=["change"])
@@ -554,7 +576,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_convert_to_expedited(case=c, actor=request.user),
-            "now expedited.",
+            DONE_EXPEDITED,
         )
 
     def _intermediate(self, request, queryset, form, title, action_name, help_text):
@@ -585,17 +607,13 @@ class CaseAdmin(SimpleHistoryAdmin):
                     notice_date=d["notice_date"],
                     notice_channel=d["notice_channel"],
                     note=d["note"],
+                    allow_reassignment=False,  # a reassignment is a decision about one case: its own page
                 ),
-                f"assigned to {d['reviewer']}.",
+                DONE_ASSIGNED.format(reviewer=d["reviewer"]),
             )
             return None
         return self._intermediate(
-            request,
-            queryset,
-            form,
-            "Assign a reviewer to the selected cases",
-            "assign_reviewer_action",
-            LIFECYCLE_ACTIONS["assign_reviewer"].help,
+            request, queryset, form, BULK_ASSIGN_TITLE, "assign_reviewer_action", BULK_ASSIGN_HELP
         )
 
     def _close_action(self, request, queryset, service, action_name, label):
@@ -603,14 +621,17 @@ class CaseAdmin(SimpleHistoryAdmin):
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
             self._each(
-                request, queryset, lambda c: service(case=c, reason=reason, actor=request.user), f"{label.lower()}."
+                request,
+                queryset,
+                lambda c: service(case=c, reason=reason, actor=request.user),
+                DONE_CLOSED.format(label=label.lower()),
             )
             return None
         return self._intermediate(
             request,
             queryset,
             form,
-            f"{label}: the selected cases",
+            BULK_CLOSE_TITLE.format(label=label),
             action_name,
             LIFECYCLE_ACTIONS[action_name.removesuffix("_action")].help,
         )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from cases import models as m
+from cases.admin import case as case_admin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
 from reviewers import models as r
@@ -234,6 +235,46 @@ def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
     ]
     good.refresh_from_db()
     assert good.reviewer == reviewer
+
+
+def test_bulk_assignment_makes_first_assignments_only(admin_client):
+    first, second = reviewer_in(reference="ER-FIRST"), reviewer_in(reference="ER-SECOND")
+    new = case_needing(case_number="CM14-0000001")
+    taken = {}
+    for n, status in enumerate((m.Status.ASSIGNED, m.Status.AWAITING_RECORDS, m.Status.IN_REVIEW), start=2):
+        case = case_needing(case_number=f"CM14-000000{n}")
+        lc.case_assign_reviewer(case=case, reviewer=first, notice_date=TODAY)
+        if status != m.Status.ASSIGNED:
+            lc.case_request_records(case=case)
+        if status == m.Status.IN_REVIEW:
+            lc.case_mark_records_complete(case=case, on=TODAY)
+        taken[case.case_number] = case
+    changelist = reverse("admin:cases_case_changelist")
+    selected = {"action": "assign_reviewer_action", "_selected_action": [new.pk, *(c.pk for c in taken.values())]}
+    page = admin_client.post(changelist, selected).content.decode()
+    assert case_admin.BULK_ASSIGN_HELP in page
+    done = admin_client.post(
+        changelist,
+        {**selected, "apply": "1", "reviewer": second.pk, "notice_date": "2014-09-02", "notice_channel": "mail"},
+        follow=True,
+    )
+    assert messages_of(done) == [
+        "CM14-0000001: assigned to ER-SECOND.",
+        *(
+            f"{number}: " + lc.NOT_A_FIRST_ASSIGNMENT.format(case=number, current=m.Status(case.status).label.lower())
+            for number, case in taken.items()
+        ),
+    ]
+    assert messages_of(done)[1] == (
+        "CM14-0000002: Case CM14-0000002 is assigned: it already has a reviewer. Only a first assignment is made "
+        "here; reassign it from the case's own page."
+    )
+    for case in taken.values():
+        case.refresh_from_db()
+        assert case.reviewer == first
+        assert m.Assignment.objects.filter(case=case).count() == 1
+    new.refresh_from_db()
+    assert new.reviewer == second
 
 
 def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
