@@ -26,6 +26,7 @@ from ..models import (
     normalize_title,
 )
 from .determinations import case_snapshot, determination_create
+from .lifecycle import case_deadlines
 
 CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
 SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
@@ -127,12 +128,12 @@ def _case_create(parsed: CaseDocument) -> Case:
     # A new worker and claim per imported case: redacted documents carry no name to match an existing worker on,
     # and merging two people's claims by mistake is worse than a duplicate a coordinator can merge.
     claim = Claim.objects.create(worker=worker, claim_number=data.claim_number, date_of_injury=data.date_of_injury)
-    return Case.objects.create(
-        case_number=parsed.case_number,
-        claim=claim,
-        status=_initial_status(parsed),
-        **_case_fields(parsed),
-    )
+    case = Case(case_number=parsed.case_number, claim=claim, status=_initial_status(parsed), **_case_fields(parsed))
+    # The import writes its own event instead of a transition, so it computes the deadlines itself (the lifecycle's
+    # rule): a case imported with its assignment date has its records clock running.
+    case.records_due, case.decision_due = case_deadlines(case)
+    case.save()
+    return case
 
 
 def _case_fields(parsed: CaseDocument) -> dict:
@@ -180,6 +181,7 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
         setattr(case, name, value)
     if parsed.determination is not None or case.status not in _KEPT_ON_REPLACE:
         case.status = _initial_status(parsed)
+    case.records_due, case.decision_due = case_deadlines(case)
     case.save()
     return case
 

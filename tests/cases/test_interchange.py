@@ -1,6 +1,7 @@
 """The imr-case/1 format: import, export, refusals (all or nothing), guideline matching, replace."""
 
 import copy
+import datetime
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from cases.interchange import CaseDocumentError, case_document_parse, case_expor
 from cases.models import Case, CaseEvent, Citation, Determination, Guideline, Letter, Status
 from cases.services import interchange as service
 from cases.services.interchange import case_import
+from cases.services.lifecycle import end_of_day
 from tests.factories import CaseFactory, GuidelineFactory, ReviewerFactory, UserFactory
 from tests.support import expected_letters, row_counts, seed_case
 from tests.support.letters import expected_letter_as_case
@@ -143,6 +145,22 @@ def test_export_uses_the_current_determination():
 
     determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.IMPORTED)
     assert case_export(case)["determination"]["decision_date"] == "2014-10-01"
+
+
+def test_an_imported_assignment_date_starts_the_records_clock():
+    document = seed_case()
+    document["determination"] = None
+    for item in document["disputed_items"]:
+        item["decision"] = None
+    document["date_assigned"] = "2014-09-02"
+    case = case_import(document=document)
+    assert case.records_due == end_of_day(datetime.date(2014, 9, 17))  # 15 days after a mailed notice
+    assert case.decision_due is None  # records are not complete yet
+    case.refresh_from_db()
+    assert case.records_due == end_of_day(datetime.date(2014, 9, 17))
+    # A replace recomputes them from the new facts.
+    document["date_assigned"] = None
+    assert case_import(document=document, replace=True).records_due is None
 
 
 # --- Refusals: exact messages, nothing written -------------------------------------------------------------------
