@@ -35,7 +35,9 @@ from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, cases_due_within, cases_overdue
 from ..services import lifecycle
 from ..services.access import case_access_record
+from ..services.review import case_content_changed
 from . import forms as admin_forms
+from .case_file import FrozenContentInlineMixin
 from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, ReadOnlyInline, error_text
 
 # What the admin says (the services' refusals are shown as they are).
@@ -87,7 +89,7 @@ class PartyInline(admin.TabularInline):
     fields = ("role", "name", "address", "email")
 
 
-class DisputedItemInline(admin.StackedInline):
+class DisputedItemInline(FrozenContentInlineMixin, admin.StackedInline):
     model = DisputedItem
     extra = 0
     fields = ("order", "title", "specialty", "decision", "rationale")
@@ -366,6 +368,11 @@ class CaseAdmin(SimpleHistoryAdmin):
         if obj is not None:
             inlines += [AssignmentInline, DeterminationInline]
         return inlines
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if change and formset.model is DisputedItem and formset.has_changed():
+            case_content_changed(case=form.instance)
 
     def save_model(self, request, obj, form, change):
         if change:

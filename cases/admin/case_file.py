@@ -2,7 +2,9 @@
 and the records only services write (determinations, assignments, events, the access log), read-only.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
@@ -19,6 +21,7 @@ from ..models import (
     Party,
     TreatmentEvent,
 )
+from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
 from .common import ReadOnlyAdminMixin
 
 # Workers and claims ---------------------------------------------------------------------------------------------
@@ -83,7 +86,89 @@ class DocumentReviewAdmin(admin.ModelAdmin):
     autocomplete_fields = ("document", "reviewer")
 
 
-class CitationInline(admin.TabularInline):
+# Disputed items and citations: the reviewer owns decisions and rationales (through the workspace, which keeps the
+# revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
+
+
+def _case_of(obj):
+    """The case an item, a citation or a case (an inline's parent) belongs to."""
+    if isinstance(obj, Citation):
+        return obj.item.case
+    if isinstance(obj, DisputedItem):
+        return obj.case
+    return obj
+
+
+class FrozenContentMixin:
+    """Read-only (no change, add or delete) once the case's content is frozen in a determination."""
+
+    def _frozen(self, obj):
+        return obj is not None and case_content_frozen(_case_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class FrozenContentInlineMixin(FrozenContentMixin):
+    """An inline whose parent (``obj``) is the case or the item."""
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+
+class CaseContentAdmin(FrozenContentMixin, SimpleHistoryAdmin):
+    """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
+    reviewer's open form is refused as stale rather than overwriting the change."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the per-case freeze and revision
+        return actions
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
+            case_content_changed(case=_case_of(form.instance))
+
+    def delete_model(self, request, obj):
+        case = _case_of(obj)
+        super().delete_model(request, obj)
+        case_content_changed(case=case)
+
+
+class CaseContentForm(forms.ModelForm):
+    """Refuses to add or move content onto a case whose content is frozen."""
+
+    case_field = "case"
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get(self.case_field)
+        if parent is not None:
+            refusal = case_content_refusal(_case_of(parent) if isinstance(parent, DisputedItem) else parent)
+            if refusal:
+                raise ValidationError(refusal)
+        return cleaned
+
+
+class DisputedItemForm(CaseContentForm):
+    class Meta:
+        model = DisputedItem
+        fields = ("case", "order", "title", "specialty")
+
+
+class CitationForm(CaseContentForm):
+    case_field = "item"
+
+    class Meta:
+        model = Citation
+        fields = ("item", "side", "guideline", "sections", "pages", "order")
+
+
+class CitationInline(FrozenContentInlineMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ("side", "order", "guideline", "sections", "pages")
@@ -91,17 +176,20 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(DisputedItem)
-class DisputedItemAdmin(SimpleHistoryAdmin):
+class DisputedItemAdmin(CaseContentAdmin):
+    form = DisputedItemForm
     list_display = ("__str__", "case", "specialty", "decision")
     list_select_related = ("case", "specialty")
     list_filter = ("decision", "specialty")
     search_fields = ("title", "case__case_number")
     autocomplete_fields = ("case", "specialty")
+    readonly_fields = ("decision", "rationale")  # the reviewer's, written through the workspace
     inlines = [CitationInline]
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(CaseContentAdmin):
+    form = CitationForm
     list_display = ("__str__", "side", "item", "guideline")
     list_select_related = ("item", "guideline")
     list_filter = ("side", "guideline__source")

@@ -35,6 +35,9 @@ UNKNOWN_ITEM = "Disputed item {item_id} is not part of this case."
 UNKNOWN_CITATION = "Citation {citation_id} is not one of this item's IMRO citations."
 GUIDELINE_NOT_AVAILABLE = "Guideline {guideline_id} is not in the active guideline library."
 INVALID_DECISION = 'A decision is "upheld", "overturned" or empty, not "{decision}".'
+CONTENT_FROZEN = (
+    "Case {case} is {status}: its disputed items and citations are frozen in its determination and cannot change."
+)
 
 # Sign-off: every rule that fails is listed at once.
 SIGNOFF_NOT_IN_REVIEW = "Only a case in review can be signed; this case is {status}."
@@ -55,6 +58,9 @@ SIGNOFF_CONFLICT = (
 
 EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
 SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
+# Past review, with a determination: the items and citations are what was signed (a remand's new review works on
+# them again only once a new reviewer is assigned).
+CONTENT_FROZEN_STATUSES = (*SIGNED_STATUSES, Status.REMANDED)
 
 
 class ReviewError(ValidationError):
@@ -92,6 +98,33 @@ def case_edit_refusal(case: Case) -> str | None:
     if case.status not in EDITABLE_STATUSES:
         return CASE_NOT_OPEN.format(status=Status(case.status).label.lower())
     return None
+
+
+def case_content_frozen(case: Case) -> bool:
+    """True when the case's disputed items and citations may no longer change (signed and after)."""
+    return case.status in CONTENT_FROZEN_STATUSES
+
+
+def case_content_refusal(case: Case) -> str | None:
+    """Why the items and citations of ``case`` cannot be edited now (by anyone), or None."""
+    if case_content_frozen(case):
+        return CONTENT_FROZEN.format(case=case.case_number, status=Status(case.status).label.lower())
+    return None
+
+
+def case_content_changed(*, case: Case) -> int:
+    """Record that someone other than the reviewer's draft form (the admin) changed the case's disputed items or
+    citations: the revision moves on, so a reviewer's form opened before is refused as stale instead of silently
+    overwriting the change. Refused once the content is frozen. Returns the new revision."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        refusal = case_content_refusal(locked)
+        if refusal:
+            raise ReviewError(refusal)
+        locked.revision += 1
+        locked.save(update_fields=["revision", "updated"])
+        case.revision = locked.revision
+        return locked.revision
 
 
 def _lock(case: Case) -> Case:

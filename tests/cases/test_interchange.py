@@ -498,5 +498,22 @@ def test_export_costs_a_constant_number_of_queries(django_assert_num_queries):
     large = case_import(document=document)
     for case in (small, large):
         fresh = Case.objects.get(pk=case.pk)
-        with django_assert_num_queries(7):  # claim, worker, items, citations with guidelines, determination, parties...
+        with django_assert_num_queries(5):  # claim, worker, determination (its snapshot has the items), parties...
             case_export(fresh)
+    undecided = seed_case()
+    undecided["case_number"], undecided["determination"] = "CM14-0000003", None
+    for item in undecided["disputed_items"]:
+        item["decision"] = None
+    fresh = Case.objects.get(pk=case_import(document=undecided).pk)
+    with django_assert_num_queries(7):  # ... and the live items, their citations with guidelines
+        case_export(fresh)
+
+
+def test_a_decided_case_exports_what_was_signed_not_the_live_rows():
+    document = seed_case()
+    case = case_import(document=document)
+    # The live rows drift after signing (e.g. a direct database fix): the export stays what the letter says.
+    case.items.update(decision="overturned", rationale="Changed afterwards.")
+    Case.objects.filter(pk=case.pk).update(clinical_summary="Changed afterwards.")
+    Citation.objects.filter(item__case=case).delete()
+    assert as_json(case_export(Case.objects.get(pk=case.pk))) == document
