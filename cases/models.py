@@ -256,6 +256,7 @@ class TreatmentEvent(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.TextField()
     order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "order", "id"]

@@ -29,16 +29,16 @@ from ..models import (
     DisputedItem,
     Document,
     Party,
+    Status,
     TreatmentEvent,
 )
 from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, cases_due_within, cases_overdue
 from ..services import lifecycle
-from ..services.access import case_access_record
 from ..services.review import case_content_changed
 from . import forms as admin_forms
 from .case_file import FrozenContentInlineMixin
-from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, ReadOnlyInline, error_text
+from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, CaseAccessLogMixin, ReadOnlyInline, error_text
 
 # What the admin says (the services' refusals are shown as they are).
 ACTION_DONE = "{case}: {action} done."
@@ -251,7 +251,7 @@ def _reasons_list(match) -> str:
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
@@ -261,6 +261,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     show_full_result_count = False  # a second COUNT(*) of the whole table on every filtered page
     autocomplete_fields = ("claim", "parent")
     change_form_template = "admin/cases/case/change_form.html"
+    case_path = ""  # the case itself
     actions = [
         "start_eligibility_review_action",
         "find_eligible_action",
@@ -360,8 +361,11 @@ class CaseAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        # Priority changes only by conversion to expedited once the case exists.
-        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary")
+        # Priority changes only by conversion to expedited once the case exists. The case number, the claim and the
+        # parent case identify the application: fixed once it has moved past "received" (notices, the timeline and
+        # the letter name them).
+        identity = ("case_number", "claim", "parent") if obj.status != Status.RECEIVED else ()
+        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary", *identity)
 
     def get_inlines(self, request, obj):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
@@ -379,13 +383,6 @@ class CaseAdmin(SimpleHistoryAdmin):
             obj.save()
         else:
             lifecycle.case_receive(case=obj, actor=request.user)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            case = self.get_object(request, object_id)
-            if case is not None:
-                case_access_record(case=case, user=request.user, path=request.get_full_path())
-        return super().change_view(request, object_id, form_url, extra_context)
 
     # Read-only displays on the change page --------------------------------------------------------------------
 
@@ -500,6 +497,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         spec = LIFECYCLE_ACTIONS.get(action)
         if spec is None:
             raise PermissionDenied
+        self.record_case_access(request, object_id)  # the page shows the case (and, to assign, its parties)
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}
         suggestions = None

@@ -22,7 +22,7 @@ from ..models import (
     TreatmentEvent,
 )
 from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
-from .common import ReadOnlyAdminMixin
+from .common import CaseAccessLogMixin, ReadOnlyAdminMixin
 
 # Workers and claims ---------------------------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("name", "role", "case")
     list_select_related = ("case",)
     list_filter = ("role",)
@@ -56,7 +56,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TreatmentEvent)
-class TreatmentEventAdmin(admin.ModelAdmin):
+class TreatmentEventAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("case", "date", "kind", "short_description")
     list_select_related = ("case",)
     list_filter = ("kind",)
@@ -69,7 +69,7 @@ class TreatmentEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
     list_select_related = ("case",)
     list_filter = ("doc_type",)
@@ -79,7 +79,8 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentReview)
-class DocumentReviewAdmin(admin.ModelAdmin):
+class DocumentReviewAdmin(CaseAccessLogMixin, admin.ModelAdmin):
+    case_path = "document__case"
     list_display = ("document", "reviewer", "reviewed_at")
     list_select_related = ("document", "reviewer")
     search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
@@ -119,7 +120,7 @@ class FrozenContentInlineMixin(FrozenContentMixin):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
 
 
-class CaseContentAdmin(FrozenContentMixin, SimpleHistoryAdmin):
+class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, SimpleHistoryAdmin):
     """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
     reviewer's open form is refused as stale rather than overwriting the change."""
 
@@ -189,6 +190,7 @@ class DisputedItemAdmin(CaseContentAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(CaseContentAdmin):
+    case_path = "item__case"
     form = CitationForm
     list_display = ("__str__", "side", "item", "guideline")
     list_select_related = ("item", "guideline")
@@ -201,7 +203,7 @@ class CitationAdmin(CaseContentAdmin):
 
 
 @admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeterminationAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "version", "origin", "reviewer", "signed_at", "decision_date", "superseded_by")
     list_select_related = ("case", "reviewer", "superseded_by")
     list_filter = ("origin",)
@@ -210,7 +212,7 @@ class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
     list_select_related = ("case", "reviewer", "assigned_by")
     list_filter = ("ended_at",)
@@ -219,7 +221,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "case", "kind", "from_status", "to_status", "actor", "note")
     list_select_related = ("case", "actor")
     list_filter = ("kind", "to_status")

@@ -17,6 +17,7 @@ from freezegun import freeze_time
 
 from cases import models as m
 from cases.admin import case as case_admin
+from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
 from reviewers import models as r
@@ -434,6 +435,89 @@ def test_every_admin_page_opens_for_an_administrator(admin_client, rf, admin_use
     assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
     assert admin_client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse(f"{name}_history", args=[obj.pk])).status_code == 200
+
+
+def _leads_to_case(model, depth=3):
+    """True when ``model`` is the case or reaches it through foreign keys (a case-linked record: PHI)."""
+    if model is m.Case:
+        return True
+    if depth == 0:
+        return False
+    return any(
+        _leads_to_case(field.related_model, depth - 1)
+        for field in model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model is not model
+    )
+
+
+# The access log itself names cases but holds no PHI; opening it is not a case access.
+CASE_LINKED = [(mdl, ma) for mdl, ma in REGISTERED if _leads_to_case(mdl) and mdl is not m.CaseAccess]
+
+
+def test_every_case_linked_admin_logs_phi_access():
+    assert {mdl for mdl, _ in CASE_LINKED} >= {
+        m.Case,
+        m.Party,
+        m.TreatmentEvent,
+        m.Document,
+        m.DisputedItem,
+        m.Citation,
+        m.Determination,
+        m.Letter,
+        m.Assignment,
+        m.CaseEvent,
+        m.DocumentReview,
+    }
+    for mdl, model_admin in CASE_LINKED:
+        assert isinstance(model_admin, CaseAccessLogMixin), f"{mdl._meta.label} admin does not log PHI access"
+
+
+@pytest.mark.parametrize("model,model_admin", CASE_LINKED, ids=[mdl._meta.label for mdl, _ in CASE_LINKED])
+def test_opening_a_case_linked_record_in_the_admin_is_logged(admin_client, admin_user, model, model_admin):
+    obj = BUILDERS[model]()
+    case = model_admin.case_of(obj)
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = [reverse(f"{name}_change", args=[obj.pk]), reverse(f"{name}_history", args=[obj.pk])]
+    for url in urls:
+        assert admin_client.get(url).status_code == 200
+    logged = sorted(m.CaseAccess.objects.filter(user=admin_user).values_list("case_id", "path"))
+    assert logged == sorted((case.pk, url) for url in urls)
+
+
+def test_a_lifecycle_page_and_a_historical_version_are_logged(admin_client, admin_user):
+    case = case_needing()
+    url = lifecycle_url(case, "assign_reviewer")
+    assert admin_client.get(url).status_code == 200
+    assert m.CaseAccess.objects.filter(case=case, user=admin_user, path=url).exists()
+    version = case.history.first()
+    url = reverse("admin:cases_case_simple_history", args=[case.pk, version.history_id])
+    assert admin_client.get(url).status_code == 200
+    assert m.CaseAccess.objects.filter(case=case, user=admin_user, path=url).exists()
+
+
+def test_a_posted_form_is_not_logged_twice(admin_client, admin_user):
+    case = f.CaseFactory(status=m.Status.ELIGIBILITY_REVIEW)
+    admin_client.post(lifecycle_url(case, "defer"), {"reason": "Liability disputed"})
+    assert not m.CaseAccess.objects.filter(user=admin_user).exists()
+
+
+@pytest.mark.parametrize("status", [s for s in m.Status if s != m.Status.RECEIVED])
+def test_case_number_claim_and_parent_are_fixed_once_the_case_is_past_received(admin_client, status):
+    case = f.CaseFactory(status=status, case_number="CM14-0000042")
+    form = admin_client.get(change_url(case)).context["adminform"].form
+    assert not {"case_number", "claim", "parent"} & set(form.fields)
+    admin_client.post(
+        change_url(case),
+        {"case_number": "CM14-0000099", "claim": f.ClaimFactory().pk, "application_received": "2014-08-20"},
+    )
+    case.refresh_from_db()
+    assert case.case_number == "CM14-0000042"
+
+
+def test_case_number_claim_and_parent_are_editable_while_received(admin_client):
+    case = f.CaseFactory(status=m.Status.RECEIVED)
+    form = admin_client.get(change_url(case)).context["adminform"].form
+    assert {"case_number", "claim", "parent"} <= set(form.fields)
 
 
 def test_every_foreign_key_to_a_big_table_uses_autocomplete():
