@@ -106,6 +106,7 @@ class TreatmentEventInline(admin.TabularInline):
 
 class DocumentInline(admin.TabularInline):
     model = Document
+    form = admin_forms.DocumentForm
     extra = 0
     fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file")
     show_change_link = True

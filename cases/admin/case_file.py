@@ -22,6 +22,7 @@ from ..models import (
     TreatmentEvent,
 )
 from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
+from . import forms as admin_forms
 from .common import CaseAccessLogMixin, ReadOnlyAdminMixin
 
 # Workers and claims ---------------------------------------------------------------------------------------------
@@ -76,6 +77,7 @@ class DocumentAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     search_fields = ("title", "author", "case__case_number")
     autocomplete_fields = ("case",)
     readonly_fields = ("size", "sha256", "created")
+    form = admin_forms.DocumentForm
 
 
 @admin.register(DocumentReview)
