@@ -132,7 +132,11 @@ class LifecycleAction:
     label: str
     help: str
     form_class: type[forms.Form]
-    run: Any  # (case, user, cleaned_data, suggestions) -> result
+    run: Any  # (case, user, cleaned_data) -> result
+    # After a refusal the form is shown again with what was typed, except for an action that names who or what it
+    # was about: then only these fields are kept (a note written for a refused reviewer must not end up on the
+    # timeline of the next reviewer's assignment).
+    kept_after_refusal: tuple[str, ...] | None = None
 
 
 LIFECYCLE_ACTIONS = {
@@ -178,6 +182,7 @@ LIFECYCLE_ACTIONS = {
             notice_channel=d["notice_channel"],
             note=d["note"],
         ),
+        kept_after_refusal=("notice_date", "notice_channel"),
     ),
     "request_records": LifecycleAction(
         "Request records",
@@ -514,6 +519,9 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
                     for message in exc.messages:
                         messages.error(request, message)
                     case.refresh_from_db()
+                    if spec.kept_after_refusal is not None:
+                        kept = {name: form.cleaned_data[name] for name in spec.kept_after_refusal}
+                        form = spec.form_class(initial=kept, **kwargs)
                 else:
                     messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
                     return HttpResponseRedirect(change_url)

@@ -175,6 +175,37 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     assert m.CaseAccess.objects.filter(case=case, user=admin_user).exists()
 
 
+def test_a_note_typed_for_a_refused_assignment_does_not_carry_over_to_the_next_one(admin_client):
+    case = case_needing()
+    f.PartyFactory(case=case, role="employer", name="Acme Stores")
+    conflicted, good = reviewer_in(reference="ER-BAD"), reviewer_in(reference="ER-GOOD")
+    f.AffiliationFactory(reviewer=conflicted, kind="employer", name="Acme Stores")
+    refused = admin_client.post(
+        lifecycle_url(case, "assign_reviewer"),
+        {"reviewer": conflicted.pk, "notice_date": "2014-08-29", "notice_channel": "electronic", "note": "Dr. Bad ok"},
+    )
+    form = refused.context["form"]
+    assert not form.is_bound and "Dr. Bad ok" not in refused.content.decode()
+    assert form.initial == {"notice_date": datetime.date(2014, 8, 29), "notice_channel": "electronic"}
+    # Submitting the form as shown again, with the other reviewer chosen.
+    admin_client.post(
+        lifecycle_url(case, "assign_reviewer"),
+        {"reviewer": good.pk, "notice_date": "2014-08-29", "notice_channel": "electronic", "note": ""},
+    )
+    event = m.CaseEvent.objects.get(case=case, kind="assigned")
+    assert event.note == (
+        "Assigned to ER-GOOD; notice sent 2014-08-29 by electronic. Deadlines: records due 2014-09-10."
+    )
+
+
+def test_other_refused_actions_keep_what_was_typed(admin_client):
+    case = f.CaseFactory(status=m.Status.IN_REVIEW, records_complete=TODAY)
+    response = admin_client.post(
+        lifecycle_url(case, "extend_deadline"), {"days": "3", "reason": "", "approved_by": "AD"}
+    )
+    assert response.context["form"].is_bound and response.context["form"]["approved_by"].value() == "AD"
+
+
 def test_lifecycle_buttons_follow_the_status(admin_client):
     case = f.CaseFactory(status=m.Status.AWAITING_RECORDS)
     page = admin_client.get(change_url(case)).content.decode()
