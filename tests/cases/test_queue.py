@@ -103,9 +103,7 @@ def test_a_page_costs_a_constant_number_of_queries(request, who, reviewer_a):
 def test_an_assigned_or_awaiting_records_case_shows_its_records_deadline(client_a, reviewer_a):
     records_due = timezone.make_aware(datetime.datetime.combine(due(5), datetime.time(23, 59, 59)))
     for status in (Status.ASSIGNED, Status.AWAITING_RECORDS):
-        CaseFactory(
-            reviewer=reviewer_a, status=status, records_due=records_due, case_number=f"CM14-000000{len(status)}"
-        )
+        CaseFactory(reviewer=reviewer_a, status=status, records_due=records_due)
     late = CaseFactory(
         reviewer=reviewer_a, status=Status.AWAITING_RECORDS, records_due=records_due - datetime.timedelta(days=7)
     )
