@@ -455,11 +455,20 @@ def _iso(value):
 
 
 def case_export(case) -> dict:
-    """``case`` as an ``imr-case/1`` document. Constant query count, whatever the number of items."""
+    """``case`` as an ``imr-case/1`` document. Constant query count, whatever the number of items.
+
+    A decided case exports what was signed: its items (decisions, citations, rationales) and clinical summary come
+    from the current determination's snapshot, not from the live rows, so the document matches the letter.
+    """
     claim = case.claim
     worker = claim.worker
-    items = case_items_as_dicts(case)
     determination = current_determination(case)
+    if determination is not None:
+        items = determination.snapshot["items"]
+        clinical_summary = determination.snapshot["clinical_summary"]
+    else:
+        items = case_items_as_dicts(case)
+        clinical_summary = case.clinical_summary
     return {
         "format": FORMAT,
         "case_number": case.case_number,
@@ -484,7 +493,7 @@ def case_export(case) -> dict:
             {"date": _iso(t.date), "kind": t.kind, "description": t.description}
             for t in case.treatment_history.order_by("order", "id")
         ],
-        "clinical_summary": case.clinical_summary,
+        "clinical_summary": clinical_summary,
         "disputed_items": items,
         "determination": (
             {"decision_date": determination.snapshot["decision_date"], "reviewer": determination.snapshot["reviewer"]}

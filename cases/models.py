@@ -135,6 +135,12 @@ class Case(models.Model):
         help_text="Recorded when the case is withdrawn or terminated: lower fee if no reviewer had been assigned.",
     )
     application_received = models.DateField()
+    found_eligible_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When eligibility review found the application eligible. A reviewer is first assigned only after "
+        "this; a new eligibility review (after a deferral or a remanded ineligibility) clears it.",
+    )
     ur_decision_date = models.DateField(null=True, blank=True, verbose_name="UR decision date")
     date_assigned = models.DateField(null=True, blank=True, help_text="Date of the assignment notice (NOARFI).")
     notice_channel = models.CharField(
@@ -250,6 +256,7 @@ class TreatmentEvent(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.TextField()
     order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "order", "id"]

@@ -168,6 +168,19 @@ def annotate_days_left(queryset, today: datetime.date):
     )
 
 
+def annotate_running_deadline(queryset, today: datetime.date):
+    """``annotate_days_left`` plus ``deadline_days_left``: the days left on the deadline running now, the records
+    while the case is assigned or awaiting records, the decision while it is in review (null otherwise)."""
+    return annotate_days_left(queryset, today).annotate(
+        deadline_days_left=SqlCase(
+            When(status__in=RECORDS_CLOCK_STATUSES, then=F("records_days_left")),
+            When(status__in=DECISION_CLOCK_STATUSES, then=F("days_left")),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
 def case_days_left(case, today: datetime.date) -> int | None:
     """The same number as ``annotate_days_left`` for one case already in memory."""
     if case.decision_due is None or case.status not in OPEN_REVIEW_STATUSES:

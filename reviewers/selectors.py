@@ -2,12 +2,15 @@
 
 Matching (DOMAIN.md section 4, rules 4-6): a reviewer may take a case only if active, practising every specialty the
 disputed items name, holding a current unrestricted licence and a current board certification in one of those
-specialties, under capacity, without a declared affiliation with any party of the case (same role, names compared
-case-insensitively with whitespace folded), and, after a remand, not having reviewed the case (or the cases it
-remands) in an earlier cycle. Each rule's outcome is kept, so the admin can say why and the assignment can record it.
+specialties, under capacity, without a declared affiliation matching any party of the case (whatever the party's
+role; names compared by ``party_name_key``, which ignores case, punctuation, spacing and legal suffixes), and, after a
+remand, not having reviewed the case (or the cases it remands) in an earlier cycle. Each rule's outcome is kept, so
+the admin can say why and the assignment can record it.
 """
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
@@ -19,7 +22,6 @@ from cases.models import (
     Determination,
     DisputedItem,
     Party,
-    normalize_title,
 )
 
 from .models import BoardCertification, License, Reviewer
@@ -31,7 +33,9 @@ SPECIALTY_MISMATCH = "Reviewer {reviewer} does not practise {missing}."
 NO_CURRENT_LICENSE = "Reviewer {reviewer} holds no current unrestricted licence."
 NO_CURRENT_BOARD_CERTIFICATION = "Reviewer {reviewer} holds no current board certification in {specialties}."
 OVER_CAPACITY = "Reviewer {reviewer} is at capacity: {open_cases} open cases of {capacity}."
-AFFILIATION_CONFLICT = "Reviewer {reviewer} declared an affiliation with the {role} of case {case}: {name}."
+AFFILIATION_CONFLICT = (
+    "Reviewer {reviewer} declared an affiliation ({affiliation}) that matches the {role} of case {case}: {name}."
+)
 EARLIER_REVIEWER = (
     "Reviewer {reviewer} reviewed case {case} in an earlier cycle; after a remand it needs a different reviewer."
 )
@@ -47,7 +51,101 @@ PASSED_NO_CONFLICT = "No declared affiliation with the {count} parties of the ca
 PASSED_NOT_EARLIER = "Has not reviewed this case in an earlier cycle."
 PASSED_NOT_CURRENT = "Not the current reviewer."
 
+# Legal-form words dropped from the end of a name before comparing (written as they appear; compared without
+# punctuation), so "Acme Stores, Inc." and "ACME STORES" are the same party.
+LEGAL_SUFFIXES = (
+    "inc",
+    "inc.",
+    "incorporated",
+    "co",
+    "co.",
+    "corp",
+    "corp.",
+    "corporation",
+    "company",
+    "llc",
+    "l.l.c.",
+    "llp",
+    "l.l.p.",
+    "lp",
+    "l.p.",
+    "ltd",
+    "ltd.",
+    "limited",
+    "pc",
+    "p.c.",
+    "pllc",
+    "p.l.l.c.",
+    "plc",
+    "pa",
+    "p.a.",
+    "group",
+)
+
 RULES = ("active", "specialty", "license", "board_certification", "capacity", "conflict", "earlier_reviewer", "current")
+
+
+def _name_tokens(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", name or "").casefold().replace("&", " and ")
+    text = re.sub(r"[.'’]", "", text)  # "P.C." is "pc", "O'Brien" is "obrien"
+    text = re.sub(r"[^\w\s]|_", " ", text)  # any other punctuation separates words
+    return text.split()
+
+
+_SUFFIX_TOKENS = frozenset(" ".join(_name_tokens(suffix)) for suffix in LEGAL_SUFFIXES)
+
+
+def party_name_key(name: str) -> str:
+    """How a declared affiliation and a party's name are compared: casefolded, punctuation stripped, whitespace folded,
+    and trailing legal suffixes (``LEGAL_SUFFIXES``) dropped; a name made only of suffixes is kept whole."""
+    tokens = _name_tokens(name)
+    while len(tokens) > 1 and tokens[-1] in _SUFFIX_TOKENS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class AffiliationConflict:
+    """A declared affiliation that names a party of the case."""
+
+    affiliation_name: str
+    affiliation_kind: str
+    party_role: str
+    party_name: str
+
+    @property
+    def role_label(self) -> str:
+        return Party.Role(self.party_role).label.lower()
+
+
+def affiliation_conflicts(affiliations, parties) -> list[AffiliationConflict]:
+    """Every (affiliation, party) pair whose names match by ``party_name_key``, whatever the party's role: a
+    reviewer tied to "Acme Inc." as an employer is just as conflicted when Acme is the claims administrator.
+    ``parties`` are dicts with ``role`` and ``name`` (``key`` too when already computed)."""
+    conflicts = []
+    for affiliation in affiliations:
+        wanted = party_name_key(affiliation.name)
+        if not wanted:
+            continue
+        for party in parties:
+            key = party["key"] if "key" in party else party_name_key(party["name"])
+            if key == wanted:
+                conflicts.append(
+                    AffiliationConflict(
+                        affiliation_name=affiliation.name,
+                        affiliation_kind=affiliation.kind,
+                        party_role=party["role"],
+                        party_name=party["name"],
+                    )
+                )
+    return conflicts
+
+
+def reviewer_case_conflicts(*, reviewer: Reviewer, case: Case) -> list[AffiliationConflict]:
+    """The conflicts of ``reviewer`` with the parties ``case`` has now (re-checked at sign-off: a party may have
+    been added after the assignment)."""
+    parties = [{"role": role, "name": name} for role, name in case.parties.order_by("id").values_list("role", "name")]
+    return affiliation_conflicts(reviewer.affiliations.all(), parties)
 
 
 def current_licenses(reviewer: Reviewer, on: datetime.date):
@@ -162,7 +260,7 @@ def case_match_context(case: Case, on: datetime.date) -> CaseMatchContext:
         .distinct()
     )
     parties = [
-        {"role": role, "name": name, "normalized": normalize_title(name)}
+        {"role": role, "name": name, "key": party_name_key(name)}
         for role, name in Party.objects.filter(case=case).order_by("id").values_list("role", "name")
     ]
     return CaseMatchContext(
@@ -264,17 +362,16 @@ def _match(reviewer: Reviewer, context: CaseMatchContext) -> ReviewerMatch:
         )
     )
 
-    conflicts = []
-    for affiliation in reviewer.affiliations.all():
-        wanted_name = normalize_title(affiliation.name)
-        for party in context.parties:
-            if party["role"] == affiliation.kind and party["normalized"] == wanted_name:
-                role_label = Party.Role(party["role"]).label.lower()
-                conflicts.append(
-                    AFFILIATION_CONFLICT.format(
-                        reviewer=ref, role=role_label, case=case.case_number, name=party["name"]
-                    )
-                )
+    conflicts = [
+        AFFILIATION_CONFLICT.format(
+            reviewer=ref,
+            affiliation=conflict.affiliation_name,
+            role=conflict.role_label,
+            case=case.case_number,
+            name=conflict.party_name,
+        )
+        for conflict in affiliation_conflicts(reviewer.affiliations.all(), context.parties)
+    ]
     if conflicts:
         for detail in conflicts:
             add(RuleResult("conflict", False, detail))

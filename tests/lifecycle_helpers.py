@@ -9,7 +9,10 @@ PSYCHIATRY = "Psychiatry"
 
 
 def case_needing(specialty: str = PSYCHIATRY, *, status=Status.ELIGIBILITY_REVIEW, **kwargs):
-    """A case whose disputed item needs ``specialty``, in ``status`` (eligibility review: ready to assign)."""
+    """A case whose disputed item needs ``specialty``, in ``status`` (eligibility review: found eligible, ready to
+    assign; pass ``found_eligible_at=None`` for one not found eligible yet)."""
+    if status == Status.ELIGIBILITY_REVIEW:
+        kwargs.setdefault("found_eligible_at", datetime.datetime(2014, 9, 1, 17, 0, tzinfo=datetime.UTC))
     case = f.CaseFactory(status=status, **kwargs)
     f.DisputedItemFactory(case=case, specialty=f.SpecialtyFactory(name=specialty))
     return case

@@ -29,14 +29,38 @@ from ..models import (
     DisputedItem,
     Document,
     Party,
+    Status,
     TreatmentEvent,
 )
 from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, cases_due_within, cases_overdue
 from ..services import lifecycle
-from ..services.access import case_access_record
+from ..services.review import case_content_changed
 from . import forms as admin_forms
-from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, ReadOnlyInline, error_text
+from .case_file import FrozenContentInlineMixin
+from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, CaseAccessLogMixin, ReadOnlyInline, error_text
+
+# What the admin says (the services' refusals are shown as they are).
+ACTION_DONE = "{case}: {action} done."
+PER_CASE = "{case}: {message}"
+DONE_ELIGIBILITY_REVIEW = "eligibility review started."
+DONE_FOUND_ELIGIBLE = "found eligible."
+DONE_RECORDS_REQUESTED = "records requested."
+DONE_RECORDS_COMPLETE = "records complete; in review."
+DONE_EXPEDITED = "now expedited."
+DONE_ASSIGNED = "assigned to {reviewer}."
+DONE_CLOSED = "{label}."
+BULK_ASSIGN_TITLE = "Assign a reviewer to the selected cases"
+BULK_ASSIGN_HELP = (
+    "First assignments only: each selected case must be in eligibility review (found eligible) or remanded, and is "
+    "checked against the reviewer on its own. A case that already has a reviewer is refused: reassign it from its "
+    "own page."
+)
+BULK_CLOSE_TITLE = "{label}: the selected cases"
+NO_LIFECYCLE_ACTION = "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
+SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
+NO_REVIEWER_ON_FILE = "No reviewer on file."
+NO_SUCH_CASE = "No case with id {object_id!r}."
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -65,7 +89,7 @@ class PartyInline(admin.TabularInline):
     fields = ("role", "name", "address", "email")
 
 
-class DisputedItemInline(admin.StackedInline):
+class DisputedItemInline(FrozenContentInlineMixin, admin.StackedInline):
     model = DisputedItem
     extra = 0
     fields = ("order", "title", "specialty", "decision", "rationale")
@@ -82,6 +106,7 @@ class TreatmentEventInline(admin.TabularInline):
 
 class DocumentInline(admin.TabularInline):
     model = Document
+    form = admin_forms.DocumentForm
     extra = 0
     fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file")
     show_change_link = True
@@ -107,7 +132,11 @@ class LifecycleAction:
     label: str
     help: str
     form_class: type[forms.Form]
-    run: Any  # (case, user, cleaned_data, suggestions) -> result
+    run: Any  # (case, user, cleaned_data) -> result
+    # After a refusal the form is shown again with what was typed, except for an action that names who or what it
+    # was about: then only these fields are kept (a note written for a refused reviewer must not end up on the
+    # timeline of the next reviewer's assignment).
+    kept_after_refusal: tuple[str, ...] | None = None
 
 
 LIFECYCLE_ACTIONS = {
@@ -120,8 +149,8 @@ LIFECYCLE_ACTIONS = {
     ),
     "find_eligible": LifecycleAction(
         "Find eligible",
-        "Records on the timeline that the application is eligible. The assignment notice is due within one "
-        "business day.",
+        "Records that the application is eligible (on the case and its timeline): only then can a reviewer be "
+        "assigned. The assignment notice is due within one business day.",
         admin_forms.NoteForm,
         lambda case, user, d: lifecycle.case_find_eligible(case=case, actor=user, note=d["note"]),
     ),
@@ -140,10 +169,10 @@ LIFECYCLE_ACTIONS = {
     ),
     "assign_reviewer": LifecycleAction(
         "Assign reviewer",
-        "Eligibility review or remanded → assigned: the reviewer must pass every matching rule (specialty, current "
-        "licence and board certification, active, under capacity, no affiliation with a party, not an earlier "
-        "reviewer after a remand). The notice date starts the records clock. On a case already assigned, awaiting "
-        "records or in review this is a reassignment: the case keeps its stage and deadlines.",
+        "Eligibility review (once found eligible) or remanded → assigned: the reviewer must pass every matching "
+        "rule (specialty, current licence and board certification, active, under capacity, no affiliation with any "
+        "party, not an earlier reviewer after a remand). The notice date starts the records clock. On a case already "
+        "assigned, awaiting records or in review this is a reassignment: the case keeps its stage and deadlines.",
         admin_forms.AssignForm,
         lambda case, user, d: lifecycle.case_assign_reviewer(
             case=case,
@@ -153,6 +182,7 @@ LIFECYCLE_ACTIONS = {
             notice_channel=d["notice_channel"],
             note=d["note"],
         ),
+        kept_after_refusal=("notice_date", "notice_channel"),
     ),
     "request_records": LifecycleAction(
         "Request records",
@@ -227,7 +257,7 @@ def _reasons_list(match) -> str:
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
@@ -237,6 +267,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     show_full_result_count = False  # a second COUNT(*) of the whole table on every filtered page
     autocomplete_fields = ("claim", "parent")
     change_form_template = "admin/cases/case/change_form.html"
+    case_path = ""  # the case itself
     actions = [
         "start_eligibility_review_action",
         "find_eligible_action",
@@ -251,6 +282,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     # What transitions own: shown, never edited here.
     lifecycle_fields = (
         "status",
+        "found_eligible_at",
         "status_reason",
         "ineligibility_code",
         "fee_tier",
@@ -291,10 +323,18 @@ class CaseAdmin(SimpleHistoryAdmin):
             (
                 "Lifecycle",
                 {
-                    "fields": ("lifecycle_buttons", "status", "status_reason", "ineligibility_code", "fee_tier"),
-                    "description": "received → eligibility review → (ineligible | deferred) → assigned → awaiting "
-                    "records → in review → signed → issued → (appealed → remanded → assigned…). Any state before "
-                    "signing may end as withdrawn or terminated.",
+                    "fields": (
+                        "lifecycle_buttons",
+                        "status",
+                        "found_eligible_at",
+                        "status_reason",
+                        "ineligibility_code",
+                        "fee_tier",
+                    ),
+                    "description": "received → eligibility review → found eligible → assigned → awaiting records → "
+                    "in review → signed → issued → (appealed → remanded → assigned…); or eligibility review → "
+                    "(ineligible → appealed → remanded → eligibility review | deferred). Any state before signing "
+                    "may end as withdrawn or terminated.",
                 },
             ),
             (
@@ -327,8 +367,11 @@ class CaseAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        # Priority changes only by conversion to expedited once the case exists.
-        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary")
+        # Priority changes only by conversion to expedited once the case exists. The case number, the claim and the
+        # parent case identify the application: fixed once it has moved past "received" (notices, the timeline and
+        # the letter name them).
+        identity = ("case_number", "claim", "parent") if obj.status != Status.RECEIVED else ()
+        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary", *identity)
 
     def get_inlines(self, request, obj):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
@@ -336,18 +379,16 @@ class CaseAdmin(SimpleHistoryAdmin):
             inlines += [AssignmentInline, DeterminationInline]
         return inlines
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if change and formset.model is DisputedItem and formset.has_changed():
+            case_content_changed(case=form.instance)
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
         else:
             lifecycle.case_receive(case=obj, actor=request.user)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            case = self.get_object(request, object_id)
-            if case is not None:
-                case_access_record(case=case, user=request.user, path=request.get_full_path())
-        return super().change_view(request, object_id, form_url, extra_context)
 
     # Read-only displays on the change page --------------------------------------------------------------------
 
@@ -360,7 +401,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             for name in lifecycle.case_allowed_actions(obj)
         ]
         if not links:
-            return "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
+            return NO_LIFECYCLE_ACTION
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
 
     @admin.display(description="timeline")
@@ -391,10 +432,10 @@ class CaseAdmin(SimpleHistoryAdmin):
     @admin.display(description="assignment suggestions")
     def assignment_suggestions(self, obj):
         if obj.status not in lifecycle.ASSIGNABLE_STATUSES:
-            return "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
+            return SUGGESTIONS_NOT_NOW
         matches = reviewer_suggestions(case=obj, on=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
         if not matches:
-            return "No reviewer on file."
+            return NO_REVIEWER_ON_FILE
         assign_url = reverse("admin:cases_case_lifecycle", args=[obj.pk, "assign_reviewer"])
         rows = format_html_join(
             "",
@@ -456,12 +497,13 @@ class CaseAdmin(SimpleHistoryAdmin):
     def lifecycle_view(self, request, object_id, action):
         case = self.get_object(request, object_id)
         if case is None:
-            raise Http404(f"No case with id {object_id!r}.")
+            raise Http404(NO_SUCH_CASE.format(object_id=object_id))
         if not self.has_change_permission(request, case):
             raise PermissionDenied
         spec = LIFECYCLE_ACTIONS.get(action)
         if spec is None:
             raise PermissionDenied
+        self.record_case_access(request, object_id)  # the page shows the case (and, to assign, its parties)
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}
         suggestions = None
@@ -477,8 +519,11 @@ class CaseAdmin(SimpleHistoryAdmin):
                     for message in exc.messages:
                         messages.error(request, message)
                     case.refresh_from_db()
+                    if spec.kept_after_refusal is not None:
+                        kept = {name: form.cleaned_data[name] for name in spec.kept_after_refusal}
+                        form = spec.form_class(initial=kept, **kwargs)
                 else:
-                    messages.success(request, f"{case.case_number}: {spec.label.lower()} done.")
+                    messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
@@ -502,9 +547,9 @@ class CaseAdmin(SimpleHistoryAdmin):
             try:
                 run(case)
             except ValidationError as exc:
-                messages.error(request, f"{case.case_number}: {error_text(exc)}")
+                messages.error(request, PER_CASE.format(case=case.case_number, message=error_text(exc)))
             else:
-                messages.success(request, f"{case.case_number}: {done}")
+                messages.success(request, PER_CASE.format(case=case.case_number, message=done))
 
     @admin.action(description="Start eligibility review", permissions=["change"])
     def start_eligibility_review_action(self, request, queryset):
@@ -512,13 +557,13 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_start_eligibility_review(case=c, actor=request.user),
-            "eligibility review started.",
+            DONE_ELIGIBILITY_REVIEW,
         )
 
     @admin.action(description="Find eligible", permissions=["change"])
     def find_eligible_action(self, request, queryset):
         self._each(
-            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), "found eligible."
+            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), DONE_FOUND_ELIGIBLE
         )
 
     @admin.action(description="Request records", permissions=["change"])
@@ -527,7 +572,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_request_records(case=c, actor=request.user),
-            "records requested.",
+            DONE_RECORDS_REQUESTED,
         )
 
     @admin.action(description="Records complete today", permissions=["change"])
@@ -536,7 +581,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_mark_records_complete(case=c, actor=request.user),
-            "records complete; in review.",
+            DONE_RECORDS_COMPLETE,
         )
 
     @admin.action(description="Convert to expedited", permissions=["change"])
@@ -545,7 +590,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda c: lifecycle.case_convert_to_expedited(case=c, actor=request.user),
-            "now expedited.",
+            DONE_EXPEDITED,
         )
 
     def _intermediate(self, request, queryset, form, title, action_name, help_text):
@@ -576,17 +621,13 @@ class CaseAdmin(SimpleHistoryAdmin):
                     notice_date=d["notice_date"],
                     notice_channel=d["notice_channel"],
                     note=d["note"],
+                    allow_reassignment=False,  # a reassignment is a decision about one case: its own page
                 ),
-                f"assigned to {d['reviewer']}.",
+                DONE_ASSIGNED.format(reviewer=d["reviewer"]),
             )
             return None
         return self._intermediate(
-            request,
-            queryset,
-            form,
-            "Assign a reviewer to the selected cases",
-            "assign_reviewer_action",
-            LIFECYCLE_ACTIONS["assign_reviewer"].help,
+            request, queryset, form, BULK_ASSIGN_TITLE, "assign_reviewer_action", BULK_ASSIGN_HELP
         )
 
     def _close_action(self, request, queryset, service, action_name, label):
@@ -594,14 +635,17 @@ class CaseAdmin(SimpleHistoryAdmin):
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
             self._each(
-                request, queryset, lambda c: service(case=c, reason=reason, actor=request.user), f"{label.lower()}."
+                request,
+                queryset,
+                lambda c: service(case=c, reason=reason, actor=request.user),
+                DONE_CLOSED.format(label=label.lower()),
             )
             return None
         return self._intermediate(
             request,
             queryset,
             form,
-            f"{label}: the selected cases",
+            BULK_CLOSE_TITLE.format(label=label),
             action_name,
             LIFECYCLE_ACTIONS[action_name.removesuffix("_action")].help,
         )

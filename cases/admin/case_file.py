@@ -2,7 +2,9 @@
 and the records only services write (determinations, assignments, events, the access log), read-only.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
@@ -19,7 +21,9 @@ from ..models import (
     Party,
     TreatmentEvent,
 )
-from .common import ReadOnlyAdminMixin
+from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
+from . import forms as admin_forms
+from .common import CaseAccessLogMixin, ReadOnlyAdminMixin
 
 # Workers and claims ---------------------------------------------------------------------------------------------
 
@@ -44,7 +48,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("name", "role", "case")
     list_select_related = ("case",)
     list_filter = ("role",)
@@ -53,7 +57,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TreatmentEvent)
-class TreatmentEventAdmin(admin.ModelAdmin):
+class TreatmentEventAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("case", "date", "kind", "short_description")
     list_select_related = ("case",)
     list_filter = ("kind",)
@@ -66,24 +70,108 @@ class TreatmentEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
     list_select_related = ("case",)
     list_filter = ("doc_type",)
     search_fields = ("title", "author", "case__case_number")
     autocomplete_fields = ("case",)
     readonly_fields = ("size", "sha256", "created")
+    form = admin_forms.DocumentForm
 
 
 @admin.register(DocumentReview)
-class DocumentReviewAdmin(admin.ModelAdmin):
+class DocumentReviewAdmin(CaseAccessLogMixin, admin.ModelAdmin):
+    case_path = "document__case"
     list_display = ("document", "reviewer", "reviewed_at")
     list_select_related = ("document", "reviewer")
     search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
     autocomplete_fields = ("document", "reviewer")
 
 
-class CitationInline(admin.TabularInline):
+# Disputed items and citations: the reviewer owns decisions and rationales (through the workspace, which keeps the
+# revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
+
+
+def _case_of(obj):
+    """The case an item, a citation or a case (an inline's parent) belongs to."""
+    if isinstance(obj, Citation):
+        return obj.item.case
+    if isinstance(obj, DisputedItem):
+        return obj.case
+    return obj
+
+
+class FrozenContentMixin:
+    """Read-only (no change, add or delete) once the case's content is frozen in a determination."""
+
+    def _frozen(self, obj):
+        return obj is not None and case_content_frozen(_case_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class FrozenContentInlineMixin(FrozenContentMixin):
+    """An inline whose parent (``obj``) is the case or the item."""
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+
+class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, SimpleHistoryAdmin):
+    """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
+    reviewer's open form is refused as stale rather than overwriting the change."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the per-case freeze and revision
+        return actions
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
+            case_content_changed(case=_case_of(form.instance))
+
+    def delete_model(self, request, obj):
+        case = _case_of(obj)
+        super().delete_model(request, obj)
+        case_content_changed(case=case)
+
+
+class CaseContentForm(forms.ModelForm):
+    """Refuses to add or move content onto a case whose content is frozen."""
+
+    case_field = "case"
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get(self.case_field)
+        if parent is not None:
+            refusal = case_content_refusal(_case_of(parent) if isinstance(parent, DisputedItem) else parent)
+            if refusal:
+                raise ValidationError(refusal)
+        return cleaned
+
+
+class DisputedItemForm(CaseContentForm):
+    class Meta:
+        model = DisputedItem
+        fields = ("case", "order", "title", "specialty")
+
+
+class CitationForm(CaseContentForm):
+    case_field = "item"
+
+    class Meta:
+        model = Citation
+        fields = ("item", "side", "guideline", "sections", "pages", "order")
+
+
+class CitationInline(FrozenContentInlineMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ("side", "order", "guideline", "sections", "pages")
@@ -91,17 +179,21 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(DisputedItem)
-class DisputedItemAdmin(SimpleHistoryAdmin):
+class DisputedItemAdmin(CaseContentAdmin):
+    form = DisputedItemForm
     list_display = ("__str__", "case", "specialty", "decision")
     list_select_related = ("case", "specialty")
     list_filter = ("decision", "specialty")
     search_fields = ("title", "case__case_number")
     autocomplete_fields = ("case", "specialty")
+    readonly_fields = ("decision", "rationale")  # the reviewer's, written through the workspace
     inlines = [CitationInline]
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(CaseContentAdmin):
+    case_path = "item__case"
+    form = CitationForm
     list_display = ("__str__", "side", "item", "guideline")
     list_select_related = ("item", "guideline")
     list_filter = ("side", "guideline__source")
@@ -113,7 +205,7 @@ class CitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeterminationAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "version", "origin", "reviewer", "signed_at", "decision_date", "superseded_by")
     list_select_related = ("case", "reviewer", "superseded_by")
     list_filter = ("origin",)
@@ -122,7 +214,7 @@ class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
     list_select_related = ("case", "reviewer", "assigned_by")
     list_filter = ("ended_at",)
@@ -131,7 +223,7 @@ class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "case", "kind", "from_status", "to_status", "actor", "note")
     list_select_related = ("case", "actor")
     list_filter = ("kind", "to_status")

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from ..services.access import case_access_record
+
 SUGGESTIONS_SHOWN = 10
 RECENT_ACCESSES_SHOWN = 20
 
@@ -28,3 +30,36 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+
+class CaseAccessLogMixin:
+    """Records a PHI access (``case_access_record``) whenever a page shows one case's record: the change (or view)
+    page, the history page and a historical version. ``case_path`` leads from the object to its case ("" for the
+    case itself)."""
+
+    case_path = "case"
+
+    def case_of(self, obj):
+        for name in filter(None, self.case_path.split("__")):
+            obj = getattr(obj, name)
+        return obj
+
+    def record_case_access(self, request, object_id):
+        if request.method != "GET":
+            return
+        obj = self.get_object(request, object_id)
+        case = self.case_of(obj) if obj is not None else None
+        if case is not None:
+            case_access_record(case=case, user=request.user, path=request.get_full_path())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.record_case_access(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.record_case_access(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.record_case_access(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)

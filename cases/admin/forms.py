@@ -2,11 +2,15 @@
 enforce the rules and their messages are shown as they are."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.urls import reverse
 from django.utils import timezone
 
 from reviewers.models import Reviewer
 
-from ..models import IneligibilityCode, NoticeChannel
+from ..models import Document, IneligibilityCode, NoticeChannel
+
+OPEN_FILE = "Open file"
 
 
 class NoteForm(forms.Form):
@@ -88,3 +92,41 @@ class GuidelineImportForm(forms.Form):
         help_text="Columns source,title,evidence_rank,aliases,active (aliases separated by |). "
         "Every row must be valid, or nothing is imported.",
     )
+
+
+class _FileLink:
+    """What the file widget shows after "Currently:": the authorised view of the document, not the storage URL
+    (media is never served directly: a document is PHI and every access is checked and logged)."""
+
+    def __init__(self, url: str, text: str):
+        self.url, self.text = url, text
+
+    def __str__(self):
+        return self.text
+
+
+class DocumentFileWidget(AdminFileWidget):
+    open_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _FileLink(self.open_url, OPEN_FILE) if self.open_url else OPEN_FILE
+        return context
+
+
+class DocumentForm(forms.ModelForm):
+    """A case document; its file links to ``cases:document_file`` (authorised, logged) instead of the storage."""
+
+    class Meta:
+        model = Document
+        fields = ("case", "doc_type", "title", "author", "document_date", "received_date", "pages", "file")
+        widgets = {"file": DocumentFileWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        document = self.instance
+        if "file" in self.fields and document.pk and document.file:
+            self.fields["file"].widget.open_url = reverse(
+                "cases:document_file", args=[document.case.case_number, document.pk]
+            )

@@ -9,11 +9,13 @@ from django.utils.html import format_html
 
 from ..models import Letter
 from ..services.letters import letter_mark_issued, letter_rerender
+from .common import CaseAccessLogMixin
 
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
 
 
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
+    case_path = "determination__case"
     list_display = (
         "case_number",
         "determination_version",

@@ -14,6 +14,10 @@ from ..models import (
 from ..services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
 from . import forms as admin_forms
 
+NOTHING_IMPORTED = "Nothing was imported."
+IMPORTED = "Guidelines imported: {created} created, {updated} updated, {unchanged} unchanged."
+IMPORT_TITLE = "Import guidelines from CSV"
+
 
 @admin.register(Guideline)
 class GuidelineAdmin(SimpleHistoryAdmin):
@@ -56,12 +60,11 @@ class GuidelineAdmin(SimpleHistoryAdmin):
                 except GuidelineImportError as exc:
                     for message in exc.messages:
                         messages.error(request, message)
-                    messages.error(request, "Nothing was imported.")
+                    messages.error(request, NOTHING_IMPORTED)
                 else:
                     messages.success(
                         request,
-                        f"Guidelines imported: {result.created} created, {result.updated} updated, "
-                        f"{result.unchanged} unchanged.",
+                        IMPORTED.format(created=result.created, updated=result.updated, unchanged=result.unchanged),
                     )
                     return HttpResponseRedirect(reverse("admin:cases_guideline_changelist"))
         else:
@@ -69,7 +72,7 @@ class GuidelineAdmin(SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import guidelines from CSV",
+            "title": IMPORT_TITLE,
             "form": form,
         }
         return TemplateResponse(request, "admin/cases/guideline/import.html", context)

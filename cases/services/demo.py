@@ -192,6 +192,7 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
         Document.objects.create(case=case, file=_demo_pdf(case_number, doc), **doc)
     for step in _PATH[: _PATH.index(status) + 1]:
         if step == Status.ASSIGNED:
+            case.found_eligible_at = now
             case.reviewer = reviewer
             case.review_started_at = now
             # The notice goes out a few days after the application (DOMAIN.md, states 2-3).

@@ -27,6 +27,10 @@ UNKNOWN_RANK = 'Row {row}, column "evidence_rank": {value!r} is not one of A, B,
 BAD_ACTIVE = 'Row {row}, column "active": {value!r} is not true or false (yes/no, 1/0; empty means true).'
 DUPLICATE_ROW = 'Row {row}, column "title": same source and title as row {first}.'
 
+# Spreadsheets run a cell starting with these as a formula (CSV injection): the export prefixes such a cell with a
+# single quote, which spreadsheets show as text, and the import takes that quote off again.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 _SOURCES = {"mtus": Guideline.Source.MTUS, "nonmtus": Guideline.Source.NON_MTUS}
 _TRUE = {"", "true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -43,6 +47,15 @@ class ImportResult:
     unchanged: int = 0
 
 
+def csv_safe_cell(value: str) -> str:
+    """``value`` as a spreadsheet shows it as text: a leading formula character gets a single quote before it."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _unquote_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
+
+
 def guideline_csv_export(queryset) -> str:
     """The given library entries as CSV text (the import format)."""
     out = io.StringIO()
@@ -50,7 +63,8 @@ def guideline_csv_export(queryset) -> str:
     writer.writerow(CSV_COLUMNS)
     for g in queryset.order_by("source", "normalized_title"):
         aliases = "|".join(line.strip() for line in g.aliases.splitlines() if line.strip())
-        writer.writerow([g.source, g.title, g.evidence_rank, aliases, "true" if g.active else "false"])
+        row = [g.source, g.title, g.evidence_rank, aliases, "true" if g.active else "false"]
+        writer.writerow([csv_safe_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -72,7 +86,7 @@ def _parse(data) -> list[dict]:
 
     errors, rows, seen = [], [], {}
     for number, raw in enumerate(reader, start=2):
-        values = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
+        values = {c: _unquote_cell((raw.get(c) or "").strip()) for c in CSV_COLUMNS}
         if not any(values.values()):
             continue  # blank line
         row_errors = []

@@ -26,9 +26,16 @@ from ..models import (
     normalize_title,
 )
 from .determinations import case_snapshot, determination_create
+from .lifecycle import case_deadlines
 
 CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
 SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
+ISSUED_NOT_REPLACED = "{case_number} is {status}: its determination was served to the parties and it is never replaced"
+LETTER_SERVED_NOT_REPLACED = "{case_number} has a letter served to the parties and is never replaced"
+
+# Once a determination has gone out, the record of what the parties received must stay as it is: a replace would
+# delete the served letter and move the case back to signed.
+_SERVED_STATUSES = (Status.ISSUED, Status.APPEALED, Status.REMANDED)
 
 EVENT_IMPORTED = "imported"
 
@@ -53,8 +60,9 @@ def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
     """Create the case of an ``imr-case/1`` document (already JSON-decoded); return it.
 
     Raises ``CaseDocumentError`` for an invalid document, an existing case number without ``replace``, or a case
-    signed in this system (never replaced). With ``replace`` the existing case keeps its row, documents, events,
-    assignments and access log (they record what happened here) and gets the document's content instead of its own.
+    that is never replaced: signed in this system, issued (or appealed, remanded), or with a letter served. With
+    ``replace`` the existing case keeps its row, documents, events, assignments and access log (they record what
+    happened here) and gets the document's content instead of its own.
     """
     parsed = case_document_parse(document)
     try:
@@ -93,6 +101,12 @@ def _check_replaceable(case: Case, *, replace: bool):
         raise CaseDocumentError([FieldError("case_number", CASE_EXISTS.format(case_number=case.case_number))])
     if case.determinations.filter(origin=Determination.Origin.SIGNED).exists():
         raise CaseDocumentError([FieldError("case_number", SIGNED_HERE.format(case_number=case.case_number))])
+    if case.status in _SERVED_STATUSES:
+        message = ISSUED_NOT_REPLACED.format(case_number=case.case_number, status=Status(case.status).label.lower())
+        raise CaseDocumentError([FieldError("case_number", message)])
+    if Letter.objects.filter(determination__case=case, issued_at__isnull=False).exists():
+        message = LETTER_SERVED_NOT_REPLACED.format(case_number=case.case_number)
+        raise CaseDocumentError([FieldError("case_number", message)])
 
 
 def _initial_status(parsed: CaseDocument) -> Status:
@@ -114,12 +128,12 @@ def _case_create(parsed: CaseDocument) -> Case:
     # A new worker and claim per imported case: redacted documents carry no name to match an existing worker on,
     # and merging two people's claims by mistake is worse than a duplicate a coordinator can merge.
     claim = Claim.objects.create(worker=worker, claim_number=data.claim_number, date_of_injury=data.date_of_injury)
-    return Case.objects.create(
-        case_number=parsed.case_number,
-        claim=claim,
-        status=_initial_status(parsed),
-        **_case_fields(parsed),
-    )
+    case = Case(case_number=parsed.case_number, claim=claim, status=_initial_status(parsed), **_case_fields(parsed))
+    # The import writes its own event instead of a transition, so it computes the deadlines itself (the lifecycle's
+    # rule): a case imported with its assignment date has its records clock running.
+    case.records_due, case.decision_due = case_deadlines(case)
+    case.save()
+    return case
 
 
 def _case_fields(parsed: CaseDocument) -> dict:
@@ -167,6 +181,7 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
         setattr(case, name, value)
     if parsed.determination is not None or case.status not in _KEPT_ON_REPLACE:
         case.status = _initial_status(parsed)
+    case.records_due, case.decision_due = case_deadlines(case)
     case.save()
     return case
 

@@ -26,7 +26,8 @@ from ..models import (
     Status,
 )
 
-ILLEGAL_TRANSITION = "A case that is {current} cannot become {target}."
+ILLEGAL_TRANSITION = "Cannot move case {case} from {current} to {target}."
+ALREADY_IN_STATUS = 'Case {case} already has the status "{current}".'
 TERMINAL = "Case {case} is {current}: it is closed and cannot change."
 REASON_REQUIRED = "Say why the case becomes {target}: a reason is required."
 UNKNOWN_INELIGIBILITY_CODE = "Unknown ineligibility code {code!r}."
@@ -36,6 +37,14 @@ NOTICE_BEFORE_APPLICATION = "The assignment notice ({notice}) cannot precede the
 DATE_IN_FUTURE = "The {what} ({on}) cannot be in the future."
 RECORDS_BEFORE_NOTICE = "Records cannot be complete ({on}) before the assignment notice ({notice})."
 CANNOT_ASSIGN = "Case {case} is {current}: a reviewer is assigned only after eligibility review or a remand."
+NOT_FOUND_ELIGIBLE = (
+    "Case {case} has not been found eligible in this eligibility review: record the finding (Find eligible) before "
+    "assigning a reviewer."
+)
+NOT_A_FIRST_ASSIGNMENT = (
+    "Case {case} is {current}: it already has a reviewer. Only a first assignment is made here; reassign it from the "
+    "case's own page."
+)
 ALREADY_EXPEDITED = "Case {case} is already expedited."
 CANNOT_EXPEDITE = "Case {case} is {current}: only a case not yet signed can be expedited."
 EXPEDITE_NEEDS_CERTIFICATION = (
@@ -48,6 +57,7 @@ CANNOT_EXTEND = (
 EXTENSION_REASON_REQUIRED = "An extension needs a recorded reason."
 EXTENSION_DAYS_POSITIVE = "An extension adds at least one day."
 NO_APPEAL_TO_DISMISS = "Case {case} has no appeal on record to dismiss."
+NOT_APPEALED = "Case {case} is {current}: only an appealed case has an appeal to dismiss."
 
 # Deadline rules (DOMAIN.md section 1, states 4 and 6), in calendar days.
 RECORDS_DAYS = 15  # after a mailed assignment notice, 8 CCR 9792.10.5(a)(1)
@@ -55,6 +65,8 @@ RECORDS_DAYS_ELECTRONIC = 12  # after an electronic notice, same rule
 RECORDS_DAYS_EXPEDITED = 1  # "24 hours": the day after the notice
 DECISION_DAYS = 30  # after records are complete, LC 4610.6(d)
 DECISION_DAYS_EXPEDITED = 3
+
+REMANDED_INELIGIBILITY_NOTE = "The ineligibility finding was reversed: the application goes back to eligibility review."
 
 # What each end of an assignment is called on the assignment row.
 END_REASSIGNED = "Reassigned"
@@ -83,14 +95,18 @@ TRANSITIONS = {
     Status.IN_REVIEW: {Status.SIGNED},
     Status.SIGNED: {Status.ISSUED},
     Status.ISSUED: {Status.APPEALED},
-    # An appeal is dismissed (back to issued or ineligible) or the WCAB remands it for a new review.
-    Status.APPEALED: {Status.REMANDED, Status.ISSUED, Status.INELIGIBLE},
+    # An appeal is dismissed (back to issued or ineligible) or the WCAB remands it: a determination for a new review
+    # (remanded), an ineligibility finding for a new eligibility review.
+    Status.APPEALED: {Status.REMANDED, Status.ELIGIBILITY_REVIEW, Status.ISSUED, Status.INELIGIBLE},
     Status.REMANDED: {Status.ASSIGNED},
     Status.WITHDRAWN: set(),
     Status.TERMINATED: set(),
 }
 for _status in _BEFORE_SIGNING:
     TRANSITIONS[_status] |= {Status.WITHDRAWN, Status.TERMINATED}
+
+# Where an eligibility review starts by its own service (a remanded ineligibility goes back there by case_remand).
+ELIGIBILITY_REVIEW_STARTS_FROM = (Status.RECEIVED, Status.DEFERRED)
 
 # Moves that are not status changes, and where they are allowed.
 ASSIGNABLE_STATUSES = (Status.ELIGIBILITY_REVIEW, Status.REMANDED, *OPEN_REVIEW_STATUSES)
@@ -172,8 +188,12 @@ def _check_move(case: Case, target: Status) -> Status:
     current = Status(case.status)
     if not TRANSITIONS[current]:
         raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))
+    if target == current:
+        raise TransitionError(ALREADY_IN_STATUS.format(case=case.case_number, current=current.label))
     if target not in TRANSITIONS[current]:
-        raise TransitionError(ILLEGAL_TRANSITION.format(current=_label(current), target=_label(target)))
+        raise TransitionError(
+            ILLEGAL_TRANSITION.format(case=case.case_number, current=Status(current).label, target=target.label)
+        )
     return current
 
 
@@ -246,22 +266,33 @@ def case_receive(*, case: Case, actor=None, note: str = "") -> CaseEvent:
 
 
 def case_start_eligibility_review(*, case: Case, actor=None, note: str = "") -> CaseEvent:
-    """Received (or deferred, once the liability dispute is resolved) -> eligibility review."""
+    """Received (or deferred, once the liability dispute is resolved) -> eligibility review. A finding of an earlier
+    review does not carry over: the case must be found eligible again."""
     with transaction.atomic():
-        _lock(case)
+        current = _lock(case)
         _check_move(case, Status.ELIGIBILITY_REVIEW)
+        if current not in ELIGIBILITY_REVIEW_STARTS_FROM:
+            raise TransitionError(
+                ILLEGAL_TRANSITION.format(
+                    case=case.case_number, current=current.label, target=Status.ELIGIBILITY_REVIEW.label
+                )
+            )
         case.status_reason = ""
+        case.found_eligible_at = None
         return case_transition(
             case=case, to=Status.ELIGIBILITY_REVIEW, actor=actor, note=note, kind="eligibility_review"
         )
 
 
 def case_find_eligible(*, case: Case, actor=None, note: str = "") -> CaseEvent:
-    """Record that the application passed eligibility review; the assignment notice is due within a business day."""
+    """Record that the application passed eligibility review (``Case.found_eligible_at``, and an event): the case may
+    now be assigned, and the assignment notice is due within a business day."""
     with transaction.atomic():
         current = _lock(case)
         if current != Status.ELIGIBILITY_REVIEW:
             raise TransitionError(NOT_IN_ELIGIBILITY_REVIEW.format(case=case.case_number, current=_label(current)))
+        case.found_eligible_at = timezone.now()
+        case.save(update_fields=["found_eligible_at", "updated"])
         return case_record_event(case=case, kind="eligible", actor=actor, note=_join("Found eligible.", note))
 
 
@@ -299,12 +330,14 @@ def case_assign_reviewer(
     notice_date: datetime.date | None = None,
     notice_channel: str = NoticeChannel.MAIL,
     note: str = "",
+    allow_reassignment: bool = True,
 ) -> Assignment:
     """Give the case to ``reviewer`` after checking every matching rule (``reviewers.selectors``).
 
-    From eligibility review or a remand: the case becomes assigned, ``notice_date`` (required) is the date of the
-    assignment notice and starts the records clock. From assigned, awaiting records or in review: a reassignment;
-    the previous assignment ends, the case keeps its stage and deadlines, and "days waiting" restarts.
+    From eligibility review (once the case was found eligible) or a remand: the case becomes assigned,
+    ``notice_date`` (required) is the date of the assignment notice and starts the records clock. From assigned,
+    awaiting records or in review: a reassignment (refused with ``allow_reassignment=False``); the previous
+    assignment ends, the case keeps its stage and deadlines, and "days waiting" restarts.
     """
     from reviewers.selectors import conflict_check_record, reviewer_match
 
@@ -316,6 +349,12 @@ def case_assign_reviewer(
             raise TransitionError(CANNOT_ASSIGN.format(case=case.case_number, current=_label(current)))
         today = timezone.localdate()
         reassignment = current in OPEN_REVIEW_STATUSES
+        if reassignment and not allow_reassignment:
+            raise TransitionError(NOT_A_FIRST_ASSIGNMENT.format(case=case.case_number, current=_label(current)))
+        if current == Status.ELIGIBILITY_REVIEW:
+            case.found_eligible_at = Case.objects.values_list("found_eligible_at", flat=True).get(pk=case.pk)
+            if case.found_eligible_at is None:
+                raise TransitionError(NOT_FOUND_ELIGIBLE.format(case=case.case_number))
         if not reassignment:
             if notice_date is None:
                 raise TransitionError(NOTICE_DATE_REQUIRED)
@@ -445,28 +484,44 @@ def case_appeal(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         return case_transition(case=case, to=Status.APPEALED, actor=actor, note=note, kind="appealed")
 
 
+def _appealed_from(case: Case) -> Status | None:
+    """The status the case was appealed from (issued or ineligible), from the latest appeal on the timeline."""
+    appeal = (
+        CaseEvent.objects.filter(case=case, to_status=Status.APPEALED)
+        .exclude(from_status=Status.APPEALED)
+        .order_by("-at", "-id")
+        .first()
+    )
+    return Status(appeal.from_status) if appeal else None
+
+
 def case_dismiss_appeal(*, case: Case, actor=None, note: str = "") -> CaseEvent:
     """Appealed -> back to where it was (issued or ineligible): the WCAB upheld the determination."""
     with transaction.atomic():
         current = _lock(case)
-        appeal = (
-            CaseEvent.objects.filter(case=case, to_status=Status.APPEALED)
-            .exclude(from_status=Status.APPEALED)
-            .order_by("-at", "-id")
-            .first()
-        )
-        if current == Status.APPEALED and appeal is None:
+        if current != Status.APPEALED:
+            if not TRANSITIONS[current]:
+                raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))
+            raise TransitionError(NOT_APPEALED.format(case=case.case_number, current=_label(current)))
+        back = _appealed_from(case)
+        if back is None:
             raise TransitionError(NO_APPEAL_TO_DISMISS.format(case=case.case_number))
-        back = Status(appeal.from_status) if appeal else Status.ISSUED
         _check_move(case, back)
         return case_transition(case=case, to=back, actor=actor, note=note, kind="appeal_dismissed")
 
 
 def case_remand(*, case: Case, actor=None, note: str = "") -> CaseEvent:
-    """Appealed -> remanded: the WCAB reversed; the same case starts a new review cycle that needs a different
-    reviewer (LC 4610.6(i)). Reviewers of every earlier cycle are excluded from the next assignment."""
+    """Appealed -> remanded: the WCAB reversed the determination; the same case starts a new review cycle that needs
+    a different reviewer (LC 4610.6(i)). Reviewers of every earlier cycle are excluded from the next assignment. No
+    new eligibility finding is needed: the case was found eligible before its first review.
+
+    An appealed ineligibility that is reversed goes back to eligibility review instead (appealed -> eligibility
+    review): the application was never found eligible, so it cannot go to a reviewer before it is.
+    """
     with transaction.atomic():
-        _lock(case)
+        current = _lock(case)
+        if current == Status.APPEALED and _appealed_from(case) == Status.INELIGIBLE:
+            return _remand_ineligibility(case, actor, note)
         _check_move(case, Status.REMANDED)
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=END_REMANDED
@@ -492,6 +547,20 @@ def case_remand(*, case: Case, actor=None, note: str = "") -> CaseEvent:
                 note,
             ),
         )
+
+
+def _remand_ineligibility(case: Case, actor, note: str) -> CaseEvent:
+    _check_move(case, Status.ELIGIBILITY_REVIEW)
+    case.status_reason = ""
+    case.ineligibility_code = ""
+    case.found_eligible_at = None
+    return case_transition(
+        case=case,
+        to=Status.ELIGIBILITY_REVIEW,
+        actor=actor,
+        kind="remanded",
+        note=_join(REMANDED_INELIGIBILITY_NOTE, note),
+    )
 
 
 # Deadline changes -----------------------------------------------------------------------------------------------
@@ -548,7 +617,7 @@ def case_allowed_actions(case: Case) -> list[str]:
     status = Status(case.status)
     moves = TRANSITIONS[status]
     allowed = []
-    if Status.ELIGIBILITY_REVIEW in moves:
+    if status in ELIGIBILITY_REVIEW_STARTS_FROM:
         allowed.append("start_eligibility_review")
     if status == Status.ELIGIBILITY_REVIEW:
         allowed.append("find_eligible")
@@ -556,7 +625,7 @@ def case_allowed_actions(case: Case) -> list[str]:
         allowed.append("find_ineligible")
     if Status.DEFERRED in moves:
         allowed.append("defer")
-    if status in ASSIGNABLE_STATUSES:
+    if status in ASSIGNABLE_STATUSES and (status != Status.ELIGIBILITY_REVIEW or case.found_eligible_at):
         allowed.append("assign_reviewer")
     if Status.AWAITING_RECORDS in moves:
         allowed.append("request_records")

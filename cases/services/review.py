@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviewers.selectors import current_board_certifications, current_licenses, reviewer_credentials
+from reviewers.selectors import (
+    current_board_certifications,
+    current_licenses,
+    reviewer_case_conflicts,
+    reviewer_credentials,
+)
 
 from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
 from .determinations import case_snapshot, determination_create
@@ -30,6 +35,9 @@ UNKNOWN_ITEM = "Disputed item {item_id} is not part of this case."
 UNKNOWN_CITATION = "Citation {citation_id} is not one of this item's IMRO citations."
 GUIDELINE_NOT_AVAILABLE = "Guideline {guideline_id} is not in the active guideline library."
 INVALID_DECISION = 'A decision is "upheld", "overturned" or empty, not "{decision}".'
+CONTENT_FROZEN = (
+    "Case {case} is {status}: its disputed items and citations are frozen in its determination and cannot change."
+)
 
 # Sign-off: every rule that fails is listed at once.
 SIGNOFF_NOT_IN_REVIEW = "Only a case in review can be signed; this case is {status}."
@@ -43,9 +51,16 @@ SIGNOFF_NO_DOCUMENT_REVIEWED = (
 )
 SIGNOFF_NO_CURRENT_LICENSE = "Your profile has no current, unrestricted medical licence."
 SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION = "Your profile has no current board certification."
+SIGNOFF_CONFLICT = (
+    "Your declared affiliation with the {role} of this case ({name}) is a conflict of interest: "
+    "ask the coordinator to reassign the case."
+)
 
 EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
 SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
+# Past review, with a determination: the items and citations are what was signed (a remand's new review works on
+# them again only once a new reviewer is assigned).
+CONTENT_FROZEN_STATUSES = (*SIGNED_STATUSES, Status.REMANDED)
 
 
 class ReviewError(ValidationError):
@@ -83,6 +98,33 @@ def case_edit_refusal(case: Case) -> str | None:
     if case.status not in EDITABLE_STATUSES:
         return CASE_NOT_OPEN.format(status=Status(case.status).label.lower())
     return None
+
+
+def case_content_frozen(case: Case) -> bool:
+    """True when the case's disputed items and citations may no longer change (signed and after)."""
+    return case.status in CONTENT_FROZEN_STATUSES
+
+
+def case_content_refusal(case: Case) -> str | None:
+    """Why the items and citations of ``case`` cannot be edited now (by anyone), or None."""
+    if case_content_frozen(case):
+        return CONTENT_FROZEN.format(case=case.case_number, status=Status(case.status).label.lower())
+    return None
+
+
+def case_content_changed(*, case: Case) -> int:
+    """Record that someone other than the reviewer's draft form (the admin) changed the case's disputed items or
+    citations: the revision moves on, so a reviewer's form opened before is refused as stale instead of silently
+    overwriting the change. Refused once the content is frozen. Returns the new revision."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        refusal = case_content_refusal(locked)
+        if refusal:
+            raise ReviewError(refusal)
+        locked.revision += 1
+        locked.save(update_fields=["revision", "updated"])
+        case.revision = locked.revision
+        return locked.revision
 
 
 def _lock(case: Case) -> Case:
@@ -237,6 +279,9 @@ def case_signoff_problems(*, case: Case, user, on) -> list[str]:
             problems.append(SIGNOFF_NO_CURRENT_LICENSE)
         if not current_board_certifications(reviewer, on).exists():
             problems.append(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION)
+        # Checked again here, with the assignment's rule: a party may have been added after the assignment.
+        for conflict in reviewer_case_conflicts(reviewer=reviewer, case=case):
+            problems.append(SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name))
     return problems
 
 

@@ -19,7 +19,7 @@ from reviewers.selectors import reviewer_credentials
 from .. import selectors
 from ..forms import CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
-from ..models import OPEN_REVIEW_STATUSES, Citation, Guideline, document_content_type
+from ..models import Citation, Guideline, document_content_type
 from ..pagination import LargeTablePaginator
 from ..services import review
 from ..services.access import case_access_record
@@ -48,12 +48,9 @@ def queue(request):
     filters = QueueFilterForm(request.GET)
     chosen = filters.chosen()
     cases = selectors.case_queue(request.user, status=chosen.get("status", ""), priority=chosen.get("priority", ""))
+    # The deadline running now (records, then decision) and its days left, computed in SQL.
+    cases = selectors.annotate_running_deadline(cases, timezone.localdate())
     page = LargeTablePaginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for case in page:
-        open_case = case.status in OPEN_REVIEW_STATUSES
-        case.days_left = (case.decision_due - today).days if case.decision_due and open_case else None
-        case.overdue = case.days_left is not None and case.days_left < 0
     return render(request, "cases/queue.html", {"page": page, "filters": filters})
 
 

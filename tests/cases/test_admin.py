@@ -16,6 +16,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from cases import models as m
+from cases.admin import case as case_admin
+from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
 from reviewers import models as r
@@ -114,13 +116,17 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     page = admin_client.get(change_url(case)).content.decode()
     assert "Assignment suggestions" in page
     assert page.index("ER-PSY") < page.index("ER-CONFLICT")
-    assert "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores." in page
+    assert (
+        "Reviewer ER-CONFLICT declared an affiliation (ACME stores) that matches the employer of case CM14-0000100: "
+        "Acme Stores." in page
+    )
     assert f"{lifecycle_url(case, 'assign_reviewer')}?reviewer={reviewer.pk}" in page
 
     # Refused assignment: the service's message, nothing changed.
     refused = act("assign_reviewer", {"reviewer": conflicted.pk, "notice_date": "2014-09-02", "notice_channel": "mail"})
     assert messages_of(refused) == [
-        "Reviewer ER-CONFLICT declared an affiliation with the employer of case CM14-0000100: Acme Stores."
+        "Reviewer ER-CONFLICT declared an affiliation (ACME stores) that matches the employer of case CM14-0000100: "
+        "Acme Stores."
     ]
     assert case.status == m.Status.ELIGIBILITY_REVIEW
 
@@ -167,6 +173,37 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     assert list(m.CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == kinds
     # Opening the case in the admin is a PHI access too.
     assert m.CaseAccess.objects.filter(case=case, user=admin_user).exists()
+
+
+def test_a_note_typed_for_a_refused_assignment_does_not_carry_over_to_the_next_one(admin_client):
+    case = case_needing()
+    f.PartyFactory(case=case, role="employer", name="Acme Stores")
+    conflicted, good = reviewer_in(reference="ER-BAD"), reviewer_in(reference="ER-GOOD")
+    f.AffiliationFactory(reviewer=conflicted, kind="employer", name="Acme Stores")
+    refused = admin_client.post(
+        lifecycle_url(case, "assign_reviewer"),
+        {"reviewer": conflicted.pk, "notice_date": "2014-08-29", "notice_channel": "electronic", "note": "Dr. Bad ok"},
+    )
+    form = refused.context["form"]
+    assert not form.is_bound and "Dr. Bad ok" not in refused.content.decode()
+    assert form.initial == {"notice_date": datetime.date(2014, 8, 29), "notice_channel": "electronic"}
+    # Submitting the form as shown again, with the other reviewer chosen.
+    admin_client.post(
+        lifecycle_url(case, "assign_reviewer"),
+        {"reviewer": good.pk, "notice_date": "2014-08-29", "notice_channel": "electronic", "note": ""},
+    )
+    event = m.CaseEvent.objects.get(case=case, kind="assigned")
+    assert event.note == (
+        "Assigned to ER-GOOD; notice sent 2014-08-29 by electronic. Deadlines: records due 2014-09-10."
+    )
+
+
+def test_other_refused_actions_keep_what_was_typed(admin_client):
+    case = f.CaseFactory(status=m.Status.IN_REVIEW, records_complete=TODAY)
+    response = admin_client.post(
+        lifecycle_url(case, "extend_deadline"), {"days": "3", "reason": "", "approved_by": "AD"}
+    )
+    assert response.context["form"].is_bound and response.context["form"]["approved_by"].value() == "AD"
 
 
 def test_lifecycle_buttons_follow_the_status(admin_client):
@@ -224,11 +261,52 @@ def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
     )
     assert messages_of(done) == [
         "CM14-0000001: assigned to ER-PSY.",
-        "CM14-0000002: Reviewer ER-PSY declared an affiliation with the attorney of case CM14-0000002: Smith Law.",
+        "CM14-0000002: Reviewer ER-PSY declared an affiliation (smith law) that matches the attorney of case "
+        "CM14-0000002: Smith Law.",
         "CM14-0000003: Case CM14-0000003 is withdrawn: it is closed and cannot change.",
     ]
     good.refresh_from_db()
     assert good.reviewer == reviewer
+
+
+def test_bulk_assignment_makes_first_assignments_only(admin_client):
+    first, second = reviewer_in(reference="ER-FIRST"), reviewer_in(reference="ER-SECOND")
+    new = case_needing(case_number="CM14-0000001")
+    taken = {}
+    for n, status in enumerate((m.Status.ASSIGNED, m.Status.AWAITING_RECORDS, m.Status.IN_REVIEW), start=2):
+        case = case_needing(case_number=f"CM14-000000{n}")
+        lc.case_assign_reviewer(case=case, reviewer=first, notice_date=TODAY)
+        if status != m.Status.ASSIGNED:
+            lc.case_request_records(case=case)
+        if status == m.Status.IN_REVIEW:
+            lc.case_mark_records_complete(case=case, on=TODAY)
+        taken[case.case_number] = case
+    changelist = reverse("admin:cases_case_changelist")
+    selected = {"action": "assign_reviewer_action", "_selected_action": [new.pk, *(c.pk for c in taken.values())]}
+    page = admin_client.post(changelist, selected).content.decode()
+    assert case_admin.BULK_ASSIGN_HELP in page
+    done = admin_client.post(
+        changelist,
+        {**selected, "apply": "1", "reviewer": second.pk, "notice_date": "2014-09-02", "notice_channel": "mail"},
+        follow=True,
+    )
+    assert messages_of(done) == [
+        "CM14-0000001: assigned to ER-SECOND.",
+        *(
+            f"{number}: " + lc.NOT_A_FIRST_ASSIGNMENT.format(case=number, current=m.Status(case.status).label.lower())
+            for number, case in taken.items()
+        ),
+    ]
+    assert messages_of(done)[1] == (
+        "CM14-0000002: Case CM14-0000002 is assigned: it already has a reviewer. Only a first assignment is made "
+        "here; reassign it from the case's own page."
+    )
+    for case in taken.values():
+        case.refresh_from_db()
+        assert case.reviewer == first
+        assert m.Assignment.objects.filter(case=case).count() == 1
+    new.refresh_from_db()
+    assert new.reviewer == second
 
 
 def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
@@ -241,7 +319,7 @@ def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
     )
     assert messages_of(response) == [
         "CM14-0000001: eligibility review started.",
-        "CM14-0000002: A case that is assigned cannot become eligibility review.",
+        "CM14-0000002: Cannot move case CM14-0000002 from Assigned to Eligibility review.",
     ]
 
 
@@ -388,6 +466,89 @@ def test_every_admin_page_opens_for_an_administrator(admin_client, rf, admin_use
     assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
     assert admin_client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse(f"{name}_history", args=[obj.pk])).status_code == 200
+
+
+def _leads_to_case(model, depth=3):
+    """True when ``model`` is the case or reaches it through foreign keys (a case-linked record: PHI)."""
+    if model is m.Case:
+        return True
+    if depth == 0:
+        return False
+    return any(
+        _leads_to_case(field.related_model, depth - 1)
+        for field in model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model is not model
+    )
+
+
+# The access log itself names cases but holds no PHI; opening it is not a case access.
+CASE_LINKED = [(mdl, ma) for mdl, ma in REGISTERED if _leads_to_case(mdl) and mdl is not m.CaseAccess]
+
+
+def test_every_case_linked_admin_logs_phi_access():
+    assert {mdl for mdl, _ in CASE_LINKED} >= {
+        m.Case,
+        m.Party,
+        m.TreatmentEvent,
+        m.Document,
+        m.DisputedItem,
+        m.Citation,
+        m.Determination,
+        m.Letter,
+        m.Assignment,
+        m.CaseEvent,
+        m.DocumentReview,
+    }
+    for mdl, model_admin in CASE_LINKED:
+        assert isinstance(model_admin, CaseAccessLogMixin), f"{mdl._meta.label} admin does not log PHI access"
+
+
+@pytest.mark.parametrize("model,model_admin", CASE_LINKED, ids=[mdl._meta.label for mdl, _ in CASE_LINKED])
+def test_opening_a_case_linked_record_in_the_admin_is_logged(admin_client, admin_user, model, model_admin):
+    obj = BUILDERS[model]()
+    case = model_admin.case_of(obj)
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = [reverse(f"{name}_change", args=[obj.pk]), reverse(f"{name}_history", args=[obj.pk])]
+    for url in urls:
+        assert admin_client.get(url).status_code == 200
+    logged = sorted(m.CaseAccess.objects.filter(user=admin_user).values_list("case_id", "path"))
+    assert logged == sorted((case.pk, url) for url in urls)
+
+
+def test_a_lifecycle_page_and_a_historical_version_are_logged(admin_client, admin_user):
+    case = case_needing()
+    url = lifecycle_url(case, "assign_reviewer")
+    assert admin_client.get(url).status_code == 200
+    assert m.CaseAccess.objects.filter(case=case, user=admin_user, path=url).exists()
+    version = case.history.first()
+    url = reverse("admin:cases_case_simple_history", args=[case.pk, version.history_id])
+    assert admin_client.get(url).status_code == 200
+    assert m.CaseAccess.objects.filter(case=case, user=admin_user, path=url).exists()
+
+
+def test_a_posted_form_is_not_logged_twice(admin_client, admin_user):
+    case = f.CaseFactory(status=m.Status.ELIGIBILITY_REVIEW)
+    admin_client.post(lifecycle_url(case, "defer"), {"reason": "Liability disputed"})
+    assert not m.CaseAccess.objects.filter(user=admin_user).exists()
+
+
+@pytest.mark.parametrize("status", [s for s in m.Status if s != m.Status.RECEIVED])
+def test_case_number_claim_and_parent_are_fixed_once_the_case_is_past_received(admin_client, status):
+    case = f.CaseFactory(status=status, case_number="CM14-0000042")
+    form = admin_client.get(change_url(case)).context["adminform"].form
+    assert not {"case_number", "claim", "parent"} & set(form.fields)
+    admin_client.post(
+        change_url(case),
+        {"case_number": "CM14-0000099", "claim": f.ClaimFactory().pk, "application_received": "2014-08-20"},
+    )
+    case.refresh_from_db()
+    assert case.case_number == "CM14-0000042"
+
+
+def test_case_number_claim_and_parent_are_editable_while_received(admin_client):
+    case = f.CaseFactory(status=m.Status.RECEIVED)
+    form = admin_client.get(change_url(case)).context["adminform"].form
+    assert {"case_number", "claim", "parent"} <= set(form.fields)
 
 
 def test_every_foreign_key_to_a_big_table_uses_autocomplete():

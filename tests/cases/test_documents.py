@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from cases.admin.forms import OPEN_FILE
 from cases.models import (
     DOCUMENT_EMPTY,
     DOCUMENT_TOO_LARGE,
@@ -101,6 +102,21 @@ def test_admin_upload_stores_a_valid_file(admin_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Document.objects.get().sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_the_admin_links_a_stored_file_to_its_authorised_view_not_to_the_storage(admin_client):
+    case = CaseFactory(case_number="CM14-0000042")
+    document = DocumentFactory(case=case, file=SimpleUploadedFile("report.pdf", PDF))
+    url = reverse("cases:document_file", args=["CM14-0000042", document.pk])
+    assert url == f"/cases/CM14-0000042/documents/{document.pk}/file/"
+    for page in (
+        reverse("admin:cases_document_change", args=[document.pk]),
+        reverse("admin:cases_case_change", args=[case.pk]),
+    ):
+        html = admin_client.get(page).content.decode()
+        assert f'<a href="{url}">{OPEN_FILE}</a>' in html
+        assert document.file.url not in html and "media-not-served" not in html
+    assert admin_client.get(url).status_code == 200  # staff may open it; the view checks and logs the access
 
 
 def test_the_assigned_reviewer_reads_a_document_inline_and_the_access_is_logged(client_a, review_case, reviewer_a):

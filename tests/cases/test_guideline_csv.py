@@ -1,11 +1,21 @@
 """The guideline library as CSV: export, all-or-nothing import matched by source and normalized title."""
 
+import csv
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.admin import library as library_admin
 from cases.models import Guideline
-from cases.services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
+from cases.services.guideline_csv import (
+    FORMULA_PREFIXES,
+    GuidelineImportError,
+    csv_safe_cell,
+    guideline_csv_export,
+    guideline_csv_import,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +54,28 @@ def test_export_then_import_is_a_round_trip():
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     assert library() == before
     assert guideline_csv_export(Guideline.objects.all()) == exported
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(start):
+    title = f'{start}HYPERLINK("http://evil.example","ODG")'
+    f.GuidelineFactory(source="Non-MTUS", title=title, evidence_rank="", aliases=f"{start}cmd\nsafe alias")
+    exported = guideline_csv_export(Guideline.objects.all())
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[1][1] == "'" + title
+    assert rows[1][3] == f"'{start}cmd|safe alias"
+    assert not any(cell.startswith(FORMULA_PREFIXES) for row in rows for cell in row)
+    # The import takes the quote off again: export then import is still a round trip.
+    before = library()
+    Guideline.objects.all().delete()
+    guideline_csv_import(data=exported)
+    assert library() == before
+
+
+def test_formula_prefixes_and_the_safe_cell():
+    assert FORMULA_PREFIXES == ("=", "+", "-", "@", "\t", "\r")
+    assert csv_safe_cell("\tx") == "'\tx" and csv_safe_cell("\rx") == "'\rx"
+    assert csv_safe_cell("ODG") == "ODG" and csv_safe_cell("") == ""
 
 
 def test_rows_match_existing_entries_by_source_and_normalized_title():
@@ -142,4 +174,5 @@ def test_admin_import_page(admin_client):
         'Row 3, column "title": a title is required.',
         "Nothing was imported.",
     ]
+    assert library_admin.NOTHING_IMPORTED == "Nothing was imported."
     assert not Guideline.objects.filter(title="Shoulder").exists()

@@ -1,15 +1,18 @@
 """The imr-case/1 format: import, export, refusals (all or nothing), guideline matching, replace."""
 
 import copy
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from cases import interchange as fmt
 from cases.interchange import CaseDocumentError, case_document_parse, case_export
 from cases.models import Case, CaseEvent, Citation, Determination, Guideline, Letter, Status
 from cases.services import interchange as service
 from cases.services.interchange import case_import
+from cases.services.lifecycle import end_of_day
 from tests.factories import CaseFactory, GuidelineFactory, ReviewerFactory, UserFactory
 from tests.support import expected_letters, row_counts, seed_case
 from tests.support.letters import expected_letter_as_case
@@ -142,6 +145,22 @@ def test_export_uses_the_current_determination():
 
     determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.IMPORTED)
     assert case_export(case)["determination"]["decision_date"] == "2014-10-01"
+
+
+def test_an_imported_assignment_date_starts_the_records_clock():
+    document = seed_case()
+    document["determination"] = None
+    for item in document["disputed_items"]:
+        item["decision"] = None
+    document["date_assigned"] = "2014-09-02"
+    case = case_import(document=document)
+    assert case.records_due == end_of_day(datetime.date(2014, 9, 17))  # 15 days after a mailed notice
+    assert case.decision_due is None  # records are not complete yet
+    case.refresh_from_db()
+    assert case.records_due == end_of_day(datetime.date(2014, 9, 17))
+    # A replace recomputes them from the new facts.
+    document["date_assigned"] = None
+    assert case_import(document=document, replace=True).records_due is None
 
 
 # --- Refusals: exact messages, nothing written -------------------------------------------------------------------
@@ -397,6 +416,39 @@ def test_case_signed_in_this_system_is_never_replaced():
     assert row_counts() == before
 
 
+@pytest.mark.parametrize("status", [Status.ISSUED, Status.APPEALED, Status.REMANDED])
+def test_a_case_whose_determination_was_issued_is_never_replaced(status):
+    case = case_import(document=seed_case())
+    case.status = status  # arranged directly: the lifecycle is not under test here
+    case.save()
+    before = row_counts()
+    with pytest.raises(CaseDocumentError) as caught:
+        case_import(document=seed_case(), replace=True)
+    label = Status(status).label.lower()
+    assert [str(e) for e in caught.value.field_errors] == [
+        "case_number: " + service.ISSUED_NOT_REPLACED.format(case_number="CM14-0000001", status=label)
+    ]
+    assert service.ISSUED_NOT_REPLACED.format(case_number="CM14-0000001", status="issued") == (
+        "CM14-0000001 is issued: its determination was served to the parties and it is never replaced"
+    )
+    assert row_counts() == before
+    case.refresh_from_db()
+    assert case.status == status
+
+
+def test_a_case_with_a_served_letter_is_never_replaced():
+    case = case_import(document=seed_case())
+    letter = Letter.objects.create(determination=case.determinations.get(), issued_at=timezone.now())
+    before = row_counts()
+    with pytest.raises(CaseDocumentError) as caught:
+        case_import(document=seed_case(), replace=True)
+    assert [str(e) for e in caught.value.field_errors] == [
+        "case_number: CM14-0000001 has a letter served to the parties and is never replaced"
+    ]
+    assert row_counts() == before
+    assert Letter.objects.filter(pk=letter.pk).exists()
+
+
 def test_failed_replace_changes_nothing():
     case_import(document=seed_case())
     before = row_counts()
@@ -446,5 +498,22 @@ def test_export_costs_a_constant_number_of_queries(django_assert_num_queries):
     large = case_import(document=document)
     for case in (small, large):
         fresh = Case.objects.get(pk=case.pk)
-        with django_assert_num_queries(7):  # claim, worker, items, citations with guidelines, determination, parties...
+        with django_assert_num_queries(5):  # claim, worker, determination (its snapshot has the items), parties...
             case_export(fresh)
+    undecided = seed_case()
+    undecided["case_number"], undecided["determination"] = "CM14-0000003", None
+    for item in undecided["disputed_items"]:
+        item["decision"] = None
+    fresh = Case.objects.get(pk=case_import(document=undecided).pk)
+    with django_assert_num_queries(7):  # ... and the live items, their citations with guidelines
+        case_export(fresh)
+
+
+def test_a_decided_case_exports_what_was_signed_not_the_live_rows():
+    document = seed_case()
+    case = case_import(document=document)
+    # The live rows drift after signing (e.g. a direct database fix): the export stays what the letter says.
+    case.items.update(decision="overturned", rationale="Changed afterwards.")
+    Case.objects.filter(pk=case.pk).update(clinical_summary="Changed afterwards.")
+    Citation.objects.filter(item__case=case).delete()
+    assert as_json(case_export(Case.objects.get(pk=case.pk))) == document

@@ -228,6 +228,97 @@ def test_remand_starts_a_new_cycle_that_excludes_the_earlier_reviewer(staff):
     assert (assignment.cycle, case.status) == (2, Status.ASSIGNED)
 
 
+# Eligibility comes before assignment ----------------------------------------------------------------------------
+
+
+def test_a_case_not_found_eligible_cannot_be_assigned(staff):
+    case = case_needing(case_number="CM14-0000042", found_eligible_at=None)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [
+        "Case CM14-0000042 has not been found eligible in this eligibility review: record the finding (Find "
+        "eligible) before assigning a reviewer."
+    ]
+    assert lc.NOT_FOUND_ELIGIBLE.format(case="CM14-0000042") == refused.value.messages[0]
+    case.refresh_from_db()
+    assert (case.status, case.reviewer) == (Status.ELIGIBILITY_REVIEW, None)
+    assert "assign_reviewer" not in lc.case_allowed_actions(case)
+
+    lc.case_find_eligible(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.found_eligible_at == datetime.datetime(2014, 9, 2, 17, 0, tzinfo=datetime.UTC)
+    assert "assign_reviewer" in lc.case_allowed_actions(case)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_a_finding_does_not_survive_a_deferral(staff):
+    case = case_needing()
+    lc.case_find_eligible(case=case, actor=staff)
+    lc.case_defer(case=case, actor=staff, reason="Compensability disputed")
+    lc.case_start_eligibility_review(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.found_eligible_at is None
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [lc.NOT_FOUND_ELIGIBLE.format(case=case.case_number)]
+
+
+def test_a_remanded_ineligibility_goes_back_to_eligibility_review_not_to_a_reviewer(staff):
+    case = case_needing(found_eligible_at=None)
+    lc.case_find_ineligible(case=case, actor=staff, reason="Filed late", code="late")
+    lc.case_appeal(case=case, actor=staff)
+    event = lc.case_remand(case=case, actor=staff, note="WCAB order of 2014-11-01")
+    case.refresh_from_db()
+    assert case.status == Status.ELIGIBILITY_REVIEW
+    assert (case.status_reason, case.ineligibility_code, case.found_eligible_at) == ("", "", None)
+    assert case.review_cycle == 1  # no review happened: nothing to exclude, no new cycle
+    assert (event.kind, event.from_status, event.to_status) == ("remanded", Status.APPEALED, Status.ELIGIBILITY_REVIEW)
+    assert event.note == (
+        "The ineligibility finding was reversed: the application goes back to eligibility review. "
+        "WCAB order of 2014-11-01"
+    )
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert refused.value.messages == [lc.NOT_FOUND_ELIGIBLE.format(case=case.case_number)]
+    lc.case_find_eligible(case=case, actor=staff)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_a_remanded_determination_needs_no_new_eligibility_finding(staff):
+    case, _ = assigned_case(staff, Status.IN_REVIEW)
+    for to in (Status.SIGNED, Status.ISSUED):
+        lc.case_transition(case=case, to=to, actor=staff)
+    lc.case_appeal(case=case, actor=staff)
+    lc.case_remand(case=case, actor=staff)
+    assert case.status == Status.REMANDED
+    assert "assign_reviewer" in lc.case_allowed_actions(case)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert case.status == Status.ASSIGNED
+
+
+def test_an_appealed_case_does_not_restart_eligibility_review_by_itself(staff):
+    case = f.CaseFactory(status=Status.INELIGIBLE, case_number="CM14-0000042")
+    lc.case_appeal(case=case, actor=staff)
+    assert "start_eligibility_review" not in lc.case_allowed_actions(case)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_start_eligibility_review(case=case, actor=staff)
+    assert refused.value.messages == ["Cannot move case CM14-0000042 from Appealed to Eligibility review."]
+
+
+def test_a_reassignment_can_be_refused_for_first_assignments_only(staff):
+    case, first = assigned_case(staff, Status.AWAITING_RECORDS)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, allow_reassignment=False)
+    assert refused.value.messages == [
+        f"Case {case.case_number} is awaiting records: it already has a reviewer. Only a first assignment is made "
+        "here; reassign it from the case's own page."
+    ]
+    case.refresh_from_db()
+    assert case.reviewer == first
+
+
 def test_expedited_conversion_is_recorded(staff):
     case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
     f.DocumentFactory(case=case, doc_type=Document.Type.PHYSICIAN_CERTIFICATION)
@@ -277,21 +368,25 @@ def _call(name):
 
 
 ILLEGAL = [
-    (Status.RECEIVED, "ineligible", "A case that is application received cannot become ineligible."),
-    (Status.RECEIVED, "defer", "A case that is application received cannot become deferred."),
+    (Status.RECEIVED, "ineligible", "Cannot move case CM14-0000042 from Application received to Ineligible."),
+    (Status.RECEIVED, "defer", "Cannot move case CM14-0000042 from Application received to Deferred."),
     (
         Status.RECEIVED,
         "assign",
         "Case CM14-0000042 is application received: a reviewer is assigned only after eligibility review or a remand.",
     ),
-    (Status.RECEIVED, "appeal", "A case that is application received cannot become appealed."),
+    (Status.RECEIVED, "appeal", "Cannot move case CM14-0000042 from Application received to Appealed."),
     (
         Status.RECEIVED,
         "eligible",
         "Case CM14-0000042 is application received: only a case in eligibility review can be found eligible.",
     ),
-    (Status.ELIGIBILITY_REVIEW, "eligibility", "A case that is eligibility review cannot become eligibility review."),
-    (Status.ELIGIBILITY_REVIEW, "records", "A case that is eligibility review cannot become awaiting records."),
+    (Status.ELIGIBILITY_REVIEW, "eligibility", 'Case CM14-0000042 already has the status "Eligibility review".'),
+    (
+        Status.ELIGIBILITY_REVIEW,
+        "records",
+        "Cannot move case CM14-0000042 from Eligibility review to Awaiting records.",
+    ),
     (Status.ELIGIBILITY_REVIEW, "ineligible_no_reason", "Say why the case becomes ineligible: a reason is required."),
     (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
     (Status.ELIGIBILITY_REVIEW, "defer_no_reason", "Say why the case becomes deferred: a reason is required."),
@@ -307,8 +402,8 @@ ILLEGAL = [
         "assign",
         "Case CM14-0000042 is deferred: a reviewer is assigned only after eligibility review or a remand.",
     ),
-    (Status.ASSIGNED, "complete", "A case that is assigned cannot become in review."),
-    (Status.ASSIGNED, "sign", "A case that is assigned cannot become signed."),
+    (Status.ASSIGNED, "complete", "Cannot move case CM14-0000042 from Assigned to In review."),
+    (Status.ASSIGNED, "sign", "Cannot move case CM14-0000042 from Assigned to Signed."),
     (Status.AWAITING_RECORDS, "complete_future", "The records completion date (2014-09-03) cannot be in the future."),
     (
         Status.AWAITING_RECORDS,
@@ -316,13 +411,14 @@ ILLEGAL = [
         "Records cannot be complete (2014-08-31) before the assignment notice (2014-09-01).",
     ),
     (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
-    (Status.IN_REVIEW, "issue", "A case that is in review cannot become issued."),
+    (Status.IN_REVIEW, "issue", "Cannot move case CM14-0000042 from In review to Issued."),
     (Status.IN_REVIEW, "terminate_no_reason", "Say why the case becomes terminated: a reason is required."),
-    (Status.SIGNED, "withdraw", "A case that is signed cannot become withdrawn."),
-    (Status.SIGNED, "terminate", "A case that is signed cannot become terminated."),
+    (Status.SIGNED, "withdraw", "Cannot move case CM14-0000042 from Signed to Withdrawn."),
+    (Status.SIGNED, "terminate", "Cannot move case CM14-0000042 from Signed to Terminated."),
     (Status.SIGNED, "expedite", "Case CM14-0000042 is signed: only a case not yet signed can be expedited."),
-    (Status.ISSUED, "remand", "A case that is issued cannot become remanded."),
-    (Status.ISSUED, "dismiss", "A case that is issued cannot become issued."),
+    (Status.ISSUED, "issue", 'Case CM14-0000042 already has the status "Issued".'),
+    (Status.ISSUED, "remand", "Cannot move case CM14-0000042 from Issued to Remanded."),
+    (Status.ISSUED, "dismiss", "Case CM14-0000042 is issued: only an appealed case has an appeal to dismiss."),
     (
         Status.ISSUED,
         "extend",
@@ -330,8 +426,8 @@ ILLEGAL = [
         "extended.",
     ),
     (Status.APPEALED, "dismiss", "Case CM14-0000042 has no appeal on record to dismiss."),
-    (Status.INELIGIBLE, "eligibility", "A case that is ineligible cannot become eligibility review."),
-    (Status.REMANDED, "records", "A case that is remanded cannot become awaiting records."),
+    (Status.INELIGIBLE, "eligibility", "Cannot move case CM14-0000042 from Ineligible to Eligibility review."),
+    (Status.REMANDED, "records", "Cannot move case CM14-0000042 from Remanded to Awaiting records."),
     (Status.WITHDRAWN, "eligibility", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.WITHDRAWN, "assign", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.TERMINATED, "appeal", "Case CM14-0000042 is terminated: it is closed and cannot change."),
@@ -362,4 +458,17 @@ def test_a_stale_case_object_is_checked_against_the_database(staff):
     lc.case_defer(case=case, actor=staff, reason="Liability")
     with pytest.raises(lc.TransitionError) as refused:
         lc.case_find_ineligible(case=stale, actor=staff, reason="Late")
-    assert refused.value.messages == ["A case that is deferred cannot become ineligible."]
+    assert refused.value.messages == [f"Cannot move case {case.case_number} from Deferred to Ineligible."]
+
+
+OPEN_STATUSES = [s for s in Status if lc.TRANSITIONS[s]]
+
+
+@pytest.mark.parametrize("status", OPEN_STATUSES, ids=[s.value for s in OPEN_STATUSES])
+def test_the_illegal_move_message_reads_naturally_from_every_status(status):
+    assert lc.ILLEGAL_TRANSITION == "Cannot move case {case} from {current} to {target}."
+    case = f.CaseFactory(status=status, case_number="CM14-0000042")
+    target = next(t for t in Status if t not in lc.TRANSITIONS[status] and t != status)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_transition(case=case, to=target)
+    assert refused.value.messages == [f"Cannot move case CM14-0000042 from {status.label} to {target.label}."]

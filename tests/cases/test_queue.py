@@ -123,3 +123,22 @@ def test_an_invalid_filter_does_not_drop_a_valid_one(client_a, reviewer_a):
     page = response.content.decode()
     assert "Select a valid choice. bogus is not one of the available choices." in page
     assert 'id="id_status" class="form-select form-select-sm is-invalid"' in page
+
+
+def test_an_assigned_or_awaiting_records_case_shows_its_records_deadline(client_a, reviewer_a):
+    records_due = timezone.make_aware(datetime.datetime.combine(due(5), datetime.time(23, 59, 59)))
+    for status in (Status.ASSIGNED, Status.AWAITING_RECORDS):
+        CaseFactory(reviewer=reviewer_a, status=status, records_due=records_due)
+    late = CaseFactory(
+        reviewer=reviewer_a, status=Status.AWAITING_RECORDS, records_due=records_due - datetime.timedelta(days=7)
+    )
+    page = client_a.get("/cases/").content.decode()
+    assert page.count(f"<td>Records due {due(5):%m/%d/%Y}</td>\n  <td>5</td>") == 2
+    assert f'<tr class="overdue" data-case="{late.case_number}">' in page
+    assert '<span class="text-danger">-2 (overdue)</span>' in page
+
+
+def test_a_case_in_review_shows_its_decision_deadline(client_a, reviewer_a):
+    CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, decision_due=due(4), records_due=None)
+    page = client_a.get("/cases/").content.decode()
+    assert f"<td>Decision due {due(4):%m/%d/%Y}</td>\n  <td>4</td>" in page

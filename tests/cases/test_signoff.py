@@ -9,7 +9,7 @@ from cases.models import CaseEvent, Citation, Determination, Document, DocumentR
 from cases.services import review
 from cases.services.review import ReviewError, case_signoff_problems, determination_sign
 from reviewers.models import BoardCertification, License
-from tests.factories import DisputedItemFactory
+from tests.factories import AffiliationFactory, DisputedItemFactory, PartyFactory
 
 ITEM = "Psychotherapy, 10 sessions"
 
@@ -74,6 +74,25 @@ def test_a_current_unrestricted_licence_is_required(signable_case, change):
 def test_a_current_board_certification_is_required(signable_case):
     BoardCertification.objects.filter(reviewer=signable_case.reviewer).update(expires_on=datetime.date(2001, 1, 1))
     assert problems(signable_case) == ["Your profile has no current board certification."]
+
+
+def test_an_affiliation_with_a_party_added_after_the_assignment_blocks_signing(signable_case):
+    AffiliationFactory(reviewer=signable_case.reviewer, kind="employer", name="Pacific Claims Services, Inc.")
+    assert problems(signable_case) == []
+    # Added after the assignment, under another role and with another spelling: still the same organisation.
+    PartyFactory(case=signable_case, role="claims_administrator", name="PACIFIC CLAIMS SERVICES")
+    assert problems(signable_case) == [
+        "Your declared affiliation with the claims administrator of this case (PACIFIC CLAIMS SERVICES) is a "
+        "conflict of interest: ask the coordinator to reassign the case."
+    ]
+    assert review.SIGNOFF_CONFLICT == (
+        "Your declared affiliation with the {role} of this case ({name}) is a conflict of interest: "
+        "ask the coordinator to reassign the case."
+    )
+    with pytest.raises(ReviewError):
+        determination_sign(case=signable_case, user=signable_case.reviewer.user)
+    signable_case.refresh_from_db()
+    assert signable_case.status == Status.IN_REVIEW
 
 
 def test_only_a_case_in_review_can_be_signed(signable_case):

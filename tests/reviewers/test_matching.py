@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from freezegun import freeze_time
 
 from cases.models import Assignment, Party, Status
 from cases.services import lifecycle as lc
 from reviewers.models import Affiliation
-from reviewers.selectors import reviewer_match, reviewer_suggestions
+from reviewers.selectors import LEGAL_SUFFIXES, party_name_key, reviewer_match, reviewer_suggestions
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
@@ -62,8 +63,66 @@ def test_an_affiliation_with_a_party_of_the_same_role_blocks_the_assignment(kind
     f.AffiliationFactory(reviewer=reviewer, kind=kind.value, name="  golden state   HEALTH partners ")
     role = Party.Role(kind.value).label.lower()
     assert refused(case, reviewer) == [
-        f"Reviewer ER-0001 declared an affiliation with the {role} of case {CASE}: Golden State Health  Partners."
+        "Reviewer ER-0001 declared an affiliation (  golden state   HEALTH partners ) that matches the "
+        f"{role} of case {CASE}: Golden State Health  Partners."
     ]
+
+
+@pytest.mark.parametrize("kind", list(Affiliation.Kind))
+def test_an_affiliation_matches_a_party_of_any_role(kind):
+    case = case_needing(case_number=CASE)
+    other_roles = [role for role in Party.Role if role.value != kind.value]
+    for role in other_roles:
+        f.PartyFactory(case=case, role=role.value, name=f"Unrelated {role.value}")
+    f.PartyFactory(case=case, role=other_roles[0].value, name="Acme Stores")
+    reviewer = reviewer_in(reference="ER-0001")
+    f.AffiliationFactory(reviewer=reviewer, kind=kind.value, name="Acme Stores")
+    assert refused(case, reviewer) == [
+        "Reviewer ER-0001 declared an affiliation (Acme Stores) that matches the "
+        f"{other_roles[0].label.lower()} of case {CASE}: Acme Stores."
+    ]
+
+
+@pytest.mark.parametrize(
+    "declared,party",
+    [
+        ("Acme Stores, Inc.", "ACME STORES"),
+        ("Acme Stores", "Acme Stores Inc"),
+        ("Smith & Jones LLP", "Smith and Jones"),
+        ("Golden State Orthopaedic Medical Group, P.C.", "golden state orthopaedic medical"),
+        ("Pacific Claims Co.", "Pacific Claims Company"),
+        ("Kaiser Corp.", "KAISER CORPORATION, LTD."),
+        ("Bay Area Spine, PLLC", "Bay-Area Spine"),
+        ("O'Neil Law Offices, L.L.P.", "ONeil Law Offices"),
+    ],
+)
+def test_names_match_whatever_their_punctuation_case_and_legal_suffix(declared, party):
+    case = case_needing(case_number=CASE)
+    f.PartyFactory(case=case, role="employer", name=party)
+    reviewer = reviewer_in(reference="ER-0001")
+    f.AffiliationFactory(reviewer=reviewer, kind="employer", name=declared)
+    assert refused(case, reviewer) == [
+        f"Reviewer ER-0001 declared an affiliation ({declared}) that matches the employer of case {CASE}: {party}."
+    ]
+
+
+@pytest.mark.parametrize(
+    "declared,party",
+    [("Acme Stores", "Acme Storage"), ("Smith Law", "Smith Jones Law"), ("Group", "Acme Group"), ("Inc.", "Acme")],
+)
+def test_different_names_do_not_match(declared, party):
+    case = case_needing(case_number=CASE)
+    f.PartyFactory(case=case, role="employer", name=party)
+    reviewer = reviewer_in(reference="ER-0001")
+    f.AffiliationFactory(reviewer=reviewer, kind="employer", name=declared)
+    assert reviewer_match(case=case, reviewer=reviewer, on=TODAY).eligible
+
+
+def test_the_name_key_drops_only_trailing_suffixes_and_keeps_a_name_made_of_suffixes():
+    assert "inc." in LEGAL_SUFFIXES and "p.c." in LEGAL_SUFFIXES and "group" in LEGAL_SUFFIXES
+    assert party_name_key("  The Company Store, Inc. ") == "the company store"
+    assert party_name_key("Group") == "group"
+    assert party_name_key("Acme Co. LLC") == "acme"
 
 
 def test_the_conflict_check_is_recorded_with_the_parties_compared():
@@ -72,8 +131,7 @@ def test_the_conflict_check_is_recorded_with_the_parties_compared():
     f.PartyFactory(case=case, role="attorney", name="Smith & Jones")
     reviewer = reviewer_in()
     f.AffiliationFactory(reviewer=reviewer, kind="employer", name="Other Corp")
-    # Same name, different role: the model's rule is a tie against a party with the same role and name.
-    f.AffiliationFactory(reviewer=reviewer, kind="claims_administrator", name="Acme Stores")
+    f.AffiliationFactory(reviewer=reviewer, kind="claims_administrator", name="Acme Storage")
     assignment = lc.case_assign_reviewer(case=case, reviewer=reviewer, notice_date=TODAY)
     assert assignment.conflict_check["outcome"] == "clear"
     assert assignment.conflict_check["parties"] == [
@@ -81,7 +139,7 @@ def test_the_conflict_check_is_recorded_with_the_parties_compared():
         {"role": "attorney", "name": "Smith & Jones"},
     ]
     assert assignment.conflict_check["affiliations"] == [
-        {"kind": "claims_administrator", "name": "Acme Stores"},
+        {"kind": "claims_administrator", "name": "Acme Storage"},
         {"kind": "employer", "name": "Other Corp"},
     ]
     conflict = next(r for r in assignment.conflict_check["rules"] if r["rule"] == "conflict")
@@ -157,7 +215,7 @@ def test_a_specialty_mismatch_is_refused():
 
 
 def test_a_case_without_an_item_specialty_cannot_be_matched():
-    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW, case_number=CASE)
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW, case_number=CASE, found_eligible_at=timezone.now())
     f.DisputedItemFactory(case=case)
     reviewer = reviewer_in(reference="ER-0001")
     assert refused(case, reviewer) == [
