@@ -39,6 +39,7 @@ from ..services.review import case_content_changed
 from . import forms as admin_forms
 from .case_file import FrozenContentInlineMixin
 from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, CaseAccessLogMixin, ReadOnlyInline, error_text
+from .letters import letter_live_status
 
 # What the admin says (the services' refusals are shown as they are).
 ACTION_DONE = "{case}: {action} done."
@@ -298,7 +299,10 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
         "extension_reason",
         "extension_approved_by",
     )
-    display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses")
+    display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses", "letter_status")
+
+    class Media:
+        js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
 
     def get_queryset(self, request):
         return annotate_days_left(super().get_queryset(request), timezone.localdate())
@@ -359,6 +363,7 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
                     "decision 30 days after the records are complete (3 when expedited), plus extension days.",
                 },
             ),
+            ("Final Determination Letter", {"fields": ("letter_status",)}),
             ("Timeline", {"fields": ("timeline",)}),
             ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
             ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
@@ -391,6 +396,12 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
             lifecycle.case_receive(case=obj, actor=request.user)
 
     # Read-only displays on the change page --------------------------------------------------------------------
+
+    @admin.display(description="letter")
+    def letter_status(self, obj):
+        if obj is None or not obj.pk:
+            return "-"
+        return letter_live_status(obj)
 
     @admin.display(description="actions")
     def lifecycle_buttons(self, obj):

@@ -14,6 +14,12 @@ from .common import CaseAccessLogMixin
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
 
 
+def letter_live_status(case):
+    """The same htmx partial as the reviewer's case page: it loads itself and polls while the letter is in progress.
+    A ModelAdmin showing it loads htmx in its ``Media`` (the admin does not load it by itself)."""
+    return render_to_string("cases/_letter_status.html", {"case": case, "letter_status_lazy": True})
+
+
 class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
     case_path = "determination__case"
     list_display = (
@@ -88,10 +94,7 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
 
     @admin.display(description="Live status")
     def live_status(self, letter):
-        """The same htmx partial as the case page; it loads itself and polls while the letter is in progress."""
-        return render_to_string(
-            "cases/_letter_status.html", {"case": letter.determination.case, "letter_status_lazy": True}
-        )
+        return letter_live_status(letter.determination.case)
 
     @admin.action(description="Re-render (new version)")
     def rerender_action(self, request, queryset):

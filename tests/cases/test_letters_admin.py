@@ -54,6 +54,14 @@ def test_change_page_embeds_the_polling_status(staff_client, ready_letter):
     assert ready_letter.sha256 in page
 
 
+def test_the_case_change_page_shows_the_live_letter_status(staff_client, ready_letter):
+    case = ready_letter.determination.case
+    page = staff_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert "Final Determination Letter" in page
+    assert 'hx-get="/cases/CM14-0000001/letter/status/"' in page
+    assert "htmx.min.js" in page
+
+
 def test_no_add_or_delete(staff_client, ready_letter):
     assert staff_client.get(f"{CHANGELIST}add/").status_code == 403
     assert staff_client.get(f"{CHANGELIST}{ready_letter.pk}/delete/").status_code == 403
