@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.core.management import call_command
 
 from cases.models import Case
@@ -47,6 +48,9 @@ def chromium_page(monkeypatch):
             page.set_default_timeout(15_000)
             yield page
         finally:
+            # The test's ORM calls while Playwright runs open a connection in Playwright's context, which nothing
+            # else closes; PostgreSQL would then refuse to drop the test database at the end of the run.
+            connections.close_all()
             browser.close()
 
 
@@ -61,3 +65,5 @@ def demo_data(db):
     """The demo users and the seed case, exactly as `make run` loads them (load_demo needs --force with DEBUG off)."""
     call_command("load_demo", force=True, stdout=io.StringIO())
     return Case.objects.get(case_number=SEED_CASE)
+
+
