@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.core.management import call_command
+from django.db import connections
 
 from cases.models import Case
 
@@ -65,5 +65,3 @@ def demo_data(db):
     """The demo users and the seed case, exactly as `make run` loads them (load_demo needs --force with DEBUG off)."""
     call_command("load_demo", force=True, stdout=io.StringIO())
     return Case.objects.get(case_number=SEED_CASE)
-
-
