@@ -80,6 +80,16 @@ class Status(models.TextChoices):
 
 
 OPEN_REVIEW_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
+# Where a case can be before a determination is signed (it may still be withdrawn or terminated from any of them).
+BEFORE_SIGNING_STATUSES = (
+    Status.RECEIVED,
+    Status.ELIGIBILITY_REVIEW,
+    Status.DEFERRED,
+    Status.ASSIGNED,
+    Status.AWAITING_RECORDS,
+    Status.IN_REVIEW,
+    Status.REMANDED,
+)
 
 
 class IneligibilityCode(models.TextChoices):

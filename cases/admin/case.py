@@ -257,6 +257,16 @@ def _reasons_list(match) -> str:
     )
 
 
+def _bulk_action(description, service, done):
+    """A changelist action that runs one lifecycle service on each selected case and reports each outcome."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(model_admin, request, queryset):
+        model_admin._each(request, queryset, lambda case: service(case=case, actor=request.user), done)
+
+    return action
+
+
 @admin.register(Case)
 class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
@@ -562,47 +572,17 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
             else:
                 messages.success(request, PER_CASE.format(case=case.case_number, message=done))
 
-    @admin.action(description="Start eligibility review", permissions=["change"])
-    def start_eligibility_review_action(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: lifecycle.case_start_eligibility_review(case=c, actor=request.user),
-            DONE_ELIGIBILITY_REVIEW,
-        )
-
-    @admin.action(description="Find eligible", permissions=["change"])
-    def find_eligible_action(self, request, queryset):
-        self._each(
-            request, queryset, lambda c: lifecycle.case_find_eligible(case=c, actor=request.user), DONE_FOUND_ELIGIBLE
-        )
-
-    @admin.action(description="Request records", permissions=["change"])
-    def request_records_action(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: lifecycle.case_request_records(case=c, actor=request.user),
-            DONE_RECORDS_REQUESTED,
-        )
-
-    @admin.action(description="Records complete today", permissions=["change"])
-    def mark_records_complete_today_action(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: lifecycle.case_mark_records_complete(case=c, actor=request.user),
-            DONE_RECORDS_COMPLETE,
-        )
-
-    @admin.action(description="Convert to expedited", permissions=["change"])
-    def convert_to_expedited_action(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: lifecycle.case_convert_to_expedited(case=c, actor=request.user),
-            DONE_EXPEDITED,
-        )
+    start_eligibility_review_action = _bulk_action(
+        "Start eligibility review", lifecycle.case_start_eligibility_review, DONE_ELIGIBILITY_REVIEW
+    )
+    find_eligible_action = _bulk_action("Find eligible", lifecycle.case_find_eligible, DONE_FOUND_ELIGIBLE)
+    request_records_action = _bulk_action("Request records", lifecycle.case_request_records, DONE_RECORDS_REQUESTED)
+    mark_records_complete_today_action = _bulk_action(
+        "Records complete today", lifecycle.case_mark_records_complete, DONE_RECORDS_COMPLETE
+    )
+    convert_to_expedited_action = _bulk_action(
+        "Convert to expedited", lifecycle.case_convert_to_expedited, DONE_EXPEDITED
+    )
 
     def _intermediate(self, request, queryset, form, title, action_name, help_text):
         context = {

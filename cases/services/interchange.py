@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..interchange import CaseDocument, CaseDocumentError, CitationData, FieldError, case_document_parse
 from ..models import (
+    BEFORE_SIGNING_STATUSES,
     Case,
     CaseEvent,
     Citation,
@@ -45,15 +46,7 @@ _NEW_TITLE_RANK = {Guideline.Source.MTUS: Guideline.EvidenceRank.A, Guideline.So
 
 # Statuses kept when a replace brings no determination: the replace corrects the content, it does not rewind the
 # work under way. Any other status (signed, issued... from an imported determination) goes back to received.
-_KEPT_ON_REPLACE = {
-    Status.RECEIVED,
-    Status.ELIGIBILITY_REVIEW,
-    Status.DEFERRED,
-    Status.ASSIGNED,
-    Status.AWAITING_RECORDS,
-    Status.IN_REVIEW,
-    Status.REMANDED,
-}
+_KEPT_ON_REPLACE = BEFORE_SIGNING_STATUSES
 
 
 def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:

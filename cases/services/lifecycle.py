@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import (
+    BEFORE_SIGNING_STATUSES,
     OPEN_REVIEW_STATUSES,
     Assignment,
     Case,
@@ -76,15 +77,6 @@ END_CLOSED = "Case {status}"
 # Which moves are legal. Anything before signing may also end as withdrawn or terminated. A reassignment is not a
 # status change: the case keeps its stage and its deadlines (the statutory clocks run for the case, not the
 # reviewer), so it is recorded as an event, not a transition.
-_BEFORE_SIGNING = (
-    Status.RECEIVED,
-    Status.ELIGIBILITY_REVIEW,
-    Status.DEFERRED,
-    Status.ASSIGNED,
-    Status.AWAITING_RECORDS,
-    Status.IN_REVIEW,
-    Status.REMANDED,
-)
 TRANSITIONS = {
     Status.RECEIVED: {Status.ELIGIBILITY_REVIEW},
     Status.ELIGIBILITY_REVIEW: {Status.INELIGIBLE, Status.DEFERRED, Status.ASSIGNED},
@@ -102,7 +94,7 @@ TRANSITIONS = {
     Status.WITHDRAWN: set(),
     Status.TERMINATED: set(),
 }
-for _status in _BEFORE_SIGNING:
+for _status in BEFORE_SIGNING_STATUSES:
     TRANSITIONS[_status] |= {Status.WITHDRAWN, Status.TERMINATED}
 
 # Where an eligibility review starts by its own service (a remanded ineligibility goes back there by case_remand).
@@ -111,7 +103,7 @@ ELIGIBILITY_REVIEW_STARTS_FROM = (Status.RECEIVED, Status.DEFERRED)
 # Moves that are not status changes, and where they are allowed.
 ASSIGNABLE_STATUSES = (Status.ELIGIBILITY_REVIEW, Status.REMANDED, *OPEN_REVIEW_STATUSES)
 EXTENDABLE_STATUSES = OPEN_REVIEW_STATUSES
-EXPEDITABLE_STATUSES = _BEFORE_SIGNING
+EXPEDITABLE_STATUSES = BEFORE_SIGNING_STATUSES
 
 
 class TransitionError(ValidationError):
