@@ -26,19 +26,11 @@ def _fold(text):
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def _mtus_citation(citation: dict) -> str:
+def _citation_text(citation: dict, *, sections_lead: str) -> str:
+    """One citation: ``<title><sections_lead><sections>`` if sections, `` Page(s): <pages>`` if pages."""
     text = _fold(citation["title"])
     if citation.get("sections"):
-        text += f", Section(s): {_fold(citation['sections'])}"
-    if citation.get("pages"):
-        text += f" Page(s): {_fold(citation['pages'])}"
-    return text
-
-
-def _non_mtus_citation(citation: dict) -> str:
-    text = _fold(citation["title"])
-    if citation.get("sections"):
-        text += f", {_fold(citation['sections'])}"
+        text += f"{sections_lead}{_fold(citation['sections'])}"
     if citation.get("pages"):
         text += f" Page(s): {_fold(citation['pages'])}"
     return text
@@ -57,7 +49,9 @@ def guideline_line(side: str, citations: list[dict]) -> str:
     mtus = [c for c in citations if c["source"] == MTUS]
     non_mtus = [c for c in citations if c["source"] == NON_MTUS]
     non_mtus_text = (
-        _sentence("Decision based on Non-MTUS Citation " + ", ".join(_non_mtus_citation(c) for c in non_mtus))
+        _sentence(
+            "Decision based on Non-MTUS Citation " + ", ".join(_citation_text(c, sections_lead=", ") for c in non_mtus)
+        )
         if non_mtus
         else ""
     )
@@ -65,7 +59,9 @@ def guideline_line(side: str, citations: list[dict]) -> str:
         return f"{side} did not cite any medical evidence for its decision."
     if not mtus:
         return f"{side} based their decision on recommendation(s) outside of the MTUS Guidelines. {non_mtus_text}"
-    line = _sentence("Decision based on MTUS " + ", and ".join(_mtus_citation(c) for c in mtus))
+    line = _sentence(
+        "Decision based on MTUS " + ", and ".join(_citation_text(c, sections_lead=", Section(s): ") for c in mtus)
+    )
     return f"{line} {non_mtus_text}" if non_mtus else line
 
 

@@ -11,6 +11,9 @@ from ..models import Letter
 from ..services.letters import letter_mark_issued, letter_rerender
 from .common import CaseAccessLogMixin
 
+REFUSED = "{letter}: {reason}"
+RERENDERED = "Queued {count} new letter version(s)."
+ISSUED = "Marked {count} letter(s) issued."
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
 
 
@@ -96,29 +99,24 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
     def live_status(self, letter):
         return letter_live_status(letter.determination.case)
 
-    @admin.action(description="Re-render (new version)")
-    def rerender_action(self, request, queryset):
+    def _each(self, request, queryset, service, done_message):
         done = 0
         for letter in queryset.select_related("determination__case"):
             try:
-                letter_rerender(letter=letter, actor=request.user)
+                service(letter=letter, actor=request.user)
                 done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{letter}: {' '.join(exc.messages)}", messages.ERROR)
+            except ValidationError as exc:  # the letter service or the case transition refused
+                self.message_user(request, REFUSED.format(letter=letter, reason=" ".join(exc.messages)), messages.ERROR)
         if done:
-            self.message_user(request, f"Queued {done} new letter version(s).", messages.SUCCESS)
+            self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+
+    @admin.action(description="Re-render (new version)")
+    def rerender_action(self, request, queryset):
+        self._each(request, queryset, letter_rerender, RERENDERED)
 
     @admin.action(description="Mark issued")
     def mark_issued_action(self, request, queryset):
-        done = 0
-        for letter in queryset.select_related("determination__case"):
-            try:
-                letter_mark_issued(letter=letter, actor=request.user)
-                done += 1
-            except ValidationError as exc:  # the letter service or the case transition refused
-                self.message_user(request, f"{letter}: {' '.join(exc.messages)}", messages.ERROR)
-        if done:
-            self.message_user(request, f"Marked {done} letter(s) issued.", messages.SUCCESS)
+        self._each(request, queryset, letter_mark_issued, ISSUED)
 
 
 admin.site.register(Letter, LetterAdmin)
