@@ -36,17 +36,7 @@ def letter_download(request, case):
     letter = letter_downloadable(case)
     if letter is None:
         raise Http404(NO_LETTER_READY)
-    response = private_file_response(
-        request,
-        case,
-        letter.file,
-        filename=f"{case.case_number}.pdf",
-        content_type="application/pdf",
-        missing=NO_LETTER_READY,
-        as_attachment=True,
-    )
-    response["X-Letter-SHA256"] = letter.sha256
-    return response
+    return _letter_pdf_response(request, case, letter, filename=f"{case.case_number}.pdf")
 
 
 @case_view(methods=("GET", "HEAD"), staff_only=True)
@@ -58,11 +48,17 @@ def letter_version_download(request, case, letter_pk):
         determination__case=case,
         status=Letter.Status.READY,
     )
+    filename = f"{case.case_number}-v{letter.determination.version}-{letter.version}.pdf"
+    return _letter_pdf_response(request, case, letter, filename=filename)
+
+
+def _letter_pdf_response(request, case, letter, *, filename):
+    """A letter's PDF as an attachment, with its recorded SHA-256 for whoever checks what they received."""
     response = private_file_response(
         request,
         case,
         letter.file,
-        filename=f"{case.case_number}-v{letter.determination.version}-{letter.version}.pdf",
+        filename=filename,
         content_type="application/pdf",
         missing=NO_LETTER_READY,
         as_attachment=True,
