@@ -6,10 +6,34 @@ reviewer off a case.
 """
 
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Affiliation, BoardCertification, License, Reviewer, Specialty
-from .selectors import reviewers_with_open_cases
+from .selectors import (
+    CREDENTIAL_WARNING_DAYS,
+    reviewers_credentials_expired,
+    reviewers_credentials_expiring,
+    reviewers_with_open_cases,
+)
+
+
+class CredentialFilter(admin.SimpleListFilter):
+    """Licences and board certifications to renew: lapsed ones keep the reviewer off cases and off signing."""
+
+    title = "credentials"
+    parameter_name = "credentials"
+
+    def lookups(self, request, model_admin):
+        return [("expired", "Expired"), ("expiring", f"Expiring within {CREDENTIAL_WARNING_DAYS} days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "expired":
+            return reviewers_credentials_expired(queryset, today)
+        if self.value() == "expiring":
+            return reviewers_credentials_expiring(queryset, today)
+        return queryset
 
 
 @admin.register(Specialty)
@@ -41,7 +65,7 @@ class AffiliationInline(admin.TabularInline):
 class ReviewerAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "user", "degree", "active", "open_cases", "capacity", "years_in_practice")
     list_select_related = ("user",)
-    list_filter = ("active", "degree", "specialties")
+    list_filter = ("active", CredentialFilter, "degree", "specialties")
     search_fields = ("reference", "user__username", "user__last_name", "user__first_name")
     autocomplete_fields = ("user",)
     filter_horizontal = ("specialties",)

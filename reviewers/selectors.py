@@ -180,6 +180,25 @@ def reviewer_credentials(reviewer: Reviewer, on: datetime.date) -> dict:
     }
 
 
+# Credential expiry: licences and board certifications due to lapse soon, or already lapsed, need renewing before the
+# reviewer silently drops out of matching and sign-off.
+CREDENTIAL_WARNING_DAYS = 60
+
+
+def reviewers_credentials_expiring(queryset, today: datetime.date, *, within_days: int = CREDENTIAL_WARNING_DAYS):
+    """Reviewers holding a licence or board certification that expires from today to ``within_days`` ahead."""
+    until = today + datetime.timedelta(days=within_days)
+    return queryset.filter(
+        Q(licenses__expires_on__gte=today, licenses__expires_on__lt=until)
+        | Q(board_certifications__expires_on__gte=today, board_certifications__expires_on__lt=until)
+    ).distinct()
+
+
+def reviewers_credentials_expired(queryset, today: datetime.date):
+    """Reviewers holding a licence or board certification past its expiry date (renew it or remove it)."""
+    return queryset.filter(Q(licenses__expires_on__lt=today) | Q(board_certifications__expires_on__lt=today)).distinct()
+
+
 def reviewers_with_open_cases(queryset=None):
     """Reviewers annotated with ``open_cases``: cases assigned to them that are assigned, awaiting records or in
     review (counted in SQL)."""
