@@ -576,7 +576,7 @@ class Assignment(models.Model):
 class CaseEvent(models.Model):
     """The timeline a coordinator reads: who did what to the case, when."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -596,7 +596,7 @@ class CaseEvent(models.Model):
 class CaseAccess(models.Model):
     """Who opened which case (PHI access log)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     path = models.CharField(max_length=300)

@@ -10,6 +10,11 @@ from django.utils import timezone
 from .models import OPEN_REVIEW_STATUSES, Case, Citation, DocumentReview, Guideline, Letter, Status, normalize_title
 
 
+def case_is_assigned_to(case, user) -> bool:
+    """Whether ``user`` is the case's current expert reviewer: the one who writes, ticks and signs its draft."""
+    return case.reviewer_id is not None and case.reviewer.user_id == user.pk
+
+
 def cases_visible_to(user):
     """Staff see every case; a reviewer sees only the cases currently assigned to them; anyone else nothing."""
     if not user.is_authenticated:
@@ -179,13 +184,6 @@ def annotate_running_deadline(queryset, today: datetime.date):
             output_field=IntegerField(),
         )
     )
-
-
-def case_days_left(case, today: datetime.date) -> int | None:
-    """The same number as ``annotate_days_left`` for one case already in memory."""
-    if case.decision_due is None or case.status not in OPEN_REVIEW_STATUSES:
-        return None
-    return (case.decision_due - today).days
 
 
 def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_or_after: datetime.date | None):

@@ -172,6 +172,9 @@ IMR_ORGANIZATION_SHORT_NAME = env.str("IMR_ORGANIZATION_SHORT_NAME", default="MA
 # Tests: with 1, a missing PostgreSQL/Redis fails the run instead of skipping the integration tests.
 IMR_REQUIRE_SERVICES = env.bool("IMR_REQUIRE_SERVICES", default=False)
 
+# Row history is an audit trail: readable in the admin, never reverted (cases.admin.common.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

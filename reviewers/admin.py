@@ -7,7 +7,8 @@ reviewer off a case.
 
 from django.contrib import admin
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+
+from cases.admin.common import HistoryAdmin
 
 from .models import Affiliation, BoardCertification, License, Reviewer, Specialty
 from .selectors import (
@@ -62,7 +63,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(SimpleHistoryAdmin):
+class ReviewerAdmin(HistoryAdmin):
     list_display = ("reference", "user", "degree", "active", "open_cases", "capacity", "years_in_practice")
     list_select_related = ("user",)
     list_filter = ("active", CredentialFilter, "degree", "specialties")
@@ -91,7 +92,7 @@ class ReviewerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(License)
-class LicenseAdmin(SimpleHistoryAdmin):
+class LicenseAdmin(HistoryAdmin):
     list_display = ("reviewer", "state", "number", "expires_on", "restricted")
     list_select_related = ("reviewer",)
     list_filter = ("state", "restricted")
@@ -101,7 +102,7 @@ class LicenseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardCertification)
-class BoardCertificationAdmin(SimpleHistoryAdmin):
+class BoardCertificationAdmin(HistoryAdmin):
     list_display = ("reviewer", "specialty", "board", "certified_on", "expires_on")
     list_select_related = ("reviewer", "specialty")
     list_filter = ("specialty",)
@@ -110,7 +111,7 @@ class BoardCertificationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin):
+class AffiliationAdmin(HistoryAdmin):
     list_display = ("reviewer", "kind", "name", "declared_on")
     list_select_related = ("reviewer",)
     list_filter = ("kind",)

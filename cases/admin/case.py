@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from reviewers.selectors import reviewer_suggestions
 
@@ -37,8 +36,15 @@ from ..selectors import annotate_days_left, cases_due_within, cases_overdue
 from ..services import lifecycle
 from ..services.review import case_content_changed
 from . import forms as admin_forms
-from .case_file import FrozenContentInlineMixin
-from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN, CaseAccessLogMixin, ReadOnlyInline, error_text
+from .case_file import FrozenContentInlineMixin, FrozenDeleteMixin
+from .common import (
+    RECENT_ACCESSES_SHOWN,
+    SUGGESTIONS_SHOWN,
+    CaseAccessLogMixin,
+    HistoryAdmin,
+    ReadOnlyInline,
+    error_text,
+)
 from .letters import letter_live_status
 
 # What the admin says (the services' refusals are shown as they are).
@@ -62,6 +68,7 @@ NO_LIFECYCLE_ACTION = "No lifecycle action: the case is closed or waits on anoth
 SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
 NO_REVIEWER_ON_FILE = "No reviewer on file."
 NO_SUCH_CASE = "No case with id {object_id!r}."
+NO_SUCH_ACTION = "No lifecycle action {action!r}."
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -105,7 +112,7 @@ class TreatmentEventInline(admin.TabularInline):
     fields = ("order", "date", "kind", "description")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(FrozenDeleteMixin, admin.TabularInline):
     model = Document
     form = admin_forms.DocumentForm
     extra = 0
@@ -268,7 +275,7 @@ def _bulk_action(description, service, done):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
+class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
@@ -378,6 +385,9 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
             ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
             ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
         ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are closed, withdrawn or terminated with a reason, never deleted (STYLE.md 10)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -523,7 +533,7 @@ class CaseAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         spec = LIFECYCLE_ACTIONS.get(action)
         if spec is None:
-            raise PermissionDenied
+            raise Http404(NO_SUCH_ACTION.format(action=action))
         self.record_case_access(request, object_id)  # the page shows the case (and, to assign, its parties)
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}

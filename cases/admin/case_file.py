@@ -5,7 +5,6 @@ and the records only services write (determinations, assignments, events, the ac
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
     Assignment,
@@ -23,81 +22,14 @@ from ..models import (
 )
 from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
 from . import forms as admin_forms
-from .common import CaseAccessLogMixin, ReadOnlyAdminMixin
-
-# Workers and claims ---------------------------------------------------------------------------------------------
-
-
-@admin.register(InjuredWorker)
-class InjuredWorkerAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "last_name", "first_name", "date_of_birth", "sex")
-    search_fields = ("last_name", "first_name")
-    list_filter = ("sex",)
-
-
-@admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "worker", "date_of_injury")
-    list_select_related = ("worker",)
-    search_fields = ("claim_number", "worker__last_name", "worker__first_name")
-    autocomplete_fields = ("worker",)
-    date_hierarchy = "date_of_injury"
-
-
-# The rest of the case file --------------------------------------------------------------------------------------
-
-
-@admin.register(Party)
-class PartyAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
-    list_display = ("name", "role", "case")
-    list_select_related = ("case",)
-    list_filter = ("role",)
-    search_fields = ("name", "case__case_number")
-    autocomplete_fields = ("case",)
-
-
-@admin.register(TreatmentEvent)
-class TreatmentEventAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
-    list_display = ("case", "date", "kind", "short_description")
-    list_select_related = ("case",)
-    list_filter = ("kind",)
-    search_fields = ("case__case_number", "description")
-    autocomplete_fields = ("case",)
-
-    @admin.display(description="description")
-    def short_description(self, obj):
-        return obj.description[:80]
-
-
-@admin.register(Document)
-class DocumentAdmin(CaseAccessLogMixin, SimpleHistoryAdmin):
-    list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
-    list_select_related = ("case",)
-    list_filter = ("doc_type",)
-    search_fields = ("title", "author", "case__case_number")
-    autocomplete_fields = ("case",)
-    readonly_fields = ("size", "sha256", "created")
-    form = admin_forms.DocumentForm
-
-
-@admin.register(DocumentReview)
-class DocumentReviewAdmin(CaseAccessLogMixin, admin.ModelAdmin):
-    case_path = "document__case"
-    list_display = ("document", "reviewer", "reviewed_at")
-    list_select_related = ("document", "reviewer")
-    search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
-    autocomplete_fields = ("document", "reviewer")
-
-
-# Disputed items and citations: the reviewer owns decisions and rationales (through the workspace, which keeps the
-# revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
+from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 
 
 def _case_of(obj):
-    """The case an item, a citation or a case (an inline's parent) belongs to."""
+    """The case a citation, an item, a document or a case (an inline's parent) belongs to."""
     if isinstance(obj, Citation):
         return obj.item.case
-    if isinstance(obj, DisputedItem):
+    if isinstance(obj, DisputedItem | Document):
         return obj.case
     return obj
 
@@ -115,6 +47,13 @@ class FrozenContentMixin:
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
+class FrozenDeleteMixin(FrozenContentMixin):
+    """Records a signed determination may rest on (documents): editable, never deleted once the case is frozen."""
+
+    def has_change_permission(self, request, obj=None):
+        return super(FrozenContentMixin, self).has_change_permission(request, obj)
+
+
 class FrozenContentInlineMixin(FrozenContentMixin):
     """An inline whose parent (``obj``) is the case or the item."""
 
@@ -122,7 +61,77 @@ class FrozenContentInlineMixin(FrozenContentMixin):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
 
 
-class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, SimpleHistoryAdmin):
+# Workers and claims ---------------------------------------------------------------------------------------------
+
+
+@admin.register(InjuredWorker)
+class InjuredWorkerAdmin(HistoryAdmin):
+    list_display = ("__str__", "last_name", "first_name", "date_of_birth", "sex")
+    search_fields = ("last_name", "first_name")
+    list_filter = ("sex",)
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryAdmin):
+    list_display = ("__str__", "worker", "date_of_injury")
+    list_select_related = ("worker",)
+    search_fields = ("claim_number", "worker__last_name", "worker__first_name")
+    autocomplete_fields = ("worker",)
+    date_hierarchy = "date_of_injury"
+
+
+# The rest of the case file --------------------------------------------------------------------------------------
+
+
+@admin.register(Party)
+class PartyAdmin(CaseAccessLogMixin, HistoryAdmin):
+    list_display = ("name", "role", "case")
+    list_select_related = ("case",)
+    list_filter = ("role",)
+    search_fields = ("name", "case__case_number")
+    autocomplete_fields = ("case",)
+
+
+@admin.register(TreatmentEvent)
+class TreatmentEventAdmin(CaseAccessLogMixin, HistoryAdmin):
+    list_display = ("case", "date", "kind", "short_description")
+    list_select_related = ("case",)
+    list_filter = ("kind",)
+    search_fields = ("case__case_number", "description")
+    autocomplete_fields = ("case",)
+
+    @admin.display(description="description")
+    def short_description(self, obj):
+        return obj.description[:80]
+
+
+@admin.register(Document)
+class DocumentAdmin(CaseAccessLogMixin, FrozenDeleteMixin, HistoryAdmin):
+    list_display = ("title", "doc_type", "case", "author", "document_date", "received_date", "pages")
+    list_select_related = ("case",)
+    list_filter = ("doc_type",)
+    search_fields = ("title", "author", "case__case_number")
+    autocomplete_fields = ("case",)
+    readonly_fields = ("size", "sha256", "created")
+    form = admin_forms.DocumentForm
+
+
+@admin.register(DocumentReview)
+class DocumentReviewAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reviewer's own "reviewed" ticks (they satisfy a sign-off rule and feed the letter): read-only here."""
+
+    case_path = "document__case"
+    list_display = ("document", "reviewer", "reviewed_at")
+    list_select_related = ("document", "reviewer")
+    search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
+    autocomplete_fields = ("document", "reviewer")
+
+
+# Disputed items and citations: the reviewer owns decisions and rationales (through the workspace, which keeps the
+# revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
+
+
+class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
     """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
     reviewer's open form is refused as stale rather than overwriting the change."""
 
@@ -164,18 +173,52 @@ class DisputedItemForm(CaseContentForm):
 
 
 class CitationForm(CaseContentForm):
+    """The claims administrator's citations (from the UR decision). The expert reviewer's citations are part of the
+    reviewer's draft, written only through the workspace: the admin never creates or changes them."""
+
     case_field = "item"
 
     class Meta:
         model = Citation
-        fields = ("item", "side", "guideline", "sections", "pages", "order")
+        fields = ("item", "guideline", "sections", "pages", "order")
+
+    def clean(self):
+        self.instance.side = Citation.Side.CLAIMS_ADMINISTRATOR
+        return super().clean()
+
+
+class CitationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ("order", "guideline", "sections", "pages")
+
+    def clean(self):
+        self.instance.side = Citation.Side.CLAIMS_ADMINISTRATOR
+        return super().clean()
 
 
 class CitationInline(FrozenContentInlineMixin, admin.TabularInline):
     model = Citation
+    form = CitationInlineForm
+    verbose_name = "claims administrator citation"
     extra = 0
-    fields = ("side", "order", "guideline", "sections", "pages")
+    fields = ("order", "guideline", "sections", "pages")
     autocomplete_fields = ("guideline",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(side=Citation.Side.CLAIMS_ADMINISTRATOR)
+
+
+class ReviewerCitationInline(ReadOnlyInline):
+    """The expert reviewer's citations, shown for reference: they belong to the reviewer's draft."""
+
+    model = Citation
+    verbose_name = "expert reviewer citation"
+    fields = ("order", "guideline", "sections", "pages")
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(side=Citation.Side.IMRO).select_related("guideline")
 
 
 @admin.register(DisputedItem)
@@ -187,7 +230,7 @@ class DisputedItemAdmin(CaseContentAdmin):
     search_fields = ("title", "case__case_number")
     autocomplete_fields = ("case", "specialty")
     readonly_fields = ("decision", "rationale")  # the reviewer's, written through the workspace
-    inlines = [CitationInline]
+    inlines = [CitationInline, ReviewerCitationInline]
 
 
 @admin.register(Citation)
@@ -199,6 +242,16 @@ class CitationAdmin(CaseContentAdmin):
     list_filter = ("side", "guideline__source")
     search_fields = ("guideline__title", "item__title", "item__case__case_number")
     autocomplete_fields = ("item", "guideline")
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_reviewers(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_reviewers(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_reviewers(citation):
+    return citation is not None and citation.side == Citation.Side.IMRO
 
 
 # Written by services only: read-only --------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..services.access import case_access_record
 
@@ -11,6 +13,19 @@ RECENT_ACCESSES_SHOWN = 20
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Row history to read, never to revert: a revert saves the whole old row, past read-only fields, the state
+    machine, the reviewer's ownership of the draft and the revision check. Corrections go through the services."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdminMixin:

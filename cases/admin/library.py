@@ -6,13 +6,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
     Guideline,
 )
 from ..services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
 from . import forms as admin_forms
+from .common import HistoryAdmin
 
 NOTHING_IMPORTED = "Nothing was imported."
 IMPORTED = "Guidelines imported: {created} created, {updated} updated, {unchanged} unchanged."
@@ -20,7 +20,7 @@ IMPORT_TITLE = "Import guidelines from CSV"
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(SimpleHistoryAdmin):
+class GuidelineAdmin(HistoryAdmin):
     list_display = ("title", "source", "evidence_rank", "active", "imported_unreviewed")
     list_filter = ("source", "evidence_rank", "active", "imported_unreviewed")
     search_fields = ("title", "aliases")

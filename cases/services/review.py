@@ -19,6 +19,7 @@ from reviewers.selectors import (
 )
 
 from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..selectors import case_is_assigned_to
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
@@ -136,10 +137,6 @@ def _lock(case: Case) -> Case:
     return locked
 
 
-def _is_assigned_reviewer(case: Case, user) -> bool:
-    return case.reviewer_id is not None and case.reviewer.user_id == user.pk
-
-
 def case_save_draft(*, case: Case, user, expected_revision: int, summary: str, items: list[ItemInput]) -> Case:
     """Save the whole draft (incomplete is fine) if nobody saved since ``expected_revision``; bumps the revision.
 
@@ -147,7 +144,7 @@ def case_save_draft(*, case: Case, user, expected_revision: int, summary: str, i
     """
     with transaction.atomic():
         locked = _lock(case)
-        if not _is_assigned_reviewer(locked, user):
+        if not case_is_assigned_to(locked, user):
             raise ReviewError(NOT_THE_REVIEWER)  # staff read the case; only the physician writes the determination
         if locked.revision != expected_revision:
             raise StaleRevisionError(current_revision=locked.revision)
@@ -221,7 +218,7 @@ def document_mark_reviewed(*, document: Document, user, reviewed: bool = True) -
     """Set or clear the assigned reviewer's "reviewed" mark on ``document``; returns the mark as stored."""
     with transaction.atomic():
         case = _lock(document.case)
-        if not _is_assigned_reviewer(case, user):
+        if not case_is_assigned_to(case, user):
             raise ReviewError(NOT_THE_REVIEWER)
         if reviewed:
             DocumentReview.objects.get_or_create(document=document, reviewer_id=case.reviewer_id)
@@ -256,7 +253,7 @@ def case_signoff_problems(*, case: Case, user, on) -> list[str]:
         return [CASE_SIGNED]
     if case.status != Status.IN_REVIEW:
         problems.append(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower()))
-    assigned = _is_assigned_reviewer(case, user)
+    assigned = case_is_assigned_to(case, user)
     if not assigned:
         problems.append(NOT_THE_REVIEWER)
     if not case.clinical_summary.strip():

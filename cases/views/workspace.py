@@ -35,10 +35,6 @@ READ_ONLY_FOR_STAFF = (
 )
 
 
-def _is_assigned_reviewer(case, user) -> bool:
-    return case.reviewer_id is not None and case.reviewer.user_id == user.pk
-
-
 # The queue
 
 
@@ -62,7 +58,7 @@ def _case_page(request, case, *, draft=None, errors=(), status=200, unsaved=()):
     a read-only page shows for copying (the case was signed meanwhile)."""
     case_access_record(case=case, user=request.user, path=request.get_full_path())
     items = list(selectors.case_items(case))
-    assigned = _is_assigned_reviewer(case, request.user)
+    assigned = selectors.case_is_assigned_to(case, request.user)
     open_for_review = review.case_edit_refusal(case) is None
     editable = open_for_review and assigned  # staff (and anyone else) see an open case read-only
     if draft is None and editable:
@@ -116,7 +112,7 @@ def draft_save(request, case):
     refusal = review.case_edit_refusal(case)
     if refusal:  # signed (or closed) meanwhile: the page is read-only, the typed text is shown to copy from
         return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
-    if not _is_assigned_reviewer(case, request.user):
+    if not selectors.case_is_assigned_to(case, request.user):
         return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
     if not draft.is_valid():
@@ -164,7 +160,7 @@ def document_reviewed(request, case, document_pk):
     context = {
         "case": case,
         "document": selectors.case_documents(case, case.reviewer).get(pk=document.pk),
-        "can_mark_documents": not error and _is_assigned_reviewer(case, request.user),
+        "can_mark_documents": not error and selectors.case_is_assigned_to(case, request.user),
         "error": error,
     }
     return render(request, "cases/_document_row.html", context)
@@ -215,7 +211,7 @@ def _sign_page(request, case, *, problems=None, status=200):
     today = timezone.localdate()
     if problems is None:
         problems = review.case_signoff_problems(case=case, user=request.user, on=today)
-    assigned = _is_assigned_reviewer(case, request.user)
+    assigned = selectors.case_is_assigned_to(case, request.user)
     context = {
         "case": case,
         "problems": problems,

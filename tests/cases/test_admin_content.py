@@ -38,6 +38,11 @@ def item_post(item, **changes):
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
+        # The expert reviewer's citations: a read-only inline, its management form only.
+        "citations-2-TOTAL_FORMS": "0",
+        "citations-2-INITIAL_FORMS": "0",
+        "citations-2-MIN_NUM_FORMS": "0",
+        "citations-2-MAX_NUM_FORMS": "1000",
         "_save": "Save",
     }
     return {**data, **changes}

@@ -28,7 +28,7 @@ TIFF = b"II*\x00" + b"\x00" * 32
 
 @pytest.mark.parametrize(("name", "content"), [("r.pdf", PDF), ("x.PNG", PNG), ("s.jpeg", JPEG), ("f.tif", TIFF)])
 def test_accepted_formats(name, content):
-    validate_document_file(SimpleUploadedFile(name, content))
+    assert validate_document_file(SimpleUploadedFile(name, content)) is None  # accepted: no ValidationError
 
 
 @pytest.mark.parametrize(
