@@ -36,6 +36,14 @@ def redis_url():
 
 
 def pytest_sessionstart(session):
-    """With IMR_REQUIRE_SERVICES=1, refuse to run on SQLite: the suite must exercise PostgreSQL."""
+    """The spec folder must be beside the project (its fixtures are test data); with IMR_REQUIRE_SERVICES=1, refuse
+    to run on SQLite: the suite must exercise PostgreSQL."""
+    from tests.support import SHARED_DIR
+
+    if not (SHARED_DIR / "fixtures" / "letters" / "expected.json").exists():
+        raise pytest.UsageError(
+            f"The shared spec folder is missing: {SHARED_DIR} (DESIGN.md, fixtures/) must sit beside the project, "
+            "as it does in CI; its fixtures are the tests' data."
+        )
     if settings.IMR_REQUIRE_SERVICES and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("IMR_REQUIRE_SERVICES=1 but DATABASE_URL does not point at PostgreSQL.")
