@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -7,6 +8,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+
+# Logging out tells the browser to drop this site's storage: the reviewer's draft backups (localStorage, PHI) must
+# not outlive the session on a shared browser. Browsers apply it on secure contexts only (HTTPS, localhost); the
+# logout form's script (static/js/logout.js) deletes them anyway.
+CLEAR_SITE_DATA = '"storage"'
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only), with ``Clear-Site-Data: "storage"`` on the response."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 @login_required

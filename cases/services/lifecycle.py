@@ -329,7 +329,8 @@ def case_assign_reviewer(
     From eligibility review (once the case was found eligible) or a remand: the case becomes assigned,
     ``notice_date`` (required) is the date of the assignment notice and starts the records clock. From assigned,
     awaiting records or in review: a reassignment (refused with ``allow_reassignment=False``); the previous
-    assignment ends, the case keeps its stage and deadlines, and "days waiting" restarts.
+    assignment ends, the case keeps its stage and deadlines, "days waiting" restarts, and the draft's revision moves
+    on (the previous reviewer's open form and browser backups no longer match).
     """
     from reviewers.selectors import conflict_check_record, reviewer_match
 
@@ -374,6 +375,10 @@ def case_assign_reviewer(
         case.reviewer = reviewer
         case.review_started_at = now
         if reassignment:
+            # A new reviewer starts on a new revision: a form the previous reviewer still has open is refused as
+            # stale, and no draft backup they left in a browser (keyed by revision) matches. Read under the lock:
+            # the in-memory case may predate a draft saved since.
+            case.revision = Case.objects.values_list("revision", flat=True).get(pk=case.pk) + 1
             case.save()
             case_record_event(
                 case=case,

@@ -24,10 +24,13 @@ document.addEventListener("htmx:afterRequest", (event) => {
   picker.querySelector(".guideline-results").innerHTML = "";
 });
 
-// A copy of the unsaved draft in this browser's localStorage, per case and revision ("imr-draft:<case>:<revision>"),
-// so that typing survives an expired session, a crash or a closed tab. When the page shows the revision a copy was
-// typed on and the copy differs from the form, it is offered back. A successful save moves the revision on, which
-// drops the copies of earlier revisions; a signed case drops them all (no PHI left behind in the browser).
+// A copy of the unsaved draft in this browser's localStorage, per user, case and revision
+// ("imr-draft:<user id>:<case>:<revision>"), so that typing survives an expired session, a crash or a closed tab.
+// When the page shows the revision a copy was typed on and the copy differs from the form, it is offered back, and
+// only ever to the user who typed it: another user's copies (and copies in the old key format, without a user) are
+// deleted, never offered. A successful save or a reassignment moves the revision on, which drops the copies of
+// earlier revisions; a signed case drops them all, and logging out (logout.js) drops every copy (no PHI left
+// behind in the browser).
 const draftBackup = (() => {
   const PREFIX = "imr-draft:";
   const store = (() => {
@@ -42,14 +45,19 @@ const draftBackup = (() => {
   let timer = null;
   let form = null;
 
-  const keysOf = (caseNumber) => {
+  const allKeys = () => {
     const keys = [];
     for (let i = 0; store && i < store.length; i += 1) {
       const key = store.key(i);
-      if (key && key.startsWith(`${PREFIX}${caseNumber}:`)) keys.push(key);
+      if (key && key.startsWith(PREFIX)) keys.push(key);
     }
     return keys;
   };
+  // Keys are "imr-draft:<user id>:<case>:<revision>" (before: "imr-draft:<case>:<revision>"); a signed case drops its
+  // copies in either format, whoever typed them.
+  const caseOf = (key) => key.split(":")[2];
+  const keysOf = (caseNumber) =>
+    allKeys().filter((key) => caseOf(key) === caseNumber || key.startsWith(`${PREFIX}${caseNumber}:`));
   const remove = (key) => {
     try {
       store.removeItem(key);
@@ -58,7 +66,7 @@ const draftBackup = (() => {
     }
   };
   const forget = (caseNumber) => keysOf(caseNumber).forEach(remove);
-  const keyOf = () => `${PREFIX}${form.dataset.case}:${form.dataset.revision}`;
+  const keyOf = () => `${PREFIX}${form.dataset.user}:${form.dataset.case}:${form.dataset.revision}`;
 
   // What the reviewer typed: texts and choices by name, and each item's citation rows as HTML (their values baked in).
   const snapshot = () => {
@@ -127,9 +135,16 @@ const draftBackup = (() => {
   const start = (isDirty, markDirty) => {
     form = document.getElementById("draft-form");
     if (!store || !form) return;
+    if (!form.dataset.user) {
+      form = null; // no signed-in user to key the copy by: no backup
+      return;
+    }
     const current = keyOf();
-    keysOf(form.dataset.case).forEach((key) => {
-      if (key !== current) remove(key); // typed on a revision that was saved over since
+    const mine = `${PREFIX}${form.dataset.user}:`;
+    allKeys().forEach((key) => {
+      // Another user's copy (left by a session that expired without a logout) is never offered, only deleted; so
+      // is a copy of this case typed on a revision that was saved over (or reassigned) since.
+      if (!key.startsWith(mine) || (caseOf(key) === form.dataset.case && key !== current)) remove(key);
     });
     let backup = null;
     try {

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from freezegun import freeze_time
 
-from cases.models import Assignment, CaseEvent, Document, FeeTier, IneligibilityCode, Status
+from cases.models import Assignment, Case, CaseEvent, Document, FeeTier, IneligibilityCode, Status
 from cases.services import lifecycle as lc
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
@@ -162,6 +162,20 @@ def test_reassignment_ends_the_previous_turn_keeps_the_stage_and_restarts_days_w
     assert turns[1].ended_at is None
     event = last_event(case)
     assert (event.kind, event.note) == ("reassigned", f"Reassigned from {first} to {second}. First reviewer on leave.")
+
+
+def test_a_reassignment_moves_the_draft_revision_on(staff):
+    """The new reviewer never gets the previous reviewer's open form or browser backup (keyed by revision)."""
+    case, _ = assigned_case(staff, Status.IN_REVIEW)
+    assert case.revision == 0
+    stale = Case.objects.get(pk=case.pk)  # loaded before a draft save moved the revision to 3
+    Case.objects.filter(pk=case.pk).update(revision=3)
+    lc.case_assign_reviewer(case=stale, reviewer=reviewer_in(), actor=staff)
+    assert stale.revision == 4
+    assert Case.objects.get(pk=case.pk).revision == 4
+    first = case_needing()
+    lc.case_assign_reviewer(case=first, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    assert Case.objects.get(pk=first.pk).revision == 0  # a first assignment has no previous reviewer
 
 
 CLOSABLE = [

@@ -292,3 +292,19 @@ def test_a_citation_of_another_case_is_refused(client_a, review_case, guideline)
     assert Citation.objects.get(pk=foreign.pk).pages == ""
     review_case.refresh_from_db()
     assert review_case.revision == 0
+
+
+def test_the_draft_form_names_the_signed_in_user_for_the_browser_backup(client_a, reviewer_a, review_case):
+    """workspace.js keys its localStorage copy by user: another user on the same browser is never offered it."""
+    page = client_a.get(f"/cases/{review_case.case_number}/").content.decode()
+    assert f'data-user="{reviewer_a.user.pk}" data-case="{review_case.case_number}" data-revision="0"' in page
+
+
+def test_logging_out_clears_the_browsers_storage(client_a):
+    """Clear-Site-Data drops the draft backups where the browser applies it; logout.js deletes them in any case."""
+    page = client_a.get("/cases/").content.decode()
+    assert "data-logout" in page and "js/logout.js" in page
+    response = client_a.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert response["Clear-Site-Data"] == '"storage"'
+    assert client_a.get("/cases/").status_code == 302  # logged out
