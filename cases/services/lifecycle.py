@@ -170,9 +170,12 @@ def _label(status) -> str:
 
 
 def _lock(case: Case) -> Status:
-    """Re-read the status under a row lock so two coordinators cannot move the same case at once."""
+    """Re-read the status under a row lock so two coordinators cannot move the same case at once; and the reviewer's
+    draft fields too, so that saving the case afterwards never writes back a summary older than the reviewer's."""
     if case.pk:
-        case.status = Case.objects.select_for_update().values_list("status", flat=True).get(pk=case.pk)
+        case.status, case.clinical_summary, case.revision = (
+            Case.objects.select_for_update().values_list("status", "clinical_summary", "revision").get(pk=case.pk)
+        )
     return Status(case.status)
 
 
@@ -376,9 +379,8 @@ def case_assign_reviewer(
         case.review_started_at = now
         if reassignment:
             # A new reviewer starts on a new revision: a form the previous reviewer still has open is refused as
-            # stale, and no draft backup they left in a browser (keyed by revision) matches. Read under the lock:
-            # the in-memory case may predate a draft saved since.
-            case.revision = Case.objects.values_list("revision", flat=True).get(pk=case.pk) + 1
+            # stale, and no draft backup they left in a browser (keyed by revision) matches. (``_lock`` re-read it.)
+            case.revision += 1
             case.save()
             case_record_event(
                 case=case,

@@ -486,3 +486,22 @@ def test_the_illegal_move_message_reads_naturally_from_every_status(status):
     with pytest.raises(lc.TransitionError) as refused:
         lc.case_transition(case=case, to=target)
     assert refused.value.messages == [f"Cannot move case CM14-0000042 from {status.label} to {target.label}."]
+
+
+def test_a_transition_on_a_stale_copy_of_the_case_keeps_the_reviewers_latest_draft(db):
+    from cases.services.review import case_save_draft
+
+    case = case_needing(status=Status.AWAITING_RECORDS, reviewer=reviewer_in())
+    stale = Case.objects.get(pk=case.pk)  # a coordinator's page, opened before the reviewer saved
+    case_save_draft(
+        case=Case.objects.get(pk=case.pk),
+        user=case.reviewer.user,
+        expected_revision=case.revision,
+        summary="The reviewer's newest words.",
+        items=[],
+    )
+    lc.case_mark_records_complete(case=stale)
+    saved = Case.objects.get(pk=case.pk)
+    assert saved.status == Status.IN_REVIEW
+    assert saved.clinical_summary == "The reviewer's newest words."
+    assert saved.revision == case.revision + 1
