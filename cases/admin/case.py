@@ -32,7 +32,7 @@ from ..models import (
     TreatmentEvent,
 )
 from ..pagination import LargeTablePaginator
-from ..selectors import annotate_days_left, cases_due_within, cases_overdue
+from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
 from ..services import lifecycle
 from ..services.review import case_content_changed
 from . import forms as admin_forms
@@ -276,7 +276,7 @@ def _bulk_action(description, service, done):
 
 @admin.register(Case)
 class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
-    list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left")
+    list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
     list_select_related = ("reviewer",)
@@ -327,6 +327,10 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     @admin.display(description="days left", ordering="days_left")
     def days_left(self, obj):
         return getattr(obj, "days_left", None)
+
+    @admin.display(description="days with reviewer", ordering="review_started_at")
+    def days_waiting(self, obj):
+        return case_days_with_reviewer(obj, timezone.localdate())
 
     def get_fieldsets(self, request, obj=None):
         intake = (

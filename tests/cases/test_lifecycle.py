@@ -505,3 +505,29 @@ def test_a_transition_on_a_stale_copy_of_the_case_keeps_the_reviewers_latest_dra
     assert saved.status == Status.IN_REVIEW
     assert saved.clinical_summary == "The reviewer's newest words."
     assert saved.revision == case.revision + 1
+
+
+@freeze_time("2014-09-20 10:00:00")
+def test_days_with_reviewer_count_from_the_assignment_and_restart_on_reassignment(db, client):
+    from cases.selectors import case_days_with_reviewer
+
+    today = datetime.date(2014, 9, 20)
+    first = reviewer_in()
+    case = case_needing(
+        status=Status.IN_REVIEW,
+        reviewer=first,
+        review_started_at=datetime.datetime(2014, 9, 15, 17, tzinfo=datetime.UTC),
+    )
+    assert case_days_with_reviewer(case, today) == 5
+    client.force_login(f.StaffFactory())  # under the frozen clock, so the session is current
+    response = client.get("/admin/cases/case/")
+    assert response.status_code == 200, response.get("Location")
+    assert '<td class="field-days_waiting">5</td>' in response.content.decode()
+
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), notice_date=today)
+    case.refresh_from_db()
+    assert case_days_with_reviewer(case, today) == 0
+
+    Case.objects.filter(pk=case.pk).update(status=Status.SIGNED)
+    case.refresh_from_db()
+    assert case_days_with_reviewer(case, today) is None
