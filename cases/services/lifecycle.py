@@ -199,6 +199,13 @@ def _require_reason(reason: str, target: Status) -> str:
     return reason
 
 
+def _event(case: Case, *, kind: str, actor, note: str, from_status: str) -> CaseEvent:
+    """A timeline entry, now, ending in the case's current status."""
+    return CaseEvent.objects.create(
+        case=case, at=timezone.now(), actor=actor, kind=kind, from_status=from_status, to_status=case.status, note=note
+    )
+
+
 def case_transition(*, case: Case, to: str, actor=None, note: str = "", kind: str = "") -> CaseEvent:
     """Move ``case`` to status ``to`` if legal, recompute its deadlines, record the event, and save the case.
 
@@ -211,15 +218,7 @@ def case_transition(*, case: Case, to: str, actor=None, note: str = "", kind: st
         case.status = target
         _apply_deadlines(case)
         case.save()
-        return CaseEvent.objects.create(
-            case=case,
-            at=timezone.now(),
-            actor=actor,
-            kind=kind or f"status:{target.value}",
-            from_status=current,
-            to_status=target,
-            note=note,
-        )
+        return _event(case, kind=kind or f"status:{target.value}", actor=actor, note=note, from_status=current)
 
 
 def case_record_event(*, case: Case, kind: str, actor=None, note: str = "") -> CaseEvent:
@@ -229,15 +228,7 @@ def case_record_event(*, case: Case, kind: str, actor=None, note: str = "") -> C
     with transaction.atomic():
         if _apply_deadlines(case):
             case.save(update_fields=["records_due", "decision_due", "updated"])
-        return CaseEvent.objects.create(
-            case=case,
-            at=timezone.now(),
-            actor=actor,
-            kind=kind,
-            from_status=case.status,
-            to_status=case.status,
-            note=note,
-        )
+        return _event(case, kind=kind, actor=actor, note=note, from_status=case.status)
 
 
 # Intake and eligibility -----------------------------------------------------------------------------------------
@@ -249,15 +240,8 @@ def case_receive(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         case.status = Status.RECEIVED
         _apply_deadlines(case)
         case.save()
-        return CaseEvent.objects.create(
-            case=case,
-            at=timezone.now(),
-            actor=actor,
-            kind="received",
-            from_status="",
-            to_status=Status.RECEIVED,
-            note=_join(f"Application received {case.application_received:%Y-%m-%d}.", note),
-        )
+        note = _join(f"Application received {case.application_received:%Y-%m-%d}.", note)
+        return _event(case, kind="received", actor=actor, note=note, from_status="")
 
 
 def case_start_eligibility_review(*, case: Case, actor=None, note: str = "") -> CaseEvent:
