@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),  # before auth.urls: it shadows Django's
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from notices.admin_inlines import CASE_DOCUMENT_INLINES
+from notices.services import serve_current_letter
 from reviewers.selectors import reviewer_suggestions
 
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
 from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
 from ..services import lifecycle
+from ..services.corrections import correction_open
 from ..services.review import case_content_changed
 from . import forms as admin_forms
 from .case_file import FrozenContentInlineMixin, FrozenDeleteMixin
@@ -237,6 +240,20 @@ LIFECYCLE_ACTIONS = {
         admin_forms.NoteForm,
         lambda case, user, d: lifecycle.case_remand(case=case, actor=user, note=d["note"]),
     ),
+    "serve_letter": LifecycleAction(
+        "Serve the letter",
+        "Signed → issued: serve the newest ready letter on every recipient of its distribution list (proof of "
+        "service per recipient, cover pages for mail). Each recipient served by mail needs an address.",
+        admin_forms.ServeForm,
+        lambda case, user, d: serve_current_letter(case=case, actor=user, served_on=d["served_on"]),
+    ),
+    "open_correction": LifecycleAction(
+        "Open a correction",
+        "Signed or issued → correction in progress: the reviewer (or a new one, assigned under the same rules) "
+        "signs a new version; its letter is marked Corrected and served like the first. Nothing is deleted.",
+        admin_forms.ReasonForm,
+        lambda case, user, d: correction_open(case=case, actor=user, reason=d["reason"]),
+    ),
     "withdraw": LifecycleAction(
         "Withdraw",
         "Any state before signing → withdrawn (closed). A reason is required; the fee tier is recorded.",
@@ -405,7 +422,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     def get_inlines(self, request, obj):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
         if obj is not None:
-            inlines += [AssignmentInline, DeterminationInline]
+            inlines += [AssignmentInline, DeterminationInline, *CASE_DOCUMENT_INLINES]
         return inlines
 
     def save_formset(self, request, form, formset, change):

@@ -1,4 +1,5 @@
-"""Signed determinations: the frozen snapshot a letter is rendered from, and its content hash.
+"""Signed determinations: the frozen snapshot a letter is rendered from, and its content hash. A new version
+supersedes the current one and sends ``cases.signals.determination_superseded`` after commit.
 
 The snapshot holds everything the letter prints, so a letter re-rendered years later reads the same even if the
 case file changed since. Its ``reviewer`` block never holds a name.
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from ..models import Determination
 from ..selectors import case_items_as_dicts
+from ..signals import determination_superseded
 
 SNAPSHOT_SCHEMA = 1
 
@@ -34,7 +36,7 @@ def case_snapshot(*, case, reviewer_credentials: dict, decision_date, documents_
         "date_assigned": _iso(case.date_assigned),
         "date_of_injury": _iso(case.claim.date_of_injury),
         "decision_date": _iso(decision_date),
-        "injured_worker": {"first_name": worker.first_name, "last_name": worker.last_name},
+        "injured_worker": {"first_name": worker.first_name, "last_name": worker.last_name, "address": worker.address},
         "clinical_summary": case.clinical_summary,
         "items": items,
         "reviewer": reviewer_credentials,
@@ -72,4 +74,7 @@ def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, si
         if previous is not None:
             previous.superseded_by = determination
             previous.save(update_fields=["superseded_by"])
+            transaction.on_commit(
+                lambda: determination_superseded.send(sender=Determination, old=previous, new=determination)
+            )
         return determination
