@@ -92,15 +92,25 @@ def _organisation_terms(kind: str, name: str) -> list[tuple[str, str]]:
     words = _words(name)
     while len(words) > 1 and words[-1].casefold().strip(".") in _SUFFIXES:
         words.pop()
-    terms = [(kind, name), (kind, " ".join(words))]
-    if len(words) > 1 and len(words[0]) > 3 and words[0][0].isupper():
-        terms.append((kind, words[0]))  # "Acme" alone, as free text shortens it
-    return terms
+    return [(kind, name), (kind, " ".join(words))]
+
+
+# Parties that are people (their first and last names are redacted on their own too); the others are organisations.
+PERSON_ROLES = ("requesting_physician", "attorney", "employee_representative")
+_TITLES = {"dr", "md", "do", "phd", "dc", "np", "mr", "mrs", "ms"}
 
 
 def _looks_like_person(name: str) -> bool:
-    words = [w for w in _words(name) if w.casefold().strip(".") not in _NAME_NOISE]
-    return 1 < len(words) <= 4 and not any(w.casefold().strip(".") in _SUFFIXES for w in words)
+    """ "Dr. Jane Smith", "Jane Smith, MD", "Dr. Treating": capitalised words, no legal suffix; a single word only
+    with a title. "Treating psychiatrist" or "UR company" are not names."""
+    all_words = _words(name)
+    titled = any(w.casefold().strip(".") in _TITLES for w in all_words)
+    words = [w for w in all_words if w.casefold().strip(".") not in _NAME_NOISE]
+    if not words or len(words) > 4 or any(w.casefold().strip(".") in _SUFFIXES for w in words):
+        return False
+    if not all(w[0].isupper() for w in words):
+        return False
+    return len(words) > 1 or titled
 
 
 def redaction_terms(
@@ -116,18 +126,19 @@ def redaction_terms(
     for party in parties:
         kind = "party name"
         name = party.get("name") or ""
-        if party.get("role") in ("requesting_physician", "attorney") and _looks_like_person(name):
+        if party.get("role") in PERSON_ROLES and _looks_like_person(name):
             terms += _person_terms(kind, name)
         terms += _organisation_terms(kind, name)
         terms += [("address", line.strip()) for line in (party.get("address") or "").splitlines()]
         if party.get("email"):
             terms.append(("e-mail", party["email"]))
     for provider in providers:
-        terms += (
-            _person_terms("provider name", provider)
-            if _looks_like_person(provider)
-            else _organisation_terms("provider name", provider)
-        )
+        # An author is a name ("Dr. Jane Smith", "Kaiser Permanente"), or a role the records use ("Treating
+        # psychiatrist", "Injured worker") that names no one and must not blank those words in the text.
+        if _looks_like_person(provider):
+            terms += _person_terms("provider name", provider)
+        elif sum(w[0].isupper() for w in _words(provider)) >= 2:
+            terms += _organisation_terms("provider name", provider)
     for name in reviewer_names:
         terms += _person_terms("reviewer name", name)
     seen, unique = set(), []
