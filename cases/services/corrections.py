@@ -35,15 +35,11 @@ def correction_open(*, case, reason: str, actor=None) -> Correction:
             .order_by("-version")
             .first()
         )
+        note = f"Correction of determination v{current.version} opened: {reason}" if current else reason
+        # The move's legality first (signed or issued only), then what it needs: a refusal rolls both back.
+        case_transition(case=case, to=Status.CORRECTING, actor=actor, kind=EVENT_CORRECTION_OPENED, note=note)
         if current is None:
             raise CorrectionError(NOTHING_TO_CORRECT.format(case=case.case_number))
-        case_transition(
-            case=case,
-            to=Status.CORRECTING,
-            actor=actor,
-            kind=EVENT_CORRECTION_OPENED,
-            note=f"Correction of determination v{current.version} opened: {reason}",
-        )
         return Correction.objects.create(
             case=case, determination=current, reason=reason, opened_by=actor, opened_at=timezone.now()
         )
