@@ -33,12 +33,8 @@ def redaction_report_table(notice):
     )
 
 
-class NoticeInline(ReadOnlyInline):
-    model = Notice
-    fk_name = "case"
-    fields = ("kind", "version", "status", "created", "rendered_at", "sha256", "download", "redaction_report")
-    readonly_fields = fields
-    verbose_name_plural = "notices and public copies (documents sent)"
+class NoticeDisplays:
+    """The download link and the redaction report, on the notices' admin and the case page alike."""
 
     @admin.display(description="PDF")
     def download(self, notice):
@@ -47,6 +43,14 @@ class NoticeInline(ReadOnlyInline):
     @admin.display(description="redaction report (check before publishing)")
     def redaction_report(self, notice):
         return redaction_report_table(notice)
+
+
+class NoticeInline(NoticeDisplays, ReadOnlyInline):
+    model = Notice
+    fk_name = "case"
+    fields = ("kind", "version", "status", "created", "rendered_at", "sha256", "download", "redaction_report")
+    readonly_fields = fields
+    verbose_name_plural = "notices and public copies (documents sent)"
 
 
 class ServiceInline(ReadOnlyInline):

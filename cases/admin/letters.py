@@ -1,8 +1,7 @@
 """Admin for Final Determination Letters: a fast changelist, the live status on the change page, and actions that
 call the letter services. Imported by ``cases/admin/__init__.py``; registers itself."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +9,8 @@ from django.utils.html import format_html
 
 from ..models import Letter
 from ..services.letters import letter_rerender
-from .common import CaseAccessLogMixin
+from .common import RENDER_JOB_FIELDS, CaseAccessLogMixin, each_row
 
-REFUSED = "{letter}: {reason}"
 RERENDERED = "Queued {count} new letter version(s)."
 SERVED = "Served {count} letter(s) today (proof of service recorded per recipient)."
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
@@ -48,15 +46,7 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
         "case_number",
         "determination",
         "version",
-        "status",
-        "attempts",
-        "error",
-        "sha256",
-        "download",
-        "created",
-        "queued_at",
-        "render_started_at",
-        "rendered_at",
+        *RENDER_JOB_FIELDS,
         "issued_at",
     )
     readonly_fields = fields
@@ -101,15 +91,7 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
         return letter_live_status(letter.determination.case)
 
     def _each(self, request, queryset, service, done_message):
-        done = 0
-        for letter in queryset.select_related("determination__case"):
-            try:
-                service(letter, request.user)
-                done += 1
-            except ValidationError as exc:  # the letter service or the case transition refused
-                self.message_user(request, REFUSED.format(letter=letter, reason=" ".join(exc.messages)), messages.ERROR)
-        if done:
-            self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+        each_row(self, request, queryset.select_related("determination__case"), service, done_message)
 
     @admin.action(description="Re-render (new version)")
     def rerender_action(self, request, queryset):
