@@ -3,12 +3,19 @@ report) and every proof-of-service row. Read-only: notices come from events, row
 (Imports only ``cases.admin.common``: the case admin imports these.)"""
 
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.admin.common import ReadOnlyInline
 
 from .models import Notice, Service
+from .selectors import case_documents
+
+
+def documents_sent(case) -> str:
+    """The case page's list of every letter and notice produced for the case, with its status, service and link."""
+    return render_to_string("admin/notices/documents_sent.html", {"documents": case_documents(case)})
 
 
 def notice_download_link(notice):

@@ -1,5 +1,7 @@
 """Reads of the notices room: a document's distribution (its proof-of-service rows) and a case's documents."""
 
+from django.urls import reverse
+
 from cases.letters import RECIPIENT_LABELS
 from cases.models import Letter
 
@@ -34,6 +36,9 @@ def case_documents(case) -> list[dict]:
             "row": letter,
             "created": letter.created,
             "served": letter.issued_at,
+            "url": reverse("cases:letter_version_download", args=[case.case_number, letter.pk])
+            if letter.status == Letter.Status.READY
+            else "",
         }
         for letter in Letter.objects.filter(determination__case=case).select_related("determination")
     ]

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from notices.admin_inlines import CASE_DOCUMENT_INLINES
+from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
 from notices.services import serve_current_letter
 from reviewers.selectors import reviewer_suggestions
 
@@ -333,7 +333,14 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         "extension_reason",
         "extension_approved_by",
     )
-    display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses", "letter_status")
+    display_fields = (
+        "lifecycle_buttons",
+        "timeline",
+        "assignment_suggestions",
+        "recent_accesses",
+        "letter_status",
+        "documents",
+    )
 
     class Media:
         js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
@@ -401,7 +408,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                     "decision 30 days after the records are complete (3 when expedited), plus extension days.",
                 },
             ),
-            ("Final Determination Letter", {"fields": ("letter_status",)}),
+            ("Letters and notices", {"fields": ("letter_status", "documents")}),
             ("Timeline", {"fields": ("timeline",)}),
             ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
             ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
@@ -437,6 +444,10 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
             lifecycle.case_receive(case=obj, actor=request.user)
 
     # Read-only displays on the change page --------------------------------------------------------------------
+
+    @admin.display(description="documents sent")
+    def documents(self, obj):
+        return documents_sent(obj)
 
     @admin.display(description="letter")
     def letter_status(self, obj):

@@ -115,3 +115,18 @@ def test_finding_ineligible_renders_the_notice_with_code_reason_and_appeal_right
     assert "YOUR RIGHT TO APPEAL" in text
     assert "within 30 days of the date of service of this notice" in text
     assert "10575(a)" in text
+
+
+def test_the_case_page_lists_every_document_sent(django_capture_on_commit_callbacks, client_staff):
+    case = _case_with_parties()
+    page = client_staff.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert "No document yet" in page
+    notice = _assign(case, reviewer_in(), NoticeChannel.MAIL, django_capture_on_commit_callbacks)
+    page = client_staff.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert "Notice of Assignment and Request for Information v1" in page
+    url = f"/cases/{case.case_number}/notices/{notice.pk}.pdf"
+    assert url in page
+    response = client_staff.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{case.case_number}-noarfi-v1.pdf"'
+    assert client_staff.get(f"/cases/{case.case_number}/notices/{notice.pk + 1000}.pdf").status_code == 404
