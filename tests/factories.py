@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cases import models as m
+from notices import models as n
 from reviewers import models as r
 
 
@@ -227,3 +228,29 @@ class LetterFactory(factory.django.DjangoModelFactory):
         model = m.Letter
 
     determination = factory.SubFactory(DeterminationFactory)
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """A queued public copy with a redaction report (the admin shows it); rendering is the services' business."""
+
+    class Meta:
+        model = n.Notice
+
+    case = factory.SubFactory(CaseFactory)
+    kind = n.Notice.Kind.PUBLIC_COPY
+    version = factory.Sequence(lambda k: k + 1)
+    content = factory.LazyFunction(lambda: {"terms": [["worker name", "Alex"]]})
+    report = factory.LazyFunction(
+        lambda: [{"where": "Clinical case summary", "kind": "worker name", "text": "Alex", "count": 1}]
+    )
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = n.Service
+
+    notice = factory.SubFactory(NoticeFactory)
+    case = factory.SelfAttribute("notice.case")
+    role = "injured_worker"
+    recipient = "Alex Worker"
+    address = "1 Elm Street"

@@ -20,6 +20,7 @@ from cases.admin import case as case_admin
 from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
+from notices.models import Notice
 from reviewers import models as r
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
@@ -405,6 +406,7 @@ def _case_with_everything():
     f.DocumentFactory(case=case)
     f.CaseEventFactory(case=case)
     f.CaseAccessFactory(case=case)
+    f.ServiceFactory(notice=f.NoticeFactory(case=case))
     reviewer_in()
     return case
 
@@ -448,6 +450,7 @@ BUILDERS = {
     m.Assignment: lambda: f.AssignmentFactory(conflict_check={"outcome": "clear"}),
     m.CaseEvent: f.CaseEventFactory,
     m.CaseAccess: f.CaseAccessFactory,
+    Notice: f.NoticeFactory,
 }
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
