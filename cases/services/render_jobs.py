@@ -160,7 +160,8 @@ def job_render(job: RenderJob, row_id: int):
 def job_requeue_failed(job: RenderJob, row, *, refused: Callable[[str], Exception]):
     """A failed row queued again (same version), after commit; any other status raises ``refused(status label)``.
     The caller holds a transaction and records why."""
-    row = job.model.objects.select_for_update().select_related(*job.select_related).get(pk=row.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of a join (a notice's letter), and only the row needs it.
+    row = job.model.objects.select_for_update(of=("self",)).select_related(*job.select_related).get(pk=row.pk)
     if row.status != RenderStatus.FAILED:
         raise refused(row.get_status_display().lower())
     row.status = RenderStatus.QUEUED
