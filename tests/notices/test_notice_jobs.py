@@ -14,7 +14,9 @@ from notices.services import NOTICE_NOT_FAILED, NoticeError, notice_render, noti
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
-def test_a_failed_notice_keeps_its_error_and_is_retried_once_fixed(signed, staff_user, media):
+def test_a_failed_notice_keeps_its_error_and_is_retried_once_fixed(
+    signed, staff_user, media, django_capture_on_commit_callbacks
+):
     letter = Letter.objects.get(determination=signed)
     public = Notice.objects.get(letter=letter)
     with pytest.raises(NoticeError) as not_failed:
@@ -31,7 +33,9 @@ def test_a_failed_notice_keeps_its_error_and_is_retried_once_fixed(signed, staff
     assert not broken.file
 
     Notice.objects.filter(pk=broken.pk).update(content={"terms": [["worker name", "Maria"]]})
-    retried = notice_retry(notice=broken, actor=staff_user)  # eager Celery: rendered on commit of the test's block
+    with django_capture_on_commit_callbacks(execute=True):  # the enqueue waits for the commit; Celery runs eagerly
+        retried = notice_retry(notice=broken, actor=staff_user)
+    assert retried.status == Notice.Status.QUEUED
     retried.refresh_from_db()
     assert retried.status == Notice.Status.READY, retried.error
     assert retried.attempts == 2
