@@ -3,6 +3,9 @@ records requested, due by the deadline rules, where to send them), the notice of
 (the reason code's wording, the reason, the appeal right). Printed from what was recorded, markup as text, no
 reviewer name."""
 
+import io
+
+import pypdf
 import pytest
 from freezegun import freeze_time
 
@@ -11,10 +14,11 @@ from cases.services.lifecycle import NOT_FOUND_ELIGIBLE, TransitionError, case_a
 from notices.documents import RECORDS_REQUESTED
 from notices.models import Notice, Service
 from notices.selectors import case_documents
+from notices.services import NOT_SERVED_DOCUMENT
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
-from .pdf_text import stored_text
+from .pdf_text import stored_pdf, stored_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -76,6 +80,9 @@ def test_first_assignment_renders_the_noarfi_with_the_records_due_date(
         "Injured Worker Alex Worker 1234 Main Street Fresno, CA 93721 Claims Administrator Golden State Claims" in text
     )
     assert [d["row"] for d in case_documents(case)] == [notice]
+    root = pypdf.PdfReader(io.BytesIO(stored_pdf(notice))).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:conformance="A"' in xmp and 'pdfuaid:part="1"' in xmp and "/StructTreeRoot" in root
 
 
 def test_a_reassignment_sends_no_second_noarfi(django_capture_on_commit_callbacks):
@@ -130,3 +137,27 @@ def test_the_case_page_lists_every_document_sent(django_capture_on_commit_callba
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{case.case_number}-noarfi-v1.pdf"'
     assert client_staff.get(f"/cases/{case.case_number}/notices/{notice.pk + 1000}.pdf").status_code == 404
+
+
+def test_serving_a_notice_records_its_rows_and_its_cover_pages(django_capture_on_commit_callbacks, client_staff):
+    case = _case_with_parties()
+    notice = _assign(case, reviewer_in(), NoticeChannel.MAIL, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_staff.post(
+            "/admin/notices/notice/", {"action": "serve_today_action", "_selected_action": [notice.pk]}, follow=True
+        )
+    assert "Served 1 notice(s) today." in response.content.decode()
+    rows = Service.objects.filter(notice=notice)
+    assert rows.filter(served_on__isnull=False).count() == rows.count() == 4
+    cover = Notice.objects.get(case=case, kind=Notice.Kind.COVER_PAGES)
+    assert cover.of_notice == notice and cover.status == Notice.Status.READY, cover.error
+    assert "Notice of Assignment and Request for Information" in stored_text(cover)
+    assert CaseEvent.objects.get(case=case, kind="served").note.startswith(
+        "Notice of Assignment and Request for Information served on"
+    )
+
+    public = Notice.objects.create(case=case, kind=Notice.Kind.PUBLIC_COPY, status=Notice.Status.READY)
+    response = client_staff.post(
+        "/admin/notices/notice/", {"action": "serve_today_action", "_selected_action": [public.pk]}, follow=True
+    )
+    assert NOT_SERVED_DOCUMENT in response.content.decode()
