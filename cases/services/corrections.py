@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Correction, Determination, Status
+from .determinations import determination_current_locked
 from .lifecycle import case_transition
 
 CORRECTION_REASON_REQUIRED = "Say why the determination is corrected: a reason is required."
@@ -29,12 +30,7 @@ def correction_open(*, case, reason: str, actor=None) -> Correction:
     if not reason:
         raise CorrectionError(CORRECTION_REASON_REQUIRED)
     with transaction.atomic():
-        current = (
-            Determination.objects.select_for_update()
-            .filter(case=case, superseded_by__isnull=True)
-            .order_by("-version")
-            .first()
-        )
+        current = determination_current_locked(case)
         note = f"Correction of determination v{current.version} opened: {reason}" if current else reason
         # The move's legality first (signed or issued only), then what it needs: a refusal rolls both back.
         case_transition(case=case, to=Status.CORRECTING, actor=actor, kind=EVENT_CORRECTION_OPENED, note=note)

@@ -50,15 +50,20 @@ def snapshot_hash(snapshot: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def determination_current_locked(case) -> Determination | None:
+    """The case's current determination, its row locked until the caller's transaction ends."""
+    return (
+        Determination.objects.select_for_update()
+        .filter(case=case, superseded_by__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+
+
 def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, signed_by=None) -> Determination:
     """Store a new determination version for ``case``; the previous current one is superseded by it."""
     with transaction.atomic():
-        previous = (
-            Determination.objects.select_for_update()
-            .filter(case=case, superseded_by__isnull=True)
-            .order_by("-version")
-            .first()
-        )
+        previous = determination_current_locked(case)
         version = (Determination.objects.filter(case=case).aggregate(v=Max("version"))["v"] or 0) + 1
         determination = Determination.objects.create(
             case=case,
