@@ -7,7 +7,17 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import OPEN_REVIEW_STATUSES, Case, Citation, DocumentReview, Guideline, Letter, Status, normalize_title
+from .models import (
+    OPEN_REVIEW_STATUSES,
+    Case,
+    Citation,
+    Correction,
+    DocumentReview,
+    Guideline,
+    Letter,
+    Status,
+    normalize_title,
+)
 
 
 def case_is_assigned_to(case, user) -> bool:
@@ -106,6 +116,11 @@ def case_items_as_dicts(case) -> list[dict]:
             }
         )
     return items
+
+
+def correction_pending(case):
+    """The case's open correction (opened, its new version not signed yet), or None."""
+    return Correction.objects.filter(case=case, corrected_by__isnull=True).select_related("determination").first()
 
 
 def current_determination(case):

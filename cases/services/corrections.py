@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Correction, Determination, Status
+from ..selectors import correction_pending
 from .determinations import determination_current_locked
 from .lifecycle import case_transition
 
@@ -39,10 +40,6 @@ def correction_open(*, case, reason: str, actor=None) -> Correction:
         return Correction.objects.create(
             case=case, determination=current, reason=reason, opened_by=actor, opened_at=timezone.now()
         )
-
-
-def correction_pending(case) -> Correction | None:
-    return Correction.objects.filter(case=case, corrected_by__isnull=True).select_related("determination").first()
 
 
 def correction_mark(case) -> dict | None:

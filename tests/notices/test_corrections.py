@@ -39,7 +39,7 @@ def _sign(case, user, capture):
 
 
 def test_a_correction_keeps_both_versions_and_serves_the_new_one(
-    signed, staff_user, superseded, django_capture_on_commit_callbacks
+    signed, staff_user, client_a, superseded, django_capture_on_commit_callbacks
 ):
     case = signed.case
     first_letter = Letter.objects.get(determination=signed)
@@ -56,6 +56,10 @@ def test_a_correction_keeps_both_versions_and_serves_the_new_one(
     assert case_edit_refusal(case) is None  # the reviewer's draft is open again
     assert CaseEvent.objects.filter(case=case, kind="correction_opened", actor=staff_user).exists()
 
+    # The reviewer's case page opens the draft again and says why.
+    page = client_a.get(f"/cases/{case.case_number}/").content.decode()
+    assert "Review and sign…" in page and 'id="draft-form"' in page
+    assert "Item 1 cited the wrong chapter." in page and "The case is read-only." not in page
     case.clinical_summary = case.clinical_summary.replace("depression", "major depressive disorder")
     case.save()
     second = _sign(case, case.reviewer.user, django_capture_on_commit_callbacks)
