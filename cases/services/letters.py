@@ -3,11 +3,10 @@
 The job itself (claim, store with SHA-256, fail, retry, sweep) is ``render_jobs``, shared with the notices: a letter
 is one ``RenderJob``. Job state lives in ``Letter.status`` (queued -> rendering -> ready | failed), never in Celery
 (docs/adr/0005). Who receives the letter (its distribution list, printed on it) is the letter's proof-of-service
-rows, planned when the letter is queued (``notices.services.service_plan``).
+rows, planned when the letter is queued (``notices.services.letter_queued``).
 """
 
 import datetime
-import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +25,6 @@ from .render_jobs import (  # noqa: F401 - the letter's job limits, as callers a
     TRANSIENT_ERRORS,
 )
 
-logger = logging.getLogger(__name__)
 
 LETTER_NOT_READY = "Only a ready letter can be issued; this letter is {status}."
 LETTER_ALREADY_ISSUED = "This letter was already issued."
