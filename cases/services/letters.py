@@ -25,7 +25,6 @@ from .render_jobs import (  # noqa: F401 - the letter's job limits, as callers a
     TRANSIENT_ERRORS,
 )
 
-
 LETTER_NOT_READY = "Only a ready letter can be issued; this letter is {status}."
 LETTER_ALREADY_ISSUED = "This letter was already issued."
 LETTER_SUPERSEDED = "This letter belongs to a superseded determination; issue the current determination's letter."
