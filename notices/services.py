@@ -97,22 +97,20 @@ def service_plan(*, case, recipients: list[dict], letter=None, notice=None) -> l
     )
 
 
+def _worker_on_file(case: Case) -> dict:
+    worker = case.claim.worker
+    return {"first_name": worker.first_name, "last_name": worker.last_name, "address": worker.address}
+
+
+def _parties_on_file(case: Case) -> list[dict]:
+    return [
+        {"role": p.role, "name": p.name, "address": p.address, "email": p.email} for p in case.parties.order_by("id")
+    ]
+
+
 def case_recipients(case: Case) -> list[dict]:
     """Who a notice of ``case`` goes to, as the case stands now (recorded on the notice's rows)."""
-    worker = case.claim.worker
-    return recipients_from_snapshot(
-        {
-            "injured_worker": {
-                "first_name": worker.first_name,
-                "last_name": worker.last_name,
-                "address": worker.address,
-            },
-            "parties": [
-                {"role": p.role, "name": p.name, "address": p.address, "email": p.email}
-                for p in case.parties.order_by("id")
-            ],
-        }
-    )
+    return recipients_from_snapshot({"injured_worker": _worker_on_file(case), "parties": _parties_on_file(case)})
 
 
 def _with_addresses_on_file(recipients: list[dict], case: Case) -> list[dict]:
@@ -213,16 +211,14 @@ def letter_queued(*, letter: Letter) -> Notice:
     case = determination.case
     snapshot = determination.snapshot
     service_plan(case=case, recipients=_with_addresses_on_file(recipients_from_snapshot(snapshot), case), letter=letter)
-    worker = case.claim.worker
     reviewer_names = []
     if determination.reviewer_id:
         user = determination.reviewer.user
         reviewer_names.append(user.get_full_name())
     terms = redaction_terms(
-        worker={"first_name": worker.first_name, "last_name": worker.last_name, "address": worker.address},
+        worker=_worker_on_file(case),
         claim_number=case.claim.claim_number,
-        parties=[{"role": p.role, "name": p.name, "address": p.address, "email": p.email} for p in case.parties.all()]
-        + list(snapshot.get("parties") or []),
+        parties=_parties_on_file(case) + list(snapshot.get("parties") or []),
         providers=[d.get("author") or "" for d in snapshot.get("documents_reviewed") or []]
         + list(case.documents.exclude(author="").values_list("author", flat=True)),
         reviewer_names=reviewer_names,
