@@ -67,7 +67,7 @@ _LIMITS = {
     "claim_number": 60,
     "party_name": 200,
     "citation_title": 300,
-    "sections": 500,
+    "sections": 2000,
     "pages": 100,
     "email": 254,
 }

@@ -469,7 +469,8 @@ class Citation(models.Model):
     item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
     side = models.CharField(max_length=24, choices=Side.choices)
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="citations")
-    sections = models.CharField(max_length=500, blank=True)
+    # Real letters list many sections in one citation (over 500 characters for the Opioid Treatment 2016 chapter).
+    sections = models.CharField(max_length=2000, blank=True)
     pages = models.CharField(max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()

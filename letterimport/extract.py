@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .parser.text import Line, LetterRefused
+from .parser.text import LetterRefused, Line
 
 EMPTY = "the file is empty"
 NOT_PDF = "not a PDF file (it does not start with %PDF-)"

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from letterimport.admin import LetterImportInline
 from reviewers.selectors import reviewer_suggestions
 
 from ..models import (
@@ -406,6 +407,8 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
         if obj is not None:
             inlines += [AssignmentInline, DeterminationInline]
+            if obj.letter_imports.exists():  # a case imported from a published letter shows where it came from
+                inlines.append(LetterImportInline)
         return inlines
 
     def save_formset(self, request, form, formset, change):

@@ -12,15 +12,23 @@ from dataclasses import dataclass
 
 from . import header_table, letter_2014
 from .citations import Library
-from .text import Line, LetterRefused, letter_lines
+from .text import LetterRefused, Line, letter_lines
 
 LAYOUTS = (header_table, letter_2014)
 
 # Known layouts the importer does not read yet (DOMAIN.md, "Published letter layouts"), recognised by their opening.
 UNSUPPORTED = (
-    ("MAXIMUS 2010s 'IMR DECISION(S) AND RATIONALE(S)'", re.compile(r"MAXIMUS FEDERAL SERVICES, INC\.\s+Independent Medical Review|IMR DECISION\(S\) AND RATIONALE\(S\)")),
+    (
+        "MAXIMUS 2010s 'IMR DECISION(S) AND RATIONALE(S)'",
+        re.compile(
+            r"MAXIMUS FEDERAL SERVICES, INC\.\s+Independent Medical Review|IMR DECISION\(S\) AND RATIONALE\(S\)"
+        ),
+    ),
     ("'MEDICAL PROFESSIONAL REVIEW'", re.compile(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE:")),
-    ("2013 'Notice of Independent Medical Review Determination'", re.compile(r"Notice of Independent Medical Review Determination", re.IGNORECASE)),
+    (
+        "2013 'Notice of Independent Medical Review Determination'",
+        re.compile(r"Notice of Independent Medical Review Determination", re.IGNORECASE),
+    ),
 )
 UNSUPPORTED_LAYOUT = "the {name} layout is not supported yet"
 UNKNOWN_LAYOUT = (

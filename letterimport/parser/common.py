@@ -8,28 +8,35 @@ import re
 
 from .citations import Library
 from .items import parse_items
-from .text import Line, LetterRefused, fold, join_lines
+from .text import LetterRefused, Line, fold, join_lines
 
 HOW_MADE = re.compile(r"^HOW THE IMR FINAL DETERMINATION WAS MADE\b")
 SUMMARY_HEADING = re.compile(r"^CLINICAL CASE SUMMARY\b")
 ISSUES_HEADING = re.compile(r"^IMR ISSUES,? DECISIONS AND RATIONALES\b")
 ITEMS_LEAD = re.compile(r"^The Final Determination was based on decisions for the disputed items/services set forth")
-SUMMARY_LEAD = "The expert reviewer developed the following clinical case summary based on a review of the case file, " \
+SUMMARY_LEAD = (
+    "The expert reviewer developed the following clinical case summary based on a review of the case file, "
     "including all medical records:"
+)
 # Sections a letter may print after its items (our own letters do); the last rationale stops before them.
 AFTER_ITEMS = re.compile(r"^(DOCUMENTS REVIEWED|NOTICES|DISTRIBUTION|APPEAL RIGHTS)\s*$")
 
 # The block's values may wrap onto the next line; each runs to the other label or the end of the section.
 _LICENSURE = re.compile(r"State\(s\) of Licensure:\s*(?P<value>.*?)\s*(?=Certification\(s\)/Specialty:|$)")
 _SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<value>.*?)\s*(?=State\(s\) of Licensure:|$)")
-_BOARD_SENTENCE = re.compile(r"The expert reviewer is Board Certified in (?P<specialties>.+?)(?: and is licensed to "
-                             r"practice in (?P<states>.+?))?\.(?= |$)")
+_BOARD_SENTENCE = re.compile(
+    r"The expert reviewer is Board Certified in (?P<specialties>.+?)(?: and is licensed to "
+    r"practice in (?P<states>.+?))?\.(?= |$)"
+)
 _LICENSED_SENTENCE = re.compile(r"The expert reviewer is licensed to practice in (?P<states>.+?)\.(?= |$)")
 _MORE_THAN_FIVE_YEARS = "in active clinical practice for more than five years"
 _AT_LEAST_24_HOURS = "working at least 24 hours a week"
 
 MISSING_SECTION = "no {name} section"
-NO_CREDENTIALS = "the reviewer's credentials (State(s) of Licensure / Certification(s)/Specialty, or 'Board Certified in') cannot be found"
+NO_CREDENTIALS = (
+    "the reviewer's credentials (State(s) of Licensure / Certification(s)/Specialty, or 'Board Certified in') "
+    "cannot be found"
+)
 
 
 def find(lines: list[Line], pattern: re.Pattern, start: int = 0) -> int:
@@ -51,7 +58,7 @@ def _split_list(text: str) -> list[str]:
 
 
 def _split_and(text: str) -> list[str]:
-    """"A, B and C" as three; "A and B" stays one (a name may hold "and": "Physical Medicine and Rehabilitation")."""
+    """ "A, B and C" as three; "A and B" stays one (a name may hold "and": "Physical Medicine and Rehabilitation")."""
     parts = [p.strip() for p in text.split(", ") if p.strip()]
     if len(parts) > 1 and " and " in parts[-1]:
         parts[-1:] = [p.strip() for p in parts[-1].rsplit(" and ", 1)]

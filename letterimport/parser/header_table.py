@@ -16,7 +16,7 @@ import re
 
 from .citations import Library
 from .common import HOW_MADE, case_document, find, letter_body
-from .text import Line, LetterRefused, fold
+from .text import LetterRefused, Line, fold
 
 NAME = "2016-17 header table"
 
@@ -39,7 +39,11 @@ _LABELS = re.compile("|".join(f"(?P<{key}>{_SPACE.join(label.split())}:)" for ke
 MISSING_FIELD = "header: no {label}"
 BAD_VALUE = "header: {label} reads {value!r}, not {kind}"
 EXTRA_VALUES = "header: cannot pair values with labels (left over: {values})"
-_KINDS = {CASE_NUMBER: "a case number like CM16-0229336", US_DATE: "a date MM/DD/YYYY", PRIORITY: "Standard or Expedited"}
+_KINDS = {
+    CASE_NUMBER: "a case number like CM16-0229336",
+    US_DATE: "a date MM/DD/YYYY",
+    PRIORITY: "Standard or Expedited",
+}
 
 
 def header_fields(text: str, *, required: bool = True) -> dict:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .citations import Library, guideline_line_parse
-from .text import Line, LetterRefused, join_lines
+from .text import LetterRefused, Line, join_lines
 
 CLAIMS_LABEL = re.compile(r"^Claims Administrator guideline:\s*")
 IMRO_LABEL = re.compile(r"^(?!Claims Administrator)[A-Z][\w&.'-]*(?: [\w&.'-]+){0,3} guideline:\s*")
@@ -29,7 +29,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 NO_ITEMS = "no disputed items (no 'Claims Administrator guideline:' line after IMR ISSUES, DECISIONS AND RATIONALES)"
 NO_HEADING = "item {n}: no heading before 'Claims Administrator guideline:'"
 NO_DECISION = "item {n}: no decision after the heading {heading!r}"
-NO_IMRO_LINE = "item {n}: no expert reviewer guideline line (e.g. 'MAXIMUS guideline:') after the claims administrator's"
+NO_IMRO_LINE = (
+    "item {n}: no expert reviewer guideline line (e.g. 'MAXIMUS guideline:') after the claims administrator's"
+)
 NO_RATIONALE = "item {n}: no 'Decision rationale:' after the guideline lines"
 BAD_GUIDELINE = "item {n}: the {side} guideline {problem}"
 

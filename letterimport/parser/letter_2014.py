@@ -14,7 +14,7 @@ from pathlib import Path
 from .citations import Library
 from .common import HOW_MADE, case_document, letter_body
 from .header_table import CASE_NUMBER, FIELDS, header_fields
-from .text import Line, LetterRefused
+from .text import LetterRefused, Line
 
 NAME = "2014-15 sentence credentials"
 
