@@ -31,29 +31,27 @@ _DIGITS = re.compile(r"\d+")
 # A word broken after its own hyphen ("follow-" / "up"): these letters come from a word processor that does not
 # hyphenate, so a hyphen at a line end belongs to the word and the line joins without a space.
 _HYPHEN_END = re.compile(r"\w-$")
-# PDFium marks a hyphen at a line end it joined itself with U+0002.
-PDFIUM_LINE_HYPHEN = "\x02"
+# PDFium marks a hyphen at a line end (a line it joins itself) with U+0002 or U+FFFE.
+PDFIUM_LINE_HYPHENS = ("\x02", "\ufffe")
 
 
 def _furniture_key(text: str) -> str:
     return _DIGITS.sub("#", text.strip().casefold())
 
 
-def _edges(page: list[Line]) -> list[tuple[int, str]]:
-    texts = [line.text for line in page if line.text.strip()]
-    return [(i, _furniture_key(texts[i])) for i in (0, 1, -2, -1) if -len(texts) <= i < len(texts)]
+def _edges(page: list[Line]) -> set[tuple[int, str]]:
+    texts = [line.text.strip() for line in page if line.text.strip()]
+    return {(i, _furniture_key(texts[i])) for i in (0, -1) if texts and not texts[i].endswith(".")}
 
 
 def _running_lines(pages: list[list[Line]]) -> set[str]:
-    """Lines printed at the same place (first, second, last or next to last line) on most pages, at least two: a
-    running header or footer. Digits are ignored when comparing ("Page 2" and "Page 3" are the same furniture)."""
-    if len(pages) < 2:
-        return set()
+    """The first or last line of most pages (at least three), the same but for digits ("Page 2" and "Page 3"): a
+    running header or footer. A line ending with a full stop is text (two items may end with the same sentence)."""
     seen: dict[tuple[int, str], int] = {}
     for page in pages:
-        for edge in set(_edges(page)):
+        for edge in _edges(page):
             seen[edge] = seen.get(edge, 0) + 1
-    needed = max(2, -(-len(pages) * 3 // 5))
+    needed = max(3, -(-len(pages) * 3 // 5))
     return {key for (_, key), count in seen.items() if count >= needed}
 
 
@@ -62,13 +60,18 @@ def letter_lines(pages: list[list[Line]]) -> list[Line]:
     running = _running_lines(pages)
     lines = []
     for page in pages:
-        for line in page:
-            text = line.text.replace(PDFIUM_LINE_HYPHEN, "-\n")
+        filled = [i for i, line in enumerate(page) if line.text.strip()]
+        edges = {filled[0], filled[-1]} if filled else set()
+        for i, line in enumerate(page):
+            stripped = line.text.strip()
+            if i in edges and _furniture_key(stripped) in running:
+                continue
+            text = line.text
+            for marker in PDFIUM_LINE_HYPHENS:
+                text = text.replace(marker, "-\n")
             for part in text.split("\n"):
-                stripped = part.strip()
-                if not stripped or _PAGE_NUMBER.match(stripped) or _furniture_key(stripped) in running:
-                    continue
-                lines.append(Line(part.rstrip() + (" " if part.endswith(" ") else ""), line.bold))
+                if part.strip() and not _PAGE_NUMBER.match(part.strip()):
+                    lines.append(Line(part, line.bold))
     return lines
 
 
