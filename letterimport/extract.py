@@ -6,6 +6,7 @@ PDF are refused with the reason: empty, not a PDF, encrypted, damaged or truncat
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,6 +24,8 @@ NOT_UTF8 = "the text file is not UTF-8"
 TEXT_SUFFIXES = {".txt"}
 PDF_SUFFIXES = {".pdf"}
 _BOLD_WEIGHT = 600
+_BOLD_NAMES = (b"bold", b"black", b"heavy")
+_FONT_NAME_SIZE = 128
 _EOF_WINDOW = 2048
 
 
@@ -68,10 +71,19 @@ def _page_lines(page) -> list[Line]:
         at = 0
         for raw in text.split("\r\n"):
             first = next((i for i, ch in enumerate(raw) if not ch.isspace()), None)
-            bold = first is not None and pdfium_c.FPDFText_GetFontWeight(textpage, at + first) >= _BOLD_WEIGHT
+            bold = first is not None and _is_bold(textpage, at + first)
             lines.append(Line(raw, bold))
             at += len(raw) + 2
         return lines
     finally:
         textpage.close()
         page.close()
+
+
+def _is_bold(textpage, index: int) -> bool:
+    """Bold by the font's weight, or by its name when the weight is not declared (WeasyPrint's subsets say 400)."""
+    if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= _BOLD_WEIGHT:
+        return True
+    name = ctypes.create_string_buffer(_FONT_NAME_SIZE)
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_SIZE, None)
+    return any(word in name.value.lower() for word in _BOLD_NAMES)

@@ -77,5 +77,6 @@ def recognise(lines: list[Line]) -> bool:
 
 def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
     how = find(lines, HOW_MADE)
-    header = header_fields(" ".join(line.text for line in lines[:how]))
+    table = next(i for i, line in enumerate(lines) if line.text.strip().startswith("Case Number:"))
+    header = header_fields(" ".join(line.text for line in lines[table:how]))
     return case_document(header=header, body=letter_body(lines, library))
