@@ -7,12 +7,12 @@ from .parser import Library
 
 
 def guideline_library() -> Library:
-    """Every title and alias of the guideline library, for telling citations apart in a guideline line."""
-    entries = []
-    for source, title, aliases in Guideline.objects.values_list("source", "title", "aliases"):
+    """The guideline library's titles and aliases, for telling citations apart in a guideline line."""
+    entries, aliases = [], []
+    for source, title, alias_lines in Guideline.objects.values_list("source", "title", "aliases"):
         entries.append((source, title))
-        entries += [(source, alias) for alias in aliases.splitlines()]
-    return Library.of(entries)
+        aliases += [(source, alias, title) for alias in alias_lines.splitlines() if alias.strip()]
+    return Library(entries, aliases)
 
 
 def letter_imported(sha256: str) -> LetterImport | None:

@@ -80,6 +80,7 @@ def letter_file_import(path: Path, *, library: Library, replace=False, dry_run=F
         )
     except CaseDocumentError as exc:
         return Outcome(REFUSED, case_number, items, reason="; ".join(str(e) for e in exc.field_errors))
+    library.learn(document)
     return Outcome(REPLACED if existed else IMPORTED, case_number, items)
 
 

@@ -7,14 +7,14 @@ are settled as follows (docs/adr/0008):
   separates two MTUS citations only where a new citation starts after it: a title of the guideline library, or a
   capitalised chapter name ending in its edition year followed by ", Section(s):", " Page(s):" or the end.
 - Several Non-MTUS citations cannot be told from one whose sections hold commas, so a side's Non-MTUS text is one
-  citation. Its title is the longest library title (or alias) it starts with, followed by ", "; failing that, the
-  text up to its first ", "; the rest is its sections.
+  citation. Its title is the longest library title it starts with, followed by ", "; failing that, the text up to
+  its first ", "; the rest is its sections. A title the import would resolve to an entry spelled otherwise (an
+  alias, another capitalisation) is passed over, down to the whole text as the title.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .text import fold
 
@@ -39,22 +39,47 @@ _GENERIC_MTUS_TITLE = re.compile(r"[A-Z][^,]*? (?:19|20)\d\d(?=, Section\(s\): |
 NOT_A_GUIDELINE_LINE = "cannot be read as a guideline line: {line!r}"
 
 
-@dataclass(frozen=True)
 class Library:
-    """Guideline titles (and aliases) the parser recognises, longest first so the most specific title wins."""
+    """The guideline library as the parser needs it: titles to recognise in a line (longest first, so the most
+    specific wins), and how ``case_import`` will resolve a title (by title or alias, case-insensitive) so the parser
+    never picks a title that would print back spelled differently ("Official Disability Guidelines" is an alias of
+    "Official Disability Guidelines (ODG)"). ``learn`` adds the titles of an imported letter, as the import does."""
 
-    mtus: tuple[str, ...] = ()
-    non_mtus: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, entries) -> Library:
-        """From ``(source, title)`` pairs."""
-        by_source = {MTUS: set(), NON_MTUS: set()}
+    def __init__(self, entries=(), aliases=()):
+        """``entries`` and ``aliases`` are ``(source, title)`` and ``(source, alias, title)``."""
+        self._titles: dict[str, set[str]] = {MTUS: set(), NON_MTUS: set()}
+        self._resolves: dict[tuple[str, str], str] = {}
+        self._ordered: dict[str, tuple[str, ...]] = {}
+        for source, alias, title in aliases:
+            self._resolves.setdefault((source, _key(alias)), fold(title))
         for source, title in entries:
-            if source in by_source and title.strip():
-                by_source[source].add(fold(title))
-        ordered = {s: tuple(sorted(t, key=len, reverse=True)) for s, t in by_source.items()}
-        return cls(mtus=ordered[MTUS], non_mtus=ordered[NON_MTUS])
+            self._add(source, title)
+
+    def _add(self, source: str, title: str):
+        if source in self._titles and title.strip():
+            self._titles[source].add(fold(title))
+            self._resolves[(source, _key(title))] = fold(title)
+            self._ordered.pop(source, None)
+
+    def titles(self, source: str) -> tuple[str, ...]:
+        if source not in self._ordered:
+            self._ordered[source] = tuple(sorted(self._titles[source], key=len, reverse=True))
+        return self._ordered[source]
+
+    def prints_as_is(self, source: str, title: str) -> bool:
+        """Whether a citation with this title prints it back as written (new to the library, or its own entry)."""
+        return self._resolves.get((source, _key(title)), title) == title
+
+    def learn(self, document: dict):
+        """The titles an imported ``imr-case/1`` document adds to the library (first spelling wins, as on import)."""
+        for item in document["disputed_items"]:
+            for citation in item["claims_administrator_citations"] + item["citations"]:
+                if (citation["source"], _key(citation["title"])) not in self._resolves:
+                    self._add(citation["source"], citation["title"])
+
+
+def _key(title: str) -> str:
+    return fold(title).casefold()
 
 
 def _strip_period(text: str) -> str:
@@ -85,11 +110,11 @@ def _mtus_citations(text: str, library: Library) -> list[dict]:
     citations = []
     pos = 0
     while pos < len(text):
-        known = _known_at(library.mtus, text, pos)
+        known = _known_at(library.titles(MTUS), text, pos)
         boundary = text.find(_AND, pos + len(known) if known else pos)
         while boundary >= 0:
             after = boundary + len(_AND)
-            if _known_at(library.mtus, text, after) or _GENERIC_MTUS_TITLE.match(text, after):
+            if _known_at(library.titles(MTUS), text, after) or _GENERIC_MTUS_TITLE.match(text, after):
                 break
             boundary = text.find(_AND, boundary + 1)
         end = boundary if boundary >= 0 else len(text)
@@ -103,13 +128,15 @@ def _non_mtus_citation(text: str, library: Library) -> dict:
     pages_at = text.rfind(_PAGES)
     if pages_at >= 0:
         text, pages = text[:pages_at], text[pages_at + len(_PAGES) :]
-    known = _known_at(library.non_mtus, text, 0)
+    # Where the title ends, most specific first: after a library title, at the first ", ", or the whole text. The
+    # first whose title prints back as written wins (the whole text always does, as a new library entry at worst).
+    splits = []
+    known = _known_at(library.titles(NON_MTUS), text, 0)
     if known and text[len(known) :].startswith(", ") and len(text) > len(known) + 2:
-        title, sections = known, text[len(known) + 2 :]
-    elif ", " in text:
-        title, sections = text.split(", ", 1)
-    else:
-        title, sections = text, None
+        splits.append((known, text[len(known) + 2 :]))
+    if ", " in text:
+        splits.append(tuple(text.split(", ", 1)))
+    title, sections = next(((t, s) for t, s in splits if library.prints_as_is(NON_MTUS, t)), (text, None))
     return {"source": NON_MTUS, "title": title, "sections": sections, "pages": pages}
 
 
