@@ -69,6 +69,29 @@ def header_fields(text: str, *, required: bool = True) -> dict:
     return header
 
 
+def header_span(lines: list[Line]) -> tuple[int, int]:
+    """Where the header table is: from its "Case Number:" line through the lines holding only its labels and
+    values; ``(0, 0)`` when the letter has none."""
+    start = next((i for i, line in enumerate(lines) if line.text.strip().startswith("Case Number:")), None)
+    if start is None:
+        return 0, 0
+    end = start + 1
+    while end < len(lines) and _header_line(lines[end].text):
+        end += 1
+    return start, end
+
+
+def header_text(lines: list[Line], span: tuple[int, int]) -> str:
+    return " ".join(line.text for line in lines[span[0] : span[1]])
+
+
+def _header_line(text: str) -> bool:
+    words = _LABELS.sub(" ", text).split()
+    kinds = (CASE_NUMBER, US_DATE, PRIORITY)
+    # A label alone may wrap ("Application" / "Received:"): its first word counts as the header's too.
+    return all(any(kind.match(w) for kind in kinds) or w in ("Application", "Received:") for w in words)
+
+
 def recognise(lines: list[Line]) -> bool:
     how = find(lines, HOW_MADE)
     head = lines[: how if how >= 0 else 12]
@@ -76,7 +99,5 @@ def recognise(lines: list[Line]) -> bool:
 
 
 def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
-    how = find(lines, HOW_MADE)
-    table = next(i for i, line in enumerate(lines) if line.text.strip().startswith("Case Number:"))
-    header = header_fields(" ".join(line.text for line in lines[table:how]))
+    header = header_fields(header_text(lines, header_span(lines)))
     return case_document(header=header, body=letter_body(lines, library))

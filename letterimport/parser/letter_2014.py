@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .citations import Library
 from .common import HOW_MADE, case_document, letter_body
-from .header_table import CASE_NUMBER, FIELDS, header_fields
+from .header_table import CASE_NUMBER, FIELDS, header_fields, header_span, header_text
 from .text import LetterRefused, Line
 
 NAME = "2014-15 sentence credentials"
@@ -29,8 +29,9 @@ def recognise(lines: list[Line]) -> bool:
 
 
 def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
-    body = letter_body(lines, library)
-    header = header_fields(" ".join(line.text for line in lines), required=False)
+    start, end = span = header_span(lines)
+    header = header_fields(header_text(lines, span), required=False)
+    body = letter_body(lines[:start] + lines[end:], library)
     stem = Path(source_name).stem
     if "case_number" not in header and CASE_NUMBER.match(stem):
         header["case_number"] = stem

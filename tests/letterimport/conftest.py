@@ -17,7 +17,7 @@ PUBLIC_DIR = SHARED_DIR / "fixtures" / "public-letters"
 
 
 @pytest.fixture
-def guideline_library(db):
+def guideline_library_rows(db):
     """The guideline library a deployment starts with (cases/fixtures/guidelines.csv)."""
     from django.conf import settings
 

@@ -64,7 +64,7 @@ def _letters_only(text: str) -> str:
 
 
 @pytest.mark.parametrize("letter", LETTERS)
-def test_pdf_letter_imports_every_field_of_the_answer_key(letter, guideline_library, tmp_path):
+def test_pdf_letter_imports_every_field_of_the_answer_key(letter, guideline_library_rows, tmp_path):
     source = LETTERS_DIR / f"{letter['case_number']}.pdf"
     shutil.copy(source, tmp_path)
     run = import_letters(tmp_path)
@@ -85,7 +85,7 @@ def test_pdf_letter_imports_every_field_of_the_answer_key(letter, guideline_libr
 
 
 @pytest.mark.parametrize("letter", LETTERS)
-def test_text_letter_pdftotext_imports_the_same_fields(letter, guideline_library):
+def test_text_letter_pdftotext_imports_the_same_fields(letter, guideline_library_rows):
     """The pdftotext output reads its header table column by column and carries no fonts: same result."""
     run = import_letters(LETTERS_DIR / f"{letter['case_number']}.txt")
     assert run.error is None, run.stderr
