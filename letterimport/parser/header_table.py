@@ -99,5 +99,6 @@ def recognise(lines: list[Line]) -> bool:
 
 
 def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
-    header = header_fields(header_text(lines, header_span(lines)))
+    start, _ = header_span(lines)
+    header = header_fields(header_text(lines, (start, find(lines, HOW_MADE))))  # all of it, up to HOW THE IMR...
     return case_document(header=header, body=letter_body(lines, library))
