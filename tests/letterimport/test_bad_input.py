@@ -91,7 +91,9 @@ BAD_FILES = {
         "item 1: no 'Decision rationale:' after the guideline lines",
     ),
     "bad-guideline.txt": (
-        lambda tmp: _text_with("guideline: Decision based on MTUS Neck and Upper Back Complaints\n2004.", "guideline: See file.").encode(),
+        lambda tmp: _text_with(
+            "guideline: Decision based on MTUS Neck and Upper Back Complaints\n2004.", "guideline: See file."
+        ).encode(),
         "item 1: the claims administrator guideline cannot be read as a guideline line: 'See file.'",
     ),
     "no-date.txt": (
