@@ -8,16 +8,17 @@ import re
 
 from .citations import Library
 from .items import parse_items
-from .text import LetterRefused, Line, fold, join_lines
+from .text import LetterRefused, Line, join_lines
 
 HOW_MADE = re.compile(r"^HOW THE IMR FINAL DETERMINATION WAS MADE\b")
 SUMMARY_HEADING = re.compile(r"^CLINICAL CASE SUMMARY\b")
 ISSUES_HEADING = re.compile(r"^IMR ISSUES,? DECISIONS AND RATIONALES\b")
-ITEMS_LEAD = re.compile(r"^The Final Determination was based on decisions for the disputed items/services set forth")
-SUMMARY_LEAD = (
-    "The expert reviewer developed the following clinical case summary based on a review of the case file, "
-    "including all medical records:"
-)
+ITEMS_LEAD = re.compile(r"^The Final Determination was based on decisions for the disputed")
+_LEAD_END = re.compile(r".*set forth below:\s*$")
+_LEAD_LINES = 3  # the lead may wrap
+# "The expert reviewer developed the following clinical case summary based on a review of the case file, including
+# all medical records:" (the wording may vary a little; the lead ends at "records:").
+SUMMARY_LEAD = re.compile(r"^The expert reviewer developed the following clinical case summary\b.{0,160}?records:\s*")
 # Sections a letter may print after its items (our own letters do); the last rationale stops before them.
 AFTER_ITEMS = re.compile(r"^(DOCUMENTS REVIEWED|NOTICES|DISTRIBUTION|APPEAL RIGHTS)\s*$")
 
@@ -95,8 +96,7 @@ def reviewer_credentials(lines: list[Line]) -> dict:
 
 
 def clinical_summary(lines: list[Line]) -> str:
-    text = join_lines(lines)
-    return fold(text[len(SUMMARY_LEAD) :]) if text.startswith(SUMMARY_LEAD) else text
+    return SUMMARY_LEAD.sub("", join_lines(lines), count=1)
 
 
 def letter_body(lines: list[Line], library: Library) -> dict:
@@ -104,8 +104,11 @@ def letter_body(lines: list[Line], library: Library) -> dict:
     how = require(lines, HOW_MADE, "HOW THE IMR FINAL DETERMINATION WAS MADE")
     summary_at = require(lines, SUMMARY_HEADING, "CLINICAL CASE SUMMARY", how)
     issues_at = require(lines, ISSUES_HEADING, "IMR ISSUES, DECISIONS AND RATIONALES", summary_at)
+    items_from = issues_at + 1
     lead = find(lines, ITEMS_LEAD, issues_at)
-    items_from = (lead if lead >= 0 else issues_at) + 1
+    if lead >= 0:
+        ends = [i for i in range(lead, min(lead + _LEAD_LINES, len(lines))) if _LEAD_END.match(lines[i].text)]
+        items_from = (ends[0] if ends else lead) + 1
     after = find(lines, AFTER_ITEMS, items_from)
     body = lines[: after if after >= 0 else len(lines)]
     return {

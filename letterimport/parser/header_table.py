@@ -21,7 +21,7 @@ from .text import LetterRefused, Line, fold
 NAME = "2016-17 header table"
 
 CASE_NUMBER = re.compile(r"^CM\d{2}-\d{7}$")
-US_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+US_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 PRIORITY = re.compile(r"^(Standard|Expedited)$", re.IGNORECASE)
 # key, label as printed, kind of value, required
 FIELDS = (

@@ -77,6 +77,9 @@ def parse_items(lines: list[Line], start: int, library: Library) -> list[dict]:
     anchors = [i for i in range(start, len(lines)) if CLAIMS_LABEL.match(lines[i].text.strip())]
     if not anchors:
         raise LetterRefused(NO_ITEMS)
+    if not any(line.bold for line in lines[start:]):
+        # A PDF whose fonts do not say bold (neither weight nor name): read it as text, by punctuation.
+        lines = lines[:start] + [Line(line.text) for line in lines[start:]]
     floor = start
     headings = []
     for n, anchor in enumerate(anchors, 1):

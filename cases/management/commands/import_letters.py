@@ -38,7 +38,9 @@ class Command(BaseCommand):
             help="Replace a case whose number exists (under import_case's rules: never one signed in this system).",
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Print each letter's imr-case/1 JSON; import nothing."
+            "--dry-run",
+            action="store_true",
+            help="Print each letter's imr-case/1 JSON, one line per letter; import nothing.",
         )
         parser.add_argument("--jobs", type=int, default=1, help="Worker processes (default 1).")
 
@@ -57,7 +59,8 @@ class Command(BaseCommand):
             }
             progress.clear()
             if outcome.status == PARSED:
-                self.stdout.write(json.dumps(outcome.document, indent=2, ensure_ascii=False))
+                # One document per line (JSON Lines): one letter's output is an import_case file as it is.
+                self.stdout.write(json.dumps(outcome.document, ensure_ascii=False))
                 self.stderr.write(LINE_PARSED.format(**values))
                 counts[PARSED] += 1
             elif outcome.status == REFUSED:
