@@ -92,6 +92,7 @@ def available(module):
 
 def main():
     call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)  # a fresh import every run (BENCH_DATABASE_URL is wiped)
     library = guideline_library()
     rows = [timed("PDFium text only (baseline)", pdfium_text)]
     rows.append(timed("importer reading (no DB)", lambda p: letter_parse(p, p.read_bytes(), library=library)))
