@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.interchange import CaseDocumentError
@@ -28,6 +28,7 @@ CANNOT_READ = "cannot be read: {error}"
 SAME_FILE = "already imported from {file_name} (same SHA-256)"
 CASE_EXISTS = "{case_number} exists (use --replace to replace it)"
 LETTER_DOCUMENT_TITLE = "Final Determination Letter (published)"
+_ATTEMPTS = 3
 
 
 @dataclass
@@ -68,18 +69,25 @@ def letter_file_import(path: Path, *, library: Library, replace=False, dry_run=F
     existed = case_exists(case_number)
     if existed and not replace:
         return Outcome(SKIPPED, case_number, items, reason=CASE_EXISTS.format(case_number=case_number))
-    try:
-        letter_import(
-            parsed,
-            file_name=path.name,
-            data=data,
-            sha256=sha256,
-            replace=replace,
-            actor=actor,
-            keep_pdf=path.suffix.lower() in PDF_SUFFIXES,
-        )
-    except CaseDocumentError as exc:
-        return Outcome(REFUSED, case_number, items, reason="; ".join(str(e) for e in exc.field_errors))
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            letter_import(
+                parsed,
+                file_name=path.name,
+                data=data,
+                sha256=sha256,
+                replace=replace,
+                actor=actor,
+                keep_pdf=path.suffix.lower() in PDF_SUFFIXES,
+            )
+            break
+        except CaseDocumentError as exc:
+            return Outcome(REFUSED, case_number, items, reason="; ".join(str(e) for e in exc.field_errors))
+        except IntegrityError:
+            # Another worker added the same new guideline title (or case) meanwhile: this letter's transaction rolled
+            # back whole, and the next attempt finds what the other one added.
+            if attempt == _ATTEMPTS:
+                raise
     library.learn(document)
     return Outcome(REPLACED if existed else IMPORTED, case_number, items)
 

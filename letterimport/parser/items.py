@@ -45,7 +45,8 @@ def _heading_start(lines: list[Line], anchor: int, floor: int) -> int:
     while i > floor:
         previous = lines[i - 1]
         if fonts_known:
-            if not previous.bold or RATIONALE_LABEL.match(previous.text) or IMRO_LABEL.match(previous.text):
+            label = previous.text.strip()
+            if not previous.bold or RATIONALE_LABEL.match(label) or IMRO_LABEL.match(label):
                 break
         elif _SENTENCE_END.search(previous.text.strip()) and not lines[i].text.strip()[:1].islower():
             break  # "(unspec." / "freq/duration):" is an abbreviation inside the heading, not a sentence's end

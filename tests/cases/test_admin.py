@@ -20,6 +20,7 @@ from cases.admin import case as case_admin
 from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
+from letterimport.models import LetterImport
 from reviewers import models as r
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
@@ -448,6 +449,7 @@ BUILDERS = {
     m.Assignment: lambda: f.AssignmentFactory(conflict_check={"outcome": "clear"}),
     m.CaseEvent: f.CaseEventFactory,
     m.CaseAccess: f.CaseAccessFactory,
+    LetterImport: f.LetterImportFactory,
 }
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
