@@ -57,6 +57,8 @@ def header_fields(text: str, *, required: bool = True) -> dict:
         label, kind, needed = spec[key]
         if values and kind.match(values[0]):
             header[key] = values.pop(0)
+        elif values and not needed and not any(k.match(values[0]) for k in _KINDS):
+            values.pop(0)  # "N/A" or the like for an optional date: no value
         elif needed and required:
             value = values[0] if values else ""
             raise LetterRefused(BAD_VALUE.format(label=label, value=value, kind=_KINDS[kind]))

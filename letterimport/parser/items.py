@@ -33,6 +33,9 @@ NO_IMRO_LINE = (
     "item {n}: no expert reviewer guideline line (e.g. 'MAXIMUS guideline:') after the claims administrator's"
 )
 NO_RATIONALE = "item {n}: no 'Decision rationale:' after the guideline lines"
+TWO_RATIONALES = (
+    "item {n}: a second 'Decision rationale:' in its rationale (an item without 'Claims Administrator guideline:'?)"
+)
 BAD_GUIDELINE = "item {n}: the {side} guideline {problem}"
 
 
@@ -103,6 +106,8 @@ def parse_items(lines: list[Line], start: int, library: Library) -> list[dict]:
         rationale_at = _first(lines, RATIONALE_LABEL, imro_at + 1, end)
         if rationale_at < 0:
             raise LetterRefused(NO_RATIONALE.format(n=n))
+        if _first(lines, RATIONALE_LABEL, rationale_at + 1, end) >= 0:
+            raise LetterRefused(TWO_RATIONALES.format(n=n))
         items.append(
             {
                 "title": match["title"],

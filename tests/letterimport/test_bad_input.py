@@ -96,6 +96,18 @@ BAD_FILES = {
         ).encode(),
         "item 1: the claims administrator guideline cannot be read as a guideline line: 'See file.'",
     ),
+    "item-without-anchor.txt": (
+        lambda tmp: (
+            (LETTERS_DIR / "CM16-0238676.txt")
+            .read_text()
+            .replace(
+                "Claims Administrator guideline: The Claims Administrator based their decision on\nrecommendation(s) outside of the MTUS Guidelines. Decision based on Non-MTUS Citation\nOfficial Disability Guidelines - Hip and Pelvis Chapter.\n",
+                "",
+            )
+            .encode()
+        ),
+        "item 1: a second 'Decision rationale:' in its rationale (an item without 'Claims Administrator guideline:'?)",
+    ),
     "no-date.txt": (
         lambda tmp: _text_with("01/09/2017", "soon").encode(),
         "header: Decision Date reads 'soon', not a date MM/DD/YYYY",

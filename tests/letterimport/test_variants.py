@@ -50,3 +50,10 @@ def test_dates_without_leading_zeros_and_another_summary_lead(tmp_path):
     document = _parse(tmp_path / "letter.txt", text.encode())
     assert document["determination"]["decision_date"] == "2017-01-20"
     assert document["clinical_summary"].startswith("This case involves a now 54-year-old male")
+
+
+def test_an_optional_header_date_printed_as_na_is_left_empty(tmp_path):
+    text = SOURCE.with_suffix(".txt").read_text().replace("11/10/2016\n12/13/2016", "N/A\n12/13/2016")
+    document = _parse(tmp_path / "letter.txt", text.encode())
+    assert document["ur_decision_date"] is None
+    assert document["application_received"] == "2016-12-13"
