@@ -57,6 +57,11 @@ def _text_with(old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+SECOND_CLAIMS_LINE = (  # of CM16-0238676's second item
+    "Claims Administrator guideline: The Claims Administrator based their decision on\nrecommendation(s) outside of "
+    "the MTUS Guidelines. Decision based on Non-MTUS Citation\nOfficial Disability Guidelines - Hip and Pelvis "
+    "Chapter.\n"
+)
 BAD_FILES = {
     "scan.pdf": (_image_only_pdf, extract.NO_TEXT),
     "locked.pdf": (lambda tmp: _encrypted_pdf(), extract.ENCRYPTED),
@@ -97,15 +102,7 @@ BAD_FILES = {
         "item 1: the claims administrator guideline cannot be read as a guideline line: 'See file.'",
     ),
     "item-without-anchor.txt": (
-        lambda tmp: (
-            (LETTERS_DIR / "CM16-0238676.txt")
-            .read_text()
-            .replace(
-                "Claims Administrator guideline: The Claims Administrator based their decision on\nrecommendation(s) outside of the MTUS Guidelines. Decision based on Non-MTUS Citation\nOfficial Disability Guidelines - Hip and Pelvis Chapter.\n",
-                "",
-            )
-            .encode()
-        ),
+        lambda tmp: (LETTERS_DIR / "CM16-0238676.txt").read_text().replace(SECOND_CLAIMS_LINE, "").encode(),
         "item 1: a second 'Decision rationale:' in its rationale (an item without 'Claims Administrator guideline:'?)",
     ),
     "no-date.txt": (
