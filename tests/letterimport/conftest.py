@@ -4,8 +4,10 @@ reading a rendered letter back as text."""
 import html
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -14,18 +16,18 @@ from tests.support import SHARED_DIR
 
 LETTERS_DIR = SHARED_DIR / "fixtures" / "letters"
 PUBLIC_DIR = SHARED_DIR / "fixtures" / "public-letters"
+GUIDELINES_CSV = Path(settings.BASE_DIR) / "cases" / "fixtures" / "guidelines.csv"
 
 
 @pytest.fixture
 def guideline_library_rows(db):
     """The guideline library a deployment starts with (cases/fixtures/guidelines.csv)."""
-    from django.conf import settings
-
-    path = settings.BASE_DIR / "cases" / "fixtures" / "guidelines.csv"
-    guideline_csv_import(data=path.read_bytes())
+    guideline_csv_import(data=GUIDELINES_CSV.read_bytes())
 
 
 class Run:
+    """What one run printed, and the CommandError it ended with (``None`` when it exited 0)."""
+
     def __init__(self, stdout: str, stderr: str, error: str | None):
         self.stdout, self.stderr, self.error = stdout, stderr, error
 
