@@ -12,7 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-CASE_NUMBER_RE = r"^CM\d{2}-\d{7}$"
+# ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which allows a final newline).
+CASE_NUMBER_RE = r"\ACM[0-9]{2}-[0-9]{7}\Z"
 
 
 def fold_whitespace(text):
@@ -469,7 +470,8 @@ class Citation(models.Model):
     item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
     side = models.CharField(max_length=24, choices=Side.choices)
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="citations")
-    sections = models.CharField(max_length=500, blank=True)
+    # No length limit: a published letter cites up to five sections in one citation (584 characters seen).
+    sections = models.TextField(blank=True)
     pages = models.CharField(max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
