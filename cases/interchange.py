@@ -111,18 +111,20 @@ def _is_blank(value: str) -> bool:
 
 
 def _shown(value) -> str:
-    """``value`` quoted back in a message: JSON, non-ASCII escaped when it is not valid text, clipped."""
+    """``value`` quoted back in a message on one line: JSON, all non-ASCII escaped unless it is printable text (a
+    line separator such as U+0085 or U+2028, a NUL or a lone surrogate would break or garble the line), clipped."""
     try:
-        text = json.dumps(value, ensure_ascii=not isinstance(value, str) or _text_problem(value) is not None)
+        text = json.dumps(value, ensure_ascii=not (isinstance(value, str) and value.isprintable()))
     except (ValueError, RecursionError):  # an integer beyond Python's digit limit; a list nested past the stack
         text = _KINDS.get(type(value), "a value")
     return text if len(text) <= _SHOWN_LIMIT else text[: _SHOWN_LIMIT - 1] + "…"
 
 
 def _shown_key(key) -> str:
-    """A key as a field path shows it: as is when it is plain printable text, else JSON-escaped and quoted."""
+    """A key as a field path shows it: as is when it is plain printable text, else (empty, a NUL, a surrogate...)
+    JSON-escaped and quoted."""
     key = str(key)
-    if key.isprintable() and _text_problem(key) is None:
+    if key and key.isprintable():  # a lone surrogate is not printable
         return key
     return _shown(key)
 

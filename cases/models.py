@@ -118,6 +118,10 @@ class FeeTier(models.TextChoices):
     BEFORE_REVIEWER = "before_reviewer", "Ended before a reviewer was assigned"
 
 
+VIEW_ALL_CASES = "view_all_cases"
+VIEW_ALL_CASES_PERMISSION = f"cases.{VIEW_ALL_CASES}"
+
+
 class Case(models.Model):
     case_number = models.CharField(
         max_length=12,
@@ -207,6 +211,9 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-application_received", "case_number"]
+        # Least privilege for PHI: only holders of this permission (the Coordinator and Auditor groups, superusers)
+        # see cases they are not assigned to, in the workspace, the downloads and the admin (cases_visible_to).
+        permissions = [(VIEW_ALL_CASES, "Can see every case (its content, documents and letters)")]
         indexes = [
             # The reviewer queue: own cases by due date, with or without a status filter; staff see all by due date.
             models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),

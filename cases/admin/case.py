@@ -32,7 +32,14 @@ from ..models import (
     TreatmentEvent,
 )
 from ..pagination import LargeTablePaginator
-from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
+from ..selectors import (
+    annotate_days_left,
+    case_days_with_reviewer,
+    cases_due_within,
+    cases_held_by_inactive_reviewers,
+    cases_overdue,
+    cases_visible_to,
+)
 from ..services import lifecycle
 from ..services.review import case_content_changed
 from . import forms as admin_forms
@@ -88,6 +95,21 @@ class DeadlineFilter(admin.SimpleListFilter):
             return cases_overdue(queryset, today)
         if self.value() == "week":
             return cases_due_within(queryset, today, days=7)
+        return queryset
+
+
+class InactiveReviewerFilter(admin.SimpleListFilter):
+    """Open cases whose reviewer was made inactive: the reviewer can no longer open or sign them; reassign them."""
+
+    title = "reviewer inactive"
+    parameter_name = "reviewer_inactive"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Held by an inactive reviewer (reassign)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return cases_held_by_inactive_reviewers(queryset)
         return queryset
 
 
@@ -277,7 +299,13 @@ def _bulk_action(description, service, done):
 @admin.register(Case)
 class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
-    list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        "priority",
+        DeadlineFilter,
+        InactiveReviewerFilter,
+        ("application_received", admin.DateFieldListFilter),
+    )
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
     list_select_related = ("reviewer",)
     # No date_hierarchy: its SELECT DISTINCT over every case's date grows with the table. A date filter is free.
@@ -322,7 +350,9 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
 
     def get_queryset(self, request):
-        return annotate_days_left(super().get_queryset(request), timezone.localdate())
+        # The one visibility rule here too: the admin's view right alone does not show every case.
+        visible = super().get_queryset(request) & cases_visible_to(request.user)
+        return annotate_days_left(visible, timezone.localdate())
 
     @admin.display(description="days left", ordering="days_left")
     def days_left(self, obj):

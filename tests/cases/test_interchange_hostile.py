@@ -83,6 +83,9 @@ def citation_with(**changes):
             "parties[0].name: must not be empty",
         ),
         (with_(**{"a\x00": 1}), '"a\\u0000": is not a field of imr-case/1'),
+        (with_(**{"": 1}), '"": is not a field of imr-case/1'),
+        (with_(**{"a\x85b": 1}), '"a\\u0085b": is not a field of imr-case/1'),
+        (with_(date_assigned="1\u2028"), 'date_assigned: must be a date written YYYY-MM-DD or null, not "1\\u2028"'),
         (
             with_(application_received="x" * 100),
             f'application_received: must be a date written YYYY-MM-DD, not "{"x" * 58}…',
@@ -139,7 +142,7 @@ def test_a_citation_of_five_sections_as_published_letters_have_is_imported():
     assert Citation.objects.get(item__case=case, side=Citation.Side.IMRO, order=0).sections == sections
 
 
-def test_a_failure_after_the_case_row_is_written_leaves_nothing():
+def test_a_failure_after_the_case_row_is_written_leaves_nothing(require_postgres):
     """All or nothing, shown with a real database failure: a trigger refuses the first disputed item, which the
     import writes after the case row, the worker, the claim, the parties and the treatment history."""
     before = row_counts()
