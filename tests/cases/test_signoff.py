@@ -173,3 +173,27 @@ def test_signing_a_draft_changed_since_confirmation_is_refused(signable_case):
         determination_sign(case=signable_case, user=signable_case.reviewer.user, expected_revision=99)
     signable_case.refresh_from_db()
     assert signable_case.status == Status.IN_REVIEW and not Determination.objects.exists()
+
+
+@pytest.mark.parametrize(("lapse", "current"), [(0, True), (-1, False)], ids=["expiry day", "day after"])
+def test_credentials_are_current_on_their_expiry_day_in_matching_and_sign_off_alike(signable_case, lapse, current):
+    """In the evening of the expiry day (Pacific; UTC is already on the next day) the licence and the board
+    certification still count, for assigning the reviewer and for signing; the next day, for neither."""
+    from freezegun import freeze_time
+
+    from reviewers.selectors import reviewer_match
+
+    reviewer = signable_case.reviewer
+    with freeze_time("2014-09-02 20:30:00-07:00"):
+        today = timezone.localdate()
+        License.objects.filter(reviewer=reviewer).update(expires_on=today + datetime.timedelta(days=lapse))
+        BoardCertification.objects.filter(reviewer=reviewer).update(expires_on=today + datetime.timedelta(days=lapse))
+        match = reviewer_match(case=signable_case, reviewer=reviewer, on=today)
+        credentials = {c.rule: c.passed for c in match.checks if c.rule in ("license", "board_certification")}
+        assert credentials == {"license": current, "board_certification": current}
+        expected = [] if current else [review.SIGNOFF_NO_CURRENT_LICENSE, review.SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION]
+        assert problems(signable_case) == expected
+        if current:
+            determination = determination_sign(case=signable_case, user=reviewer.user)
+            assert determination.snapshot["reviewer"]["licensure_states"] == ["California"]
+            assert determination.snapshot["reviewer"]["board_certified"] is True
