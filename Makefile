@@ -45,7 +45,7 @@ test: $(VENV)/.installed-dev
 
 # The importer's property-based fuzz test at full size (CI runs 300 examples); prints documents, crashes, partial writes.
 fuzz: $(VENV)/.installed-dev
-	IMR_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest tests/cases/test_interchange_fuzz.py -q -s
+	IMR_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest tests/cases/test_interchange_fuzz.py -q -s --timeout 3600
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py

@@ -211,6 +211,7 @@ LIFECYCLE_ACTIONS = {
             notice_date=d["notice_date"],
             notice_channel=d["notice_channel"],
             note=d["note"],
+            expected_reviewer_id=d["current_reviewer"],
         ),
         kept_after_refusal=("notice_date", "notice_channel"),
     ),
@@ -586,13 +587,13 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                     case.refresh_from_db()
                     if spec.kept_after_refusal is not None:
                         kept = {name: form.cleaned_data[name] for name in spec.kept_after_refusal}
-                        form = spec.form_class(initial=kept, **kwargs)
+                        form = spec.form_class(initial={**kept, **self._shown(case, action)}, **kwargs)
                 else:
                     messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
-            form = spec.form_class(initial=initial, **kwargs)
+            form = spec.form_class(initial={**initial, **self._shown(case, action)}, **kwargs)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -604,6 +605,11 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/cases/case/lifecycle_action.html", context)
+
+    @staticmethod
+    def _shown(case, action):
+        """What the page shows that the decision rests on: to assign, the case's reviewer at that moment."""
+        return {"current_reviewer": case.reviewer_id} if action == "assign_reviewer" else {}
 
     # Changelist actions: each case through the same service, a message per case ---------------------------------
 

@@ -197,3 +197,39 @@ def test_credentials_are_current_on_their_expiry_day_in_matching_and_sign_off_al
             determination = determination_sign(case=signable_case, user=reviewer.user)
             assert determination.snapshot["reviewer"]["licensure_states"] == ["California"]
             assert determination.snapshot["reviewer"]["board_certified"] is True
+
+
+def test_the_snapshot_never_holds_the_reviewers_name_and_a_case_signed_here_exports_and_imports(signable_case):
+    """The snapshot (what the letter and the export are made of) identifies the reviewer by credentials only; the
+    export of a case signed here is a valid imr-case/1 document that imports as another case."""
+    import json
+
+    from cases.interchange import case_export
+    from cases.services.interchange import case_import
+
+    reviewer = signable_case.reviewer
+    reviewer.user.first_name, reviewer.user.last_name = "Hieronymus", "Quackenbush"
+    reviewer.user.save()
+    determination = determination_sign(case=signable_case, user=reviewer.user)
+    stored = json.dumps(Determination.objects.get(pk=determination.pk).snapshot, ensure_ascii=False)
+    for name in filter(None, ("Hieronymus", "Quackenbush", reviewer.user.username, reviewer.user.email)):
+        assert name not in stored
+    assert set(determination.snapshot["reviewer"]) == {
+        "reference",
+        "licensure_states",
+        "specialties",
+        "board_certified",
+        "years_in_practice",
+        "weekly_practice_hours",
+    }
+
+    signable_case.refresh_from_db()
+    document = json.loads(json.dumps(case_export(signable_case)))
+    document["case_number"] = "CM14-0999999"
+    imported = case_import(document=document)
+    copy = imported.determinations.get()
+    assert (copy.origin, copy.snapshot["reviewer"]) == (
+        Determination.Origin.IMPORTED,
+        determination.snapshot["reviewer"],
+    )
+    assert copy.snapshot["items"] == determination.snapshot["items"]
