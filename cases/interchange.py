@@ -14,8 +14,8 @@ Choices the format leaves open:
 - Empty ``sections``/``pages`` are read as null (the database stores both as an empty string).
 - A document with a ``determination`` must decide every item: a signed letter has no undecided item.
 
-Hostile input (``docs/adr`` on the importer fuzz test): every string is checked for what PostgreSQL or our rules
-cannot take (NUL, lone surrogates, text blank but for zero-width characters), dates are kept within
+Hostile input (``docs/adr/0009-importer-fuzzing-hypothesis.md``): every string is checked for what PostgreSQL or
+our rules cannot take (NUL, lone surrogates, text blank but for zero-width characters), dates are kept within
 ``DATE_RANGE`` (a deadline computed from 9999-12-31 overflows), titles are measured after case folding (the library
 matches them folded, and "ß" folds to "ss"), and a value quoted back in a message is shown escaped and clipped.
 """
