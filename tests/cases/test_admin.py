@@ -187,7 +187,11 @@ def test_a_note_typed_for_a_refused_assignment_does_not_carry_over_to_the_next_o
     )
     form = refused.context["form"]
     assert not form.is_bound and "Dr. Bad ok" not in refused.content.decode()
-    assert form.initial == {"notice_date": datetime.date(2014, 8, 29), "notice_channel": "electronic"}
+    assert form.initial == {
+        "notice_date": datetime.date(2014, 8, 29),
+        "notice_channel": "electronic",
+        "current_reviewer": None,  # the case as it stands now: still without a reviewer
+    }
     # Submitting the form as shown again, with the other reviewer chosen.
     admin_client.post(
         lifecycle_url(case, "assign_reviewer"),
