@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reviewers",
     "cases",
     "notices",
+    "letterimport",
 ]
 
 MIDDLEWARE = [

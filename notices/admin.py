@@ -44,11 +44,11 @@ class NoticeAdmin(NoticeDisplays, CaseAccessLogMixin, admin.ModelAdmin):
     def _each(self, request, queryset, service, done_message):
         each_row(self, request, queryset.select_related("case"), service, done_message)
 
-    @admin.action(description="Serve today (proof of service for every recipient)")
+    @admin.action(description="Serve today (proof of service for every recipient)", permissions=["change"])
     def serve_today_action(self, request, queryset):
         today = timezone.localdate()
         self._each(request, queryset, lambda n, actor: document_serve(notice=n, served_on=today, actor=actor), SERVED)
 
-    @admin.action(description="Retry (a failed notice)")
+    @admin.action(description="Retry (a failed notice)", permissions=["change"])
     def retry_action(self, request, queryset):
         self._each(request, queryset, lambda n, actor: notice_retry(notice=n, actor=actor), RETRIED)

@@ -1,5 +1,6 @@
-"""Staff downloads of a case's notices (public copies, notices, cover pages): through the one visibility rule
-(``cases.selectors.cases_visible_to``, via ``case_view``), staff only (404 for everyone else), logged."""
+"""Downloads of a case's notices (public copies, notices, cover pages) for those who see all cases
+(``cases.view_all_cases``: coordinators, auditors): through the one visibility rule
+(``cases.selectors.cases_visible_to``, via ``case_view``), 404 for everyone else (the case's reviewer too), logged."""
 
 from django.shortcuts import get_object_or_404
 
@@ -10,7 +11,7 @@ from .models import Notice
 NO_NOTICE_READY = "This notice is not ready."
 
 
-@case_view(methods=("GET", "HEAD"), staff_only=True)
+@case_view(methods=("GET", "HEAD"), all_cases_only=True)
 def notice_download(request, case, notice_pk):
     notice = get_object_or_404(Notice, pk=notice_pk, case=case, status=Notice.Status.READY)
     response = private_file_response(

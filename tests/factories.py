@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cases import models as m
-from notices import models as n
+from letterimport.models import LetterImport
+from notices import models as notice_models
 from reviewers import models as r
 
 
@@ -230,14 +231,27 @@ class LetterFactory(factory.django.DjangoModelFactory):
     determination = factory.SubFactory(DeterminationFactory)
 
 
+class LetterImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LetterImport
+
+    case = factory.SubFactory(CaseFactory)
+    document = factory.LazyAttribute(lambda o: DocumentFactory(case=o.case, doc_type=m.Document.Type.OTHER))
+    file_name = factory.Sequence(lambda n: f"CM16-{n:07d}.pdf")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    layout = "2016-17 header table"
+    importer_version = "1.0"
+    imported_at = factory.LazyFunction(lambda: datetime.datetime(2017, 2, 1, 9, 0, tzinfo=datetime.UTC))
+
+
 class NoticeFactory(factory.django.DjangoModelFactory):
     """A queued public copy with a redaction report (the admin shows it); rendering is the services' business."""
 
     class Meta:
-        model = n.Notice
+        model = notice_models.Notice
 
     case = factory.SubFactory(CaseFactory)
-    kind = n.Notice.Kind.PUBLIC_COPY
+    kind = notice_models.Notice.Kind.PUBLIC_COPY
     version = factory.Sequence(lambda k: k + 1)
     content = factory.LazyFunction(lambda: {"terms": [["worker name", "Alex"]]})
     report = factory.LazyFunction(
@@ -247,7 +261,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 
 class ServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = n.Service
+        model = notice_models.Service
 
     notice = factory.SubFactory(NoticeFactory)
     case = factory.SelfAttribute("notice.case")

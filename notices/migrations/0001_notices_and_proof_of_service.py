@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0006_worker_address_corrections'),
+        ('cases', '0010_worker_address_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
