@@ -2,6 +2,7 @@
 and the records only services write (determinations, assignments, events, the access log), read-only.
 """
 
+import nested_admin
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ def _case_of(obj):
     if isinstance(obj, Citation):
         return obj.item.case
     if isinstance(obj, DisputedItem | Document):
-        return obj.case
+        return obj.case if obj.case_id else None  # a new item of a new case (an inline's empty form)
     return obj
 
 
@@ -38,7 +39,8 @@ class FrozenContentMixin:
     """Read-only (no change, add or delete) once the case's content is frozen in a determination."""
 
     def _frozen(self, obj):
-        return obj is not None and case_content_frozen(_case_of(obj))
+        case = _case_of(obj) if obj is not None else None
+        return case is not None and case_content_frozen(case)
 
     def has_change_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_change_permission(request, obj)
@@ -197,7 +199,7 @@ class CitationInlineForm(forms.ModelForm):
         return super().clean()
 
 
-class CitationInline(FrozenContentInlineMixin, admin.TabularInline):
+class CitationInline(FrozenContentInlineMixin, nested_admin.NestedTabularInline):
     model = Citation
     form = CitationInlineForm
     verbose_name = "claims administrator citation"
@@ -222,7 +224,7 @@ class ReviewerCitationInline(ReadOnlyInline):
 
 
 @admin.register(DisputedItem)
-class DisputedItemAdmin(CaseContentAdmin):
+class DisputedItemAdmin(nested_admin.NestedModelAdminMixin, CaseContentAdmin):
     form = DisputedItemForm
     list_display = ("__str__", "case", "specialty", "decision")
     list_select_related = ("case", "specialty")

@@ -1,6 +1,6 @@
 """Shared pieces of the admin: read-only admin classes and how a refused service is shown."""
 
-from django.contrib import admin
+import nested_admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,7 +41,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, nested_admin.NestedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
