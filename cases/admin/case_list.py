@@ -46,7 +46,7 @@ class CaseListColumnsMixin:
         if days < 0:
             return format_html('<span class="deadline-overdue">{} day{} overdue</span>', -days, pluralize(-days))
         if days == 0:
-            return format_html('<span class="deadline-today">due today</span>')
+            return format_html('<span class="deadline-today">{}</span>', "due today")
         return f"{days} day{pluralize(days)} left"
 
     @admin.display(description="days with reviewer", ordering="review_started_at")
