@@ -8,7 +8,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from freezegun import freeze_time
 
 from cases import models as m
