@@ -43,7 +43,7 @@ class ImrAdminSite(admin.AdminSite):
 
     @property
     def site_header(self):
-        return f"{settings.IMR_ORGANIZATION_SHORT_NAME} · Independent Medical Review (California workers' compensation)"
+        return f"{settings.IMR_ORGANIZATION_SHORT_NAME} · California Independent Medical Review"
 
     def get_app_list(self, request, app_label=None):
         """By task on the home page and in the sidebar; an app's own page (``app_label``) stays as Django makes it."""
