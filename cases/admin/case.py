@@ -36,7 +36,7 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
     timeline_html,
 )
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
-from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyInline, error_text
+from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyInline, ReviewerLabelMixin, error_text
 from .intake import (
     INTAKE_FIELDS,
     CaseIntakeForm,
@@ -89,17 +89,6 @@ INTAKE_FIELDSETS = [
         },
     ),
 ]
-
-
-class ReviewerLabelMixin:
-    """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)", loaded in two queries per list."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewer__user").prefetch_related("reviewer__specialties")
-
-    @admin.display(description="reviewer", ordering="reviewer__reference")
-    def reviewer_label(self, obj):
-        return obj.reviewer.label if obj.reviewer_id else "—"
 
 
 class AssignmentInline(ReviewerLabelMixin, ReadOnlyInline):
@@ -247,7 +236,12 @@ def _bulk_action(description, service, done):
 
 @admin.register(Case)
 class CaseAdmin(
-    CaseListColumnsMixin, CaseAccessLogMixin, NoRelatedPopupsMixin, nested_admin.NestedModelAdminMixin, HistoryAdmin
+    ReviewerLabelMixin,
+    CaseListColumnsMixin,
+    CaseAccessLogMixin,
+    NoRelatedPopupsMixin,
+    nested_admin.NestedModelAdminMixin,
+    HistoryAdmin,
 ):
     list_display = (
         "case_number",
@@ -321,8 +315,7 @@ class CaseAdmin(
     form = CaseIntakeForm
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("reviewer__specialties")
-        return annotate_running_deadline(queryset, timezone.localdate())
+        return annotate_running_deadline(super().get_queryset(request), timezone.localdate())
 
     @admin.display(description="injured worker")
     def injured_worker(self, obj):
@@ -330,7 +323,7 @@ class CaseAdmin(
 
     @admin.display(description="current reviewer")
     def current_reviewer(self, obj):
-        return obj.reviewer.label if obj.reviewer_id else "—"
+        return self.reviewer_label(obj)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

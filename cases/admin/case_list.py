@@ -25,10 +25,6 @@ class CaseListColumnsMixin:
     def worker_name(self, obj):
         return str(obj.claim.worker)
 
-    @admin.display(description="reviewer", ordering="reviewer__reference")
-    def reviewer_label(self, obj):
-        return obj.reviewer.label if obj.reviewer_id else "—"
-
     @admin.display(description="running deadline")
     def running_deadline(self, obj):
         """Records due while the records are awaited, then the decision due (as the deadline filters count)."""

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from cases import models as m
+from cases.admin.intake import CLAIM_AND_NEW_WORKER, CLAIM_OR_NEW_WORKER
 from cases.services.lifecycle import end_of_day
 from reviewers.models import License
 from tests import factories as f
@@ -211,3 +212,71 @@ def test_the_home_page_names_the_system_and_groups_models_by_task(admin_client):
     intake = page[page.index("Intake and cases") : page.index(">Review<")]
     for model in ("Cases", "Injured workers", "Claims", "Parties", "Disputed items", "Citations", "Documents"):
         assert f">{model}<" in intake
+
+
+# Intake validation: exact messages, nothing saved -----------------------------------------------------------------
+
+
+def intake(admin_client, **fields):
+    management = {}
+    for prefix in ("parties", "items", "treatment_history", "documents"):
+        management |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    data = {
+        "case_number": "CM26-0000400",
+        "priority": "standard",
+        "application_received": "03/02/2026",
+        "ur_decision_date": "02/20/2026",
+        "claim": "",
+        "worker_last_name": "Gonzalez",
+        "date_of_injury": "01/15/2026",
+        **management,
+        "_save": "Save",
+    }
+    data.update(fields)
+    return admin_client.post("/admin/cases/case/add/", data)
+
+
+def test_intake_refuses_a_ur_decision_after_the_application(admin_client):
+    response = intake(admin_client, ur_decision_date="03/03/2026")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "ur_decision_date": [
+            "The UR decision date (03/03/2026) is after the application was received (03/02/2026): an IMR application "
+            "answers a UR decision already made."
+        ]
+    }
+    assert not m.Case.objects.exists() and not m.InjuredWorker.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"worker_last_name": ""}, CLAIM_OR_NEW_WORKER),
+        ({"date_of_injury": ""}, CLAIM_OR_NEW_WORKER),
+        ({"claim": "CLAIM"}, CLAIM_AND_NEW_WORKER),
+    ],
+)
+def test_intake_needs_a_claim_on_file_or_a_new_worker_and_claim(admin_client, fields, message):
+    if fields.get("claim") == "CLAIM":
+        fields = {"claim": f.ClaimFactory().pk}
+    before = m.Claim.objects.count()
+    response = intake(admin_client, **fields)
+    assert response.context["adminform"].form.non_field_errors() == [message]
+    assert m.Claim.objects.count() == before and not m.Case.objects.exists()
+
+
+def test_intake_messages_say_what_to_do():
+    assert CLAIM_OR_NEW_WORKER == (
+        "Pick the worker's claim on file, or enter the injured worker (at least a last name) and the date of injury "
+        "of a new claim."
+    )
+    assert CLAIM_AND_NEW_WORKER == "Pick a claim on file or enter a new worker and claim, not both."
+
+
+def test_intake_on_a_claim_on_file_adds_no_worker(admin_client):
+    claim = f.ClaimFactory()
+    response = intake(admin_client, claim=claim.pk, worker_last_name="", date_of_injury="")
+    assert response.status_code == 302
+    case = m.Case.objects.get(case_number="CM26-0000400")
+    assert case.claim == claim and m.InjuredWorker.objects.count() == 1
+    assert case.events.get().get_kind_display() == "Application received"
