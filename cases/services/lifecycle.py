@@ -33,6 +33,7 @@ TERMINAL = "Case {case} is {current}: it is closed and cannot change."
 REASON_REQUIRED = "Say why the case becomes {target}: a reason is required."
 UNKNOWN_INELIGIBILITY_CODE = "Unknown ineligibility code {code!r}."
 NOT_IN_ELIGIBILITY_REVIEW = "Case {case} is {current}: only a case in eligibility review can be found eligible."
+ALREADY_FOUND_ELIGIBLE = "Case {case} was already found eligible on {on:%m/%d/%Y}: assign a reviewer."
 ITEMS_WITHOUT_SPECIALTY = (
     "Case {case} cannot be found eligible yet: give each disputed item its specialty first ({items}). The specialty "
     "decides which reviewers can be matched."
@@ -295,6 +296,11 @@ def case_find_eligible(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         current = _lock(case)
         if current != Status.ELIGIBILITY_REVIEW:
             raise TransitionError(NOT_IN_ELIGIBILITY_REVIEW.format(case=case.case_number, current=_label(current)))
+        found = Case.objects.values_list("found_eligible_at", flat=True).get(pk=case.pk)
+        if found is not None:
+            raise TransitionError(
+                ALREADY_FOUND_ELIGIBLE.format(case=case.case_number, on=timezone.localtime(found).date())
+            )
         missing = list(
             case.items.filter(specialty__isnull=True).order_by("order", "id").values_list("title", flat=True)
         )

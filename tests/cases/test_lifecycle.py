@@ -93,6 +93,12 @@ def test_find_eligible_is_offered_only_until_the_finding(staff):
     lc.case_find_eligible(case=case, actor=staff)
     assert "find_eligible" not in lc.case_allowed_actions(case)
     assert "assign_reviewer" in lc.case_allowed_actions(case)
+    with pytest.raises(lc.TransitionError) as refused:  # nor done twice through a stale page
+        lc.case_find_eligible(case=case, actor=staff)
+    assert refused.value.messages == [
+        f"Case {case.case_number} was already found eligible on 09/02/2014: assign a reviewer."
+    ]
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ELIGIBLE).count() == 1
 
 
 def test_the_timeline_takes_only_kinds_of_the_closed_set():
