@@ -321,7 +321,7 @@ def test_a_case_not_found_eligible_cannot_be_assigned(staff):
 
 
 def test_a_finding_does_not_survive_a_deferral(staff):
-    case = case_needing()
+    case = case_needing(found_eligible_at=None)
     lc.case_find_eligible(case=case, actor=staff)
     lc.case_defer(case=case, actor=staff, reason="Compensability disputed")
     lc.case_start_eligibility_review(case=case, actor=staff)
