@@ -67,7 +67,7 @@ def test_the_admin_home_page_shows_the_overdue_records_and_decisions(cases, admi
     page = admin_client.get("/admin/").content.decode()
     assert (
         '<a href="/admin/cases/case/?deadline=overdue&amp;clock=records" class="attention">'
-        '<span class="count">1</span> records overdue from the claims administrator</a>" in page
+        '<span class="count">1</span> records overdue from the claims administrator</a>' in page
     )
     assert (
         '<a href="/admin/cases/case/?deadline=overdue&amp;clock=decision" class="attention">'
