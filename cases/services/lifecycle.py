@@ -39,9 +39,11 @@ ITEMS_WITHOUT_SPECIALTY = (
     "decides which reviewers can be matched."
 )
 NOTICE_DATE_REQUIRED = "The date the assignment notice was sent is required."
-NOTICE_BEFORE_APPLICATION = "The assignment notice ({notice}) cannot precede the application ({received})."
-DATE_IN_FUTURE = "The {what} ({on}) cannot be in the future."
-RECORDS_BEFORE_NOTICE = "Records cannot be complete ({on}) before the assignment notice ({notice})."
+NOTICE_BEFORE_APPLICATION = (
+    "The assignment notice ({notice:%m/%d/%Y}) cannot precede the application ({received:%m/%d/%Y})."
+)
+DATE_IN_FUTURE = "The {what} ({on:%m/%d/%Y}) cannot be in the future."
+RECORDS_BEFORE_NOTICE = "Records cannot be complete ({on:%m/%d/%Y}) before the assignment notice ({notice:%m/%d/%Y})."
 CANNOT_ASSIGN = "Case {case} is {current}: a reviewer is assigned only after eligibility review or a remand."
 NOT_FOUND_ELIGIBLE = (
     "Case {case} has not been found eligible in this eligibility review: record the finding (Find eligible) before "

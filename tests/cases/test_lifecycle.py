@@ -459,11 +459,11 @@ ILLEGAL = [
     (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
     (Status.ELIGIBILITY_REVIEW, "defer_no_reason", "Say why the case becomes deferred: a reason is required."),
     (Status.ELIGIBILITY_REVIEW, "assign_no_notice", "The date the assignment notice was sent is required."),
-    (Status.ELIGIBILITY_REVIEW, "assign_future_notice", "The assignment notice (2014-09-03) cannot be in the future."),
+    (Status.ELIGIBILITY_REVIEW, "assign_future_notice", "The assignment notice (09/03/2014) cannot be in the future."),
     (
         Status.ELIGIBILITY_REVIEW,
         "assign_early_notice",
-        "The assignment notice (2014-08-01) cannot precede the application (2014-08-20).",
+        "The assignment notice (08/01/2014) cannot precede the application (08/20/2014).",
     ),
     (
         Status.DEFERRED,
@@ -472,11 +472,11 @@ ILLEGAL = [
     ),
     (Status.ASSIGNED, "complete", "Cannot move case CM14-0000042 from Assigned to In review."),
     (Status.ASSIGNED, "sign", "Cannot move case CM14-0000042 from Assigned to Signed."),
-    (Status.AWAITING_RECORDS, "complete_future", "The records completion date (2014-09-03) cannot be in the future."),
+    (Status.AWAITING_RECORDS, "complete_future", "The records completion date (09/03/2014) cannot be in the future."),
     (
         Status.AWAITING_RECORDS,
         "complete_before_notice",
-        "Records cannot be complete (2014-08-31) before the assignment notice (2014-09-01).",
+        "Records cannot be complete (08/31/2014) before the assignment notice (09/01/2014).",
     ),
     (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
     (Status.IN_REVIEW, "issue", "Cannot move case CM14-0000042 from In review to Issued."),
