@@ -38,7 +38,7 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
 from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyInline, ReviewerLabelMixin, error_text
 from .intake import (
-    INTAKE_FIELDS,
+    INTAKE_FIELDSETS,
     CaseIntakeForm,
     DisputedItemInline,
     DocumentInline,
@@ -70,25 +70,6 @@ NO_SUCH_CASE = "No case with id {object_id!r}."
 NO_SUCH_ACTION = "No lifecycle action {action!r}."
 
 # The case -------------------------------------------------------------------------------------------------------
-
-INTAKE_FIELDSETS = [
-    (
-        "Application",
-        {
-            "fields": ("case_number", "priority", "application_received", "ur_decision_date", "parent"),
-            "description": "A new application starts as 'Application received'. Everything after that is done with "
-            "the lifecycle buttons on the case page or the actions of the case list. Dates are MM/DD/YYYY.",
-        },
-    ),
-    (
-        "Injured worker and claim",
-        {
-            "fields": INTAKE_FIELDS,
-            "description": "Pick the claim if it is already on file; otherwise enter the worker and the new claim "
-            "here (no need to leave this page).",
-        },
-    ),
-]
 
 
 class AssignmentInline(ReviewerLabelMixin, ReadOnlyInline):

@@ -28,6 +28,26 @@ NEW_CLAIM_FIELDS = {"claim_number": "claim_number", "date_of_injury": "date_of_i
 INTAKE_FIELDS = ("claim", *NEW_WORKER_FIELDS, *NEW_CLAIM_FIELDS)
 
 
+INTAKE_FIELDSETS = [
+    (
+        "Application",
+        {
+            "fields": ("case_number", "priority", "application_received", "ur_decision_date", "parent"),
+            "description": "A new application starts as 'Application received'. Everything after that is done with "
+            "the lifecycle buttons on the case page or the actions of the case list. Dates are MM/DD/YYYY.",
+        },
+    ),
+    (
+        "Injured worker and claim",
+        {
+            "fields": INTAKE_FIELDS,
+            "description": "Pick the claim if it is already on file; otherwise enter the worker and the new claim "
+            "here (no need to leave this page).",
+        },
+    ),
+]
+
+
 class NoRelatedPopupsMixin:
     """Related fields without the "+" / pencil / eye links that open pop-up windows: the case page has an inline or
     an autocomplete for each of them."""
@@ -77,15 +97,12 @@ class CaseIntakeForm(forms.ModelForm):
         return cleaned
 
     def new_worker(self) -> dict:
-        data = {field: self.cleaned_data.get(name) for name, field in NEW_WORKER_FIELDS.items()}
-        data["sex"] = data["sex"] or Sex.UNKNOWN
-        data["first_name"] = data["first_name"] or ""
-        return data
+        """The new worker's fields, as ``case_intake`` takes them (valid forms only)."""
+        data = {field: self.cleaned_data[name] for name, field in NEW_WORKER_FIELDS.items()}
+        return data | {"sex": data["sex"] or Sex.UNKNOWN}
 
     def new_claim(self) -> dict:
-        return {field: self.cleaned_data.get(name) or "" for name, field in NEW_CLAIM_FIELDS.items()} | {
-            "date_of_injury": self.cleaned_data["date_of_injury"]
-        }
+        return {field: self.cleaned_data[name] for name, field in NEW_CLAIM_FIELDS.items()}
 
 
 class PartyInline(NoRelatedPopupsMixin, nested_admin.NestedTabularInline):
