@@ -197,6 +197,8 @@ class CitationInlineForm(forms.ModelForm):
     class Meta:
         model = Citation
         fields = ("order", "guideline", "sections", "pages")
+        # Sections have no length limit (a text column) but read as one line in a row of the table.
+        widgets = {"sections": forms.TextInput(attrs={"size": 40})}
 
     def clean(self):
         self.instance.side = Citation.Side.CLAIMS_ADMINISTRATOR
