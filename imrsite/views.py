@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .worker_health import NO_WORKER, workers_alive
 
 # Logging out tells the browser to drop this site's storage: the reviewer's draft backups (localStorage, PHI) must
 # not outlive the session on a shared browser. Browsers apply it on secure contexts only (HTTPS, localhost); the
@@ -33,7 +34,8 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database, and the broker when one is configured. 503 when anything is down."""
+    """The database; with a broker configured (REDIS_URL), the broker and a live worker (a heartbeat within the last
+    30 s, imrsite/worker_health.py). 503 when anything is down: tasks queued with no worker would wait forever."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -46,7 +48,9 @@ def healthz(request):
             with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
+            checks["worker"] = "ok" if workers_alive() else NO_WORKER
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {exc.__class__.__name__}"
+            checks["worker"] = NO_WORKER
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
