@@ -157,8 +157,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A short connect timeout so signing never hangs when Redis is down; the sweeper re-queues later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
+# The timeout bounds a publish (the web's enqueue gives up after it); retries are unlimited, so that a worker
+# whose broker went away reconnects however long it takes instead of exiting (docs/adr/0008).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-letters": {"task": "cases.tasks.letters_sweep", "schedule": 60.0},
