@@ -92,15 +92,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# E-mail goes out only when EMAIL_URL says how (django-environ's form, e.g. smtp+tls://user:password@host:587).
+# Without it nothing is sent, and the password reset pages answer 404 rather than claim a mail that never leaves.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Lockout: repeated failed logins lock the username for an hour (PHI behind the login).
+# The proxies in front of the site (DESIGN.md): unset or 0, none, and the client address is REMOTE_ADDR; N, the N
+# trusted proxies each append to X-Forwarded-For, so the client is its N-th address from the right (what a client
+# writes there itself is further left and never read). Only then is X-Forwarded-Proto trusted for HTTPS.
+IMR_TRUSTED_PROXY_COUNT = env.int("IMR_TRUSTED_PROXY_COUNT", default=0)
+
+# Lockout: repeated failed logins lock that username *from that address* for an hour (PHI behind the login). The
+# combination: a flood from one address cannot lock a user out everywhere, nor lock every user behind one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "imrsite.client_address.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"  # California deadlines are counted in Pacific time.
@@ -137,7 +150,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IMR_TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -1,8 +1,10 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -23,6 +25,21 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
+
+
+PASSWORD_RESET_OFF = "Password reset is not available: ask an administrator to set a new password."
+
+
+def email_required(view):
+    """``view`` (a password reset page) answers 404 unless e-mail is configured (EMAIL_URL)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.EMAIL_URL:
+            raise Http404(PASSWORD_RESET_OFF)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @login_required
