@@ -68,6 +68,11 @@ class ReviewError(ValidationError):
     """A write the review rules refuse; ``messages`` says every reason."""
 
 
+class CaseClosedError(ReviewError):
+    """The case is no longer open for editing (signed or closed), found once its row was locked: a write that raced
+    the signature."""
+
+
 class StaleRevisionError(ReviewError):
     """The draft moved on since the form was opened."""
 
@@ -133,7 +138,7 @@ def _lock(case: Case) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refusal = case_edit_refusal(locked)
     if refusal:
-        raise ReviewError(refusal)
+        raise CaseClosedError(refusal)
     return locked
 
 
