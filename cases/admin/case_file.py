@@ -3,8 +3,9 @@ and the records only services write (determinations, assignments, events, the ac
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 from ..models import (
     Assignment,
@@ -20,9 +21,17 @@ from ..models import (
     Party,
     TreatmentEvent,
 )
-from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
+from ..services.review import (
+    ReviewError,
+    case_content_changed,
+    case_content_frozen,
+    case_content_lock,
+    case_content_refusal,
+)
 from . import forms as admin_forms
 from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+
+EDIT_REFUSED = "Nothing was saved: {reason}"
 
 
 def _case_of(obj):
@@ -140,6 +149,25 @@ class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
         actions.pop("delete_selected", None)  # a bulk delete would skip the per-case freeze and revision
         return actions
 
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)
+
+    def _refusal_as_message(self, request, view, *args, **kwargs):
+        """The case was signed after the form was checked (a save racing the signature): the admin's transaction
+        has rolled back; say so and show the page again, now read-only, instead of a 500."""
+        try:
+            return view(request, *args, **kwargs)
+        except ReviewError as exc:
+            self.message_user(request, EDIT_REFUSED.format(reason=" ".join(exc.messages)), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        case_content_lock(case=_case_of(obj))  # before writing: a signature in progress is waited for, then refused
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
@@ -147,6 +175,7 @@ class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
 
     def delete_model(self, request, obj):
         case = _case_of(obj)
+        case_content_lock(case=case)
         super().delete_model(request, obj)
         case_content_changed(case=case)
 

@@ -1,13 +1,13 @@
 """Two signing requests at once (a double click, two tabs): the case row lock lets exactly one through."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from cases.models import Case, Determination, Letter, Status
+from cases.admin.case_file import EDIT_REFUSED
+from cases.models import Case, Citation, Determination, Letter, Status
 from cases.services import review
 from tests.factories import (
     CaseFactory,
@@ -16,7 +16,9 @@ from tests.factories import (
     DocumentFactory,
     GuidelineFactory,
     ReviewerFactory,
+    StaffFactory,
 )
+from tests.support.concurrency import wait_for_a_blocked_query
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,21 +51,6 @@ def test_a_case_signed_twice_at_once_is_signed_once(require_postgres):
     assert Letter.objects.filter(determination__case=case).count() == 1
 
 
-def _wait_for_a_blocked_query(timeout=20):
-    """Until another backend of this database waits for a row lock (the draft save queued behind the signature)."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # a transaction otherwise sees one frozen snapshot
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the draft save never waited for the case row")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_save_racing_the_signature_gets_the_read_only_409(require_postgres, signable_case, reviewer_a):
     """The save passed the view's "still open?" check, then waited for the case row while the signature held it:
@@ -86,7 +73,7 @@ def test_a_draft_save_racing_the_signature_gets_the_read_only_409(require_postgr
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=case.pk)  # the signature holds the row ...
         saver.start()
-        _wait_for_a_blocked_query()  # ... while the save waits for it
+        wait_for_a_blocked_query()  # ... while the save waits for it
         review.determination_sign(case=case, user=reviewer_a.user)
     saver.join(timeout=30)
 
@@ -98,3 +85,59 @@ def test_a_draft_save_racing_the_signature_gets_the_read_only_409(require_postgr
     assert "Your unsaved text" in page and "My late rationale." in page and "Typed while the case" in page
     item.refresh_from_db()
     assert item.rationale == "Open-ended psychotherapy is not recommended."  # the signed text is untouched
+
+
+def _in_thread(user, request):
+    """``request(client)`` by ``user`` in another thread (its own database connection); returns the thread and the
+    list its response will be put in."""
+    responses = []
+
+    def run():
+        try:
+            client = Client()
+            client.force_login(user)
+            responses.append(request(client))
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run), responses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_item_edit_racing_the_signature_says_nothing_was_saved(require_postgres, signable_case, reviewer_a):
+    case, item = signable_case, signable_case.items.get()
+    revision = case.revision
+    url = f"/admin/cases/disputeditem/{item.pk}/change/"
+    data = {"case": case.pk, "order": item.order, "title": "Renamed by the coordinator", "_save": "Save",
+            "specialty": item.specialty_id or "", **_empty_inlines(item)}  # fmt: skip
+    editor, responses = _in_thread(StaffFactory(is_superuser=True), lambda client: client.post(url, data, follow=True))
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)  # the signature holds the row ...
+        editor.start()
+        wait_for_a_blocked_query()  # ... while the admin's save, its form already checked, waits for it
+        review.determination_sign(case=case, user=reviewer_a.user)
+    editor.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
+    expected = EDIT_REFUSED.format(reason=review.CONTENT_FROZEN.format(case=case.case_number, status="signed"))
+    assert [str(m) for m in response.context["messages"]] == [expected]
+    assert not response.context["has_change_permission"]  # shown again, read-only now
+    item.refresh_from_db()
+    case.refresh_from_db()
+    assert item.title != "Renamed by the coordinator"
+    assert (case.status, case.revision) == (Status.SIGNED, revision)
+
+
+def _empty_inlines(item):
+    """The management forms of the item page's inlines, the claims administrator's citations unchanged (the
+    reviewer's, read-only, post nothing)."""
+    rows = list(item.citations.filter(side=Citation.Side.CLAIMS_ADMINISTRATOR))
+    data = {"citations-TOTAL_FORMS": len(rows), "citations-INITIAL_FORMS": len(rows)}
+    data.update({"citations-2-TOTAL_FORMS": 0, "citations-2-INITIAL_FORMS": 0})
+    for number, row in enumerate(rows):
+        fields = {"id": row.pk, "item": item.pk, "order": row.order, "guideline": row.guideline_id}
+        data.update({f"citations-{number}-{name}": value for name, value in fields.items()})
+        data.update({f"citations-{number}-sections": row.sections, f"citations-{number}-pages": row.pages})
+    return data
