@@ -1,6 +1,7 @@
 """Request checks that hold for every URL."""
 
 from django.http import HttpResponseBadRequest
+from django.utils.cache import add_never_cache_headers
 
 NUL_IN_REQUEST = "The address contains a NUL character (%00), which no page of this site accepts."
 
@@ -23,3 +24,17 @@ def _query_items(request):
     for key, values in request.GET.lists():
         for value in values:
             yield key, value
+
+
+class NoStoreForUsersMiddleware:
+    """Every page served to a signed-in user may show case content (PHI): no browser or proxy keeps a copy, unless
+    the view set its own Cache-Control. Static files never get here (whitenoise answers them before the session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

@@ -319,7 +319,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses", "letter_status")
 
     class Media:
-        js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
+        js = ("vendor/htmx-2.0.11/htmx.min.js", "js/htmx-config.js")  # the live letter status polls with htmx
 
     def get_queryset(self, request):
         return annotate_days_left(super().get_queryset(request), timezone.localdate())
