@@ -34,7 +34,7 @@ from ..models import (
 from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
 from ..services import lifecycle
-from ..services.review import case_content_changed
+from ..services.review import case_content_changed, case_content_lock
 from . import forms as admin_forms
 from .case_file import FrozenContentInlineMixin, FrozenDeleteMixin
 from .common import (
@@ -43,6 +43,7 @@ from .common import (
     CaseAccessLogMixin,
     HistoryAdmin,
     ReadOnlyInline,
+    RefusalAsMessageMixin,
     error_text,
 )
 from .letters import letter_live_status
@@ -275,7 +276,7 @@ def _bulk_action(description, service, done):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
+class CaseAdmin(RefusalAsMessageMixin, CaseAccessLogMixin, HistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
@@ -409,13 +410,25 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         return inlines
 
     def save_formset(self, request, form, formset, change):
+        items_changed = change and formset.model is DisputedItem and formset.has_changed()
+        if items_changed:
+            case_content_lock(case=form.instance)  # before writing: a signature in progress is waited for, refused
         super().save_formset(request, form, formset, change)
-        if change and formset.model is DisputedItem and formset.has_changed():
+        if items_changed:
             case_content_changed(case=form.instance)
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            # Only what this form changed, under the row lock: the status, the reviewer, the deadlines and the
+            # revision belong to the services and may have moved since the form was loaded (a signature racing this
+            # save); saving the whole row would put their old values back.
+            locked = Case.objects.select_for_update().get(pk=obj.pk)
+            concrete = {field.name for field in Case._meta.concrete_fields}
+            changed = [name for name in form.changed_data if name in concrete]
+            if changed:
+                for name in changed:
+                    setattr(locked, name, getattr(obj, name))
+                locked.save(update_fields=[*changed, "updated"])  # its history row shows the current state
         else:
             lifecycle.case_receive(case=obj, actor=request.user)
 

@@ -3,9 +3,8 @@ and the records only services write (determinations, assignments, events, the ac
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 
 from ..models import (
     Assignment,
@@ -22,16 +21,13 @@ from ..models import (
     TreatmentEvent,
 )
 from ..services.review import (
-    ReviewError,
     case_content_changed,
     case_content_frozen,
     case_content_lock,
     case_content_refusal,
 )
 from . import forms as admin_forms
-from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
-
-EDIT_REFUSED = "Nothing was saved: {reason}"
+from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, RefusalAsMessageMixin
 
 
 def _case_of(obj):
@@ -140,7 +136,7 @@ class DocumentReviewAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdm
 # revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
 
 
-class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
+class CaseContentAdmin(RefusalAsMessageMixin, CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
     """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
     reviewer's open form is refused as stale rather than overwriting the change."""
 
@@ -148,21 +144,6 @@ class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # a bulk delete would skip the per-case freeze and revision
         return actions
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)
-
-    def _refusal_as_message(self, request, view, *args, **kwargs):
-        """The case was signed after the form was checked (a save racing the signature): the admin's transaction
-        has rolled back; say so and show the page again, now read-only, instead of a 500."""
-        try:
-            return view(request, *args, **kwargs)
-        except ReviewError as exc:
-            self.message_user(request, EDIT_REFUSED.format(reason=" ".join(exc.messages)), messages.ERROR)
-            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         case_content_lock(case=_case_of(obj))  # before writing: a signature in progress is waited for, then refused

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from cases.admin.case_file import EDIT_REFUSED
+from cases.admin.common import EDIT_REFUSED
 from cases.models import Case, Citation, Determination, Letter, Status
 from cases.services import review
 from tests.factories import (
@@ -141,3 +141,47 @@ def _empty_inlines(item):
         data.update({f"citations-{number}-{name}": value for name, value in fields.items()})
         data.update({f"citations-{number}-sections": row.sections, f"citations-{number}-pages": row.pages})
     return data
+
+
+def _change_form_data(page):
+    """What the admin change page would post back unchanged: its form and every inline, with their initial values."""
+    data = {"_save": "Save"}
+
+    def add(form, prefix=""):
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[f"{prefix}{name}"] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+
+    add(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form, f"{formset.prefix}-")
+        for number, form in enumerate(formset.initial_forms):
+            add(form, f"{formset.prefix}-{number}-")
+    return data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_case_save_racing_the_signature_does_not_undo_it(require_postgres, signable_case, reviewer_a):
+    """The case page saved (nothing changed) while a signature held the row: the signature's status and revision
+    stay, and no stale copy of the case overwrites them."""
+    case = signable_case
+    admin = StaffFactory(is_superuser=True)
+    url = f"/admin/cases/case/{case.pk}/change/"
+    page = Client()
+    page.force_login(admin)
+    data = _change_form_data(page.get(url))
+    editor, responses = _in_thread(admin, lambda client: client.post(url, data))
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        editor.start()
+        wait_for_a_blocked_query()
+        review.determination_sign(case=case, user=reviewer_a.user)
+    editor.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 302, response.content.decode()[:3000]
+    signed = Case.objects.get(pk=case.pk)
+    assert signed.status == Status.SIGNED
+    assert signed.history.first().status == Status.SIGNED
