@@ -74,7 +74,8 @@ def seed_database(users: int, cases: int) -> list[dict]:
     seed(cases, reviewers, 0)
     drafts = []
     for reviewer in reviewers:
-        own = list(Case.objects.filter(reviewer=reviewer, status=Status.IN_REVIEW)[:CASES_PER_REVIEWER_IN_REVIEW])
+        own = list(Case.objects.filter(reviewer=reviewer).order_by("pk")[:CASES_PER_REVIEWER_IN_REVIEW])
+        Case.objects.filter(pk__in=[case.pk for case in own]).update(status=Status.IN_REVIEW)
         items = DisputedItem.objects.bulk_create(
             [DisputedItem(case=case, order=1, title="Psychotherapy, 10 sessions") for case in own]
         )
