@@ -153,12 +153,16 @@ def _change_form_data(page):
             if value is not None and value is not False:
                 data[f"{prefix}{name}"] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
 
-    add(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
+    def add_formset(formset):
         add(formset.management_form, f"{formset.prefix}-")
         for number, form in enumerate(formset.initial_forms):
             add(form, f"{formset.prefix}-{number}-")
+            for nested in getattr(form, "nested_formsets", ()):  # the items' citations (django-nested-admin)
+                add_formset(nested)
+
+    add(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        add_formset(inline.formset)
     return data
 
 
