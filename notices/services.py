@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.letters import recipients_from_snapshot, us_date
-from cases.models import Case, IneligibilityCode, Letter, NoticeChannel
+from cases.models import Case, CaseEvent, IneligibilityCode, Letter, NoticeChannel
 from cases.services import render_jobs
 from cases.services.letters import letter_mark_issued
 from cases.services.lifecycle import case_record_event
@@ -22,9 +22,6 @@ from . import documents
 from .models import Notice, Service
 from .redaction import redact_snapshot, redaction_terms
 from .selectors import document_distribution, document_services, recipient_label
-
-EVENT_SERVED = "served"
-EVENT_NOTICE_RETRIED = "notice_retried"
 
 NOTHING_TO_SERVE = "Every recipient of this document was already served."
 NOTICE_NOT_READY = "Only a ready notice can be served; this notice is {status}."
@@ -277,7 +274,7 @@ def document_serve(*, served_on: datetime.date, actor=None, letter=None, notice=
         title = _document_title(letter, notice)
         case_record_event(
             case=case,
-            kind=EVENT_SERVED,
+            kind=CaseEvent.Kind.SERVED,
             actor=actor,
             note=f"{title} served on {served_on:%m/%d/%Y}: "
             + "; ".join(f"{recipient_label(r.role)} {r.recipient} ({r.get_method_display().lower()})" for r in rows),
@@ -337,7 +334,7 @@ def notice_retry(*, notice: Notice, actor=None) -> Notice:
         )
         case_record_event(
             case=notice.case,
-            kind=EVENT_NOTICE_RETRIED,
+            kind=CaseEvent.Kind.NOTICE_RETRIED,
             actor=actor,
             note=f"{notice.get_kind_display()} v{notice.version} queued again after: {notice.error[:200]}",
         )

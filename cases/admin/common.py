@@ -1,18 +1,41 @@
 """Shared pieces of the admin: read-only admin classes and how a refused service is shown."""
 
+import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..services.access import case_access_record
+from ..services.review import ReviewError
 
+EDIT_REFUSED = "Nothing was saved: {reason}"
 SUGGESTIONS_SHOWN = 10
 RECENT_ACCESSES_SHOWN = 20
 
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+class RefusalAsMessageMixin:
+    """A save or deletion the review rules refuse once the admin's transaction is under way (the case was signed
+    after the form was checked: a save racing the signature) has rolled back; say so and show the page again (now
+    read-only where the case is frozen) instead of a 500."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)
+
+    def _refusal_as_message(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ReviewError as exc:
+            self.message_user(request, EDIT_REFUSED.format(reason=error_text(exc)), messages.ERROR)
+            return redirect(request.get_full_path())
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -41,7 +64,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, nested_admin.NestedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -111,3 +134,17 @@ def each_row(model_admin, request, rows, service, done_message: str) -> int:
     if done:
         model_admin.message_user(request, done_message.format(count=done), messages.SUCCESS)
     return done
+
+
+class ReviewerLabelMixin:
+    """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)", loaded in two queries per list."""
+
+    def get_queryset(self, request):
+        # The changelist skips ``list_select_related`` once the queryset selects anything: name those here too.
+        listed = getattr(self, "list_select_related", ())
+        related = ("reviewer__user", *(listed if isinstance(listed, list | tuple) else ()))
+        return super().get_queryset(request).select_related(*related).prefetch_related("reviewer__specialties")
+
+    @admin.display(description="reviewer", ordering="reviewer__reference")
+    def reviewer_label(self, obj):
+        return obj.reviewer.label if obj.reviewer_id else "—"

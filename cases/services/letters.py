@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .. import letters as letter_text
-from ..models import Determination, Letter, Status, letter_upload_to
+from ..models import CaseEvent, Determination, Letter, Status, letter_upload_to
 from . import render_jobs
 from .lifecycle import case_record_event, case_transition
 from .render_jobs import (  # noqa: F401 - the letter's job limits, as callers and tests know them
@@ -117,7 +117,7 @@ def letter_rerender(*, letter: Letter, actor=None) -> Letter:
         new = letter_create(determination=determination)
         case_record_event(
             case=determination.case,
-            kind="letter_rerendered",
+            kind=CaseEvent.Kind.LETTER_RERENDERED,
             actor=actor,
             note=f"Letter v{new.version} queued to replace v{letter.version}.",
         )
@@ -132,7 +132,7 @@ def letter_retry(*, letter: Letter, actor=None) -> Letter:
         )
         case_record_event(
             case=letter.determination.case,
-            kind="letter_retried",
+            kind=CaseEvent.Kind.LETTER_RETRIED,
             actor=actor,
             note=f"Letter v{letter.version} queued again after: {letter.error[:200]}",
         )
@@ -179,7 +179,7 @@ def letter_mark_issued(*, letter: Letter, actor=None, served_on: datetime.date |
             case=determination.case,
             to=Status.ISSUED,
             actor=actor,
-            kind="letter_issued",
+            kind=CaseEvent.Kind.LETTER_ISSUED,
             note=f"Letter v{letter.version} issued (SHA-256 {letter.sha256}).",
         )
     return letter

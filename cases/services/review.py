@@ -18,9 +18,9 @@ from reviewers.selectors import (
     reviewer_credentials,
 )
 
-from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..models import Case, CaseEvent, Citation, Decision, Document, DocumentReview, Guideline, Status
 from ..selectors import case_is_assigned_to
-from .corrections import EVENT_CORRECTION_SIGNED, correction_close, correction_mark
+from .corrections import correction_close, correction_mark
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
@@ -71,6 +71,11 @@ class ReviewError(ValidationError):
     """A write the review rules refuse; ``messages`` says every reason."""
 
 
+class CaseClosedError(ReviewError):
+    """The case is no longer open for editing (signed or closed), found once its row was locked: a write that raced
+    the signature."""
+
+
 class StaleRevisionError(ReviewError):
     """The draft moved on since the form was opened."""
 
@@ -116,15 +121,23 @@ def case_content_refusal(case: Case) -> str | None:
     return None
 
 
+def case_content_lock(*, case: Case) -> Case:
+    """Lock the row of ``case`` for an edit of its items or citations (call it inside the edit's transaction, before
+    writing); refused once the content is frozen. A signature waits for the edit to commit, or the edit sees the
+    signature and writes nothing."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = case_content_refusal(locked)
+    if refusal:
+        raise CaseClosedError(refusal)
+    return locked
+
+
 def case_content_changed(*, case: Case) -> int:
     """Record that someone other than the reviewer's draft form (the admin) changed the case's disputed items or
     citations: the revision moves on, so a reviewer's form opened before is refused as stale instead of silently
     overwriting the change. Refused once the content is frozen. Returns the new revision."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        refusal = case_content_refusal(locked)
-        if refusal:
-            raise ReviewError(refusal)
+        locked = case_content_lock(case=case)
         locked.revision += 1
         locked.save(update_fields=["revision", "updated"])
         case.revision = locked.revision
@@ -136,7 +149,7 @@ def _lock(case: Case) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refusal = case_edit_refusal(locked)
     if refusal:
-        raise ReviewError(refusal)
+        raise CaseClosedError(refusal)
     return locked
 
 
@@ -320,7 +333,7 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
             case=locked,
             to=Status.SIGNED,
             actor=user,
-            kind=EVENT_CORRECTION_SIGNED if correcting else "determination_signed",
+            kind=CaseEvent.Kind.CORRECTION_SIGNED if correcting else CaseEvent.Kind.DETERMINATION_SIGNED,
             note=f"Determination v{determination.version} signed." if correcting else "",
         )
         letter_create(determination=determination)
