@@ -16,7 +16,7 @@ from tests.factories import StaffFactory
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
 from ..cases.letters_support import determination_from_document, load_document
-from .test_letters_worker import media, services, start_worker, wait_for, worker_env  # noqa: F401
+from .workers import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
@@ -32,7 +32,7 @@ def _rendered(notice_id):
     return notice
 
 
-def test_the_noarfi_and_the_public_copy_are_rendered_by_the_worker(start_worker, media, client):  # noqa: F811
+def test_the_noarfi_and_the_public_copy_are_rendered_by_the_worker(start_worker, media, client):
     start_worker()
     case = case_needing()
     with transaction.atomic():
@@ -52,7 +52,7 @@ def test_the_noarfi_and_the_public_copy_are_rendered_by_the_worker(start_worker,
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == public.sha256
 
 
-def test_a_notice_whose_render_died_is_swept_and_finished(start_worker, media):  # noqa: F811
+def test_a_notice_whose_render_died_is_swept_and_finished(start_worker, media):
     case = case_needing()
     with transaction.atomic():
         case_assign_reviewer(case=case, reviewer=reviewer_in(), notice_date=timezone.localdate())
