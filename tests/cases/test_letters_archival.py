@@ -89,7 +89,7 @@ def test_the_letter_is_tagged_archival_and_set_like_the_real_letters(seed_snapsh
 
     assert font_of("Case Number:") == ("Liberation-Sans-Bold", 10.0)
     assert font_of("HOW THE IMR") == ("Liberation-Serif-Bold", 12.0)
-    assert font_of("MAXIMUS Federal") == ("Liberation-Serif", 12.0)
+    assert font_of("The Expert Reviewer") == ("Liberation-Serif", 12.0)  # the body text
 
 
 def test_the_header_table_has_the_real_letters_proportions(seed_snapshot):
