@@ -31,12 +31,12 @@ from ..models import (
     Status,
     TreatmentEvent,
 )
-from ..pagination import LargeTablePaginator
 from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
 from ..services import lifecycle
 from ..services.review import case_content_changed
 from . import forms as admin_forms
 from .case_file import FrozenContentInlineMixin, FrozenDeleteMixin
+from .changelist import LargeTableAdminMixin
 from .common import (
     RECENT_ACCESSES_SHOWN,
     SUGGESTIONS_SHOWN,
@@ -275,14 +275,13 @@ def _bulk_action(description, service, done):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
+class CaseAdmin(LargeTableAdminMixin, CaseAccessLogMixin, HistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
     list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
-    search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
+    # Shown for the search box; the search itself is LargeTableAdminMixin's (an index serves every form of it).
+    search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name", "parties__name")
     list_select_related = ("reviewer",)
     # No date_hierarchy: its SELECT DISTINCT over every case's date grows with the table. A date filter is free.
-    paginator = LargeTablePaginator
-    show_full_result_count = False  # a second COUNT(*) of the whole table on every filtered page
     autocomplete_fields = ("claim", "parent")
     change_form_template = "admin/cases/case/change_form.html"
     case_path = ""  # the case itself
@@ -324,7 +323,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     def get_queryset(self, request):
         return annotate_days_left(super().get_queryset(request), timezone.localdate())
 
-    @admin.display(description="days left", ordering="days_left")
+    @admin.display(description="days left", ordering="running_deadline")  # a stored column with an index
     def days_left(self, obj):
         return getattr(obj, "days_left", None)
 

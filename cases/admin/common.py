@@ -54,6 +54,14 @@ class CaseAccessLogMixin:
 
     case_path = "case"
 
+    def get_object(self, request, object_id, from_field=None):
+        """Once per request: the access log, the change view and its displays share the row."""
+        cache = request.__dict__.setdefault("_admin_objects", {})
+        key = (self.model, object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
     def case_of(self, obj):
         for name in filter(None, self.case_path.split("__")):
             obj = getattr(obj, name)
