@@ -116,7 +116,8 @@ def measure(database_url: str, rounds: int) -> dict:
 
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "imrsite.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "imrsite.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning"],
         cwd=ROOT,
         env={**os.environ},
     )
@@ -141,7 +142,7 @@ def measure(database_url: str, rounds: int) -> dict:
             assert response.status == 200, (path, response.status)
             return elapsed * 1000
 
-        for name, user, path in plan:  # warm both workers' caches
+        for _name, user, path in plan:  # warm both workers' caches
             get(user, path)
             get(user, path)
         times = {name: [] for name, _, _ in plan}
