@@ -233,24 +233,17 @@ def case_days_with_reviewer(case, today: datetime.date) -> int | None:
 
 
 def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_or_after: datetime.date | None):
-    """Cases whose running deadline (records, then decision) falls in [on_or_after, before)."""
+    """Cases whose running deadline (records, then decision) falls in [on_or_after, before).
 
-    def window(field, low, high):
-        q = Q()
-        if low is not None:
-            q &= Q(**{f"{field}__gte": low})
-        if high is not None:
-            q &= Q(**{f"{field}__lt": high})
-        return q
-
-    def start(day):
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
-
-    records = Q(status__in=RECORDS_CLOCK_STATUSES, records_complete__isnull=True) & window(
-        "records_due", start(on_or_after), start(before)
-    )
-    decision = Q(status__in=DECISION_CLOCK_STATUSES) & window("decision_due", on_or_after, before)
-    return Q(status__in=OPEN_REVIEW_STATUSES) & (records | decision)
+    Read from ``Case.running_deadline``, the stored date of that deadline (the records' Pacific due day while assigned
+    or awaiting records, the decision due date in review), so the ``case_sort_running_deadline`` index serves it.
+    """
+    q = Q(running_deadline__isnull=False) & ~Q(status__in=RECORDS_CLOCK_STATUSES, records_complete__isnull=False)
+    if on_or_after is not None:
+        q &= Q(running_deadline__gte=on_or_after)
+    if before is not None:
+        q &= Q(running_deadline__lt=before)
+    return q
 
 
 def cases_overdue(queryset, today: datetime.date):

@@ -81,6 +81,12 @@ class LargeTableAdminMixin:
             obj,
         )
 
+    def get_ordering(self, request):
+        # A deadline filter lists the most pressing first: the order its index (running_deadline, id) returns.
+        if request.GET.get("deadline"):
+            return ["running_deadline"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
