@@ -7,17 +7,22 @@ from .models import Case, Claim, InjuredWorker, Party
 from .services.search import cases_refresh_search_text
 
 
+def _search_key(case):
+    # Read from the instance's own values: a deferred field (``.only()``) stays unloaded, and unchanged.
+    return case.__dict__.get("case_number"), case.__dict__.get("claim_id")
+
+
 @receiver(post_init, sender=Case)
 def _remember_search_key(sender, instance, **kwargs):
-    instance._search_key = (instance.case_number, instance.claim_id)
+    instance._search_key = _search_key(instance)
 
 
 @receiver(post_save, sender=Case)
 def _case_saved(sender, instance, created, **kwargs):
     # Only a new case or a new number or claim changes the text: a lifecycle save costs no extra query.
-    if created or instance._search_key != (instance.case_number, instance.claim_id):
+    if created or instance._search_key != _search_key(instance):
         cases_refresh_search_text(case_ids=[instance.pk])
-        instance._search_key = (instance.case_number, instance.claim_id)
+        instance._search_key = _search_key(instance)
 
 
 @receiver(post_save, sender=Party)
