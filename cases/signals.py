@@ -19,8 +19,9 @@ def _remember_search_key(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Case)
 def _case_saved(sender, instance, created, **kwargs):
-    # Only a new case or a new number or claim changes the text: a lifecycle save costs no extra query.
-    if created or instance._search_key != _search_key(instance):
+    # Only a new case or a new number or claim changes the text: a lifecycle save costs no extra query. A case
+    # created with its text (the import computes it from the document) needs no second look.
+    if (created and not instance.search_text) or (not created and instance._search_key != _search_key(instance)):
         cases_refresh_search_text(case_ids=[instance.pk])
         instance._search_key = _search_key(instance)
 
