@@ -55,7 +55,8 @@ class LargeTablePaginator(Paginator):
     @property
     def count_capped(self) -> bool:
         """Whether ``count`` stopped at the cap (the list holds more than ``count_cap`` rows)."""
-        return bool(self.object_list.query.where) and self.count > self.count_cap
+        filtered = hasattr(self.object_list, "query") and bool(self.object_list.query.where)
+        return filtered and self.count > self.count_cap
 
     def page(self, number):
         number = self.validate_number(number)
