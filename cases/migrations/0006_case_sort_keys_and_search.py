@@ -101,20 +101,33 @@ def drop_trigram_index(apps, schema_editor):
 
 
 def fill_search_text(apps, schema_editor):
+    """Every existing case's search text, 2,000 cases per round trip (a million cases: about 1,500 queries)."""
+    from collections import defaultdict
+
     from cases.services.search import case_search_text
 
     Case = apps.get_model("cases", "Case")
     Party = apps.get_model("cases", "Party")
-    for case in Case.objects.select_related("claim__worker").iterator():
-        names = Party.objects.filter(case=case).order_by("id").values_list("name", flat=True)
-        text = case_search_text(
-            case_number=case.case_number,
-            claim_number=case.claim.claim_number,
-            first_name=case.claim.worker.first_name,
-            last_name=case.claim.worker.last_name,
-            party_names=names,
-        )
-        Case.objects.filter(pk=case.pk).update(search_text=text)
+    cases = Case.objects.select_related("claim__worker").order_by("pk")
+    last = 0
+    while True:
+        chunk = list(cases.filter(pk__gt=last)[:2000])
+        if not chunk:
+            return
+        names = defaultdict(list)
+        parties = Party.objects.filter(case_id__in=[c.pk for c in chunk]).order_by("id")
+        for case_id, name in parties.values_list("case_id", "name"):
+            names[case_id].append(name)
+        for case in chunk:
+            case.search_text = case_search_text(
+                case_number=case.case_number,
+                claim_number=case.claim.claim_number,
+                first_name=case.claim.worker.first_name,
+                last_name=case.claim.worker.last_name,
+                party_names=names[case.pk],
+            )
+        Case.objects.bulk_update(chunk, ["search_text"])
+        last = chunk[-1].pk
 
 
 Migration.operations += [
