@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case as SqlCase
-from django.db.models import F, Func, Value, When
+from django.db.models import F, Func, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 CASE_NUMBER_RE = r"^CM\d{2}-\d{7}$"
@@ -141,7 +141,10 @@ class PacificDate(Func):
 # service, ``QuerySet.update`` or a bulk load), so the queues and the changelist sort through an index.
 QUEUE_RANK = SqlCase(When(status__in=OPEN_REVIEW_STATUSES, then=Value(0)), default=Value(1))
 RUNNING_DEADLINE = SqlCase(
-    When(status__in=(Status.ASSIGNED, Status.AWAITING_RECORDS), then=PacificDate(F("records_due"))),
+    When(
+        Q(status__in=(Status.ASSIGNED, Status.AWAITING_RECORDS), records_complete__isnull=True),
+        then=PacificDate(F("records_due")),
+    ),
     When(status=Status.IN_REVIEW, then=F("decision_due")),
     default=None,
     output_field=models.DateField(),
@@ -244,8 +247,8 @@ class Case(models.Model):
         expression=RUNNING_DEADLINE,
         output_field=models.DateField(),
         db_persist=True,
-        help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records, the "
-        "decision due date while in review, else empty.",
+        help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records (and "
+        "the records are not complete), the decision due date while in review, else empty.",
     )
     search_text = models.TextField(
         blank=True,

@@ -236,9 +236,10 @@ def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_
     """Cases whose running deadline (records, then decision) falls in [on_or_after, before).
 
     Read from ``Case.running_deadline``, the stored date of that deadline (the records' Pacific due day while assigned
-    or awaiting records, the decision due date in review), so the ``case_sort_running_deadline`` index serves it.
+    or awaiting records not yet complete, the decision due date in review), so the ``case_sort_running_deadline``
+    index serves it.
     """
-    q = Q(running_deadline__isnull=False) & ~Q(status__in=RECORDS_CLOCK_STATUSES, records_complete__isnull=False)
+    q = Q(running_deadline__isnull=False)
     if on_or_after is not None:
         q &= Q(running_deadline__gte=on_or_after)
     if before is not None:

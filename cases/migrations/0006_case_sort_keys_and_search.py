@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='running_deadline',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(status__in=('assigned', 'awaiting_records'), then=cases.models.PacificDate(models.F('records_due'))), models.When(status='in_review', then=models.F('decision_due')), default=None, output_field=models.DateField()), help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records, the decision due date while in review, else empty.", output_field=models.DateField()),
+            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(models.Q(('records_complete__isnull', True), ('status__in', ('assigned', 'awaiting_records'))), then=cases.models.PacificDate(models.F('records_due'))), models.When(status='in_review', then=models.F('decision_due')), default=None, output_field=models.DateField()), help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records (and the records are not complete), the decision due date while in review, else empty.", output_field=models.DateField()),
         ),
         migrations.AddField(
             model_name='case',

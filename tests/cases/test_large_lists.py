@@ -189,6 +189,9 @@ def test_the_stored_sort_keys_follow_the_status_however_it_is_written(reviewer):
     )
     case.refresh_from_db()
     assert (case.queue_rank, case.running_deadline) == (0, datetime.date(2014, 9, 15))
+    Case.objects.filter(pk=case.pk).update(records_complete=datetime.date(2014, 9, 10))
+    case.refresh_from_db()
+    assert (case.queue_rank, case.running_deadline) == (0, None)  # records in: their clock no longer runs
     Case.objects.filter(pk=case.pk).update(status=Status.IN_REVIEW, decision_due=datetime.date(2014, 10, 15))
     case.refresh_from_db()
     assert (case.queue_rank, case.running_deadline) == (0, datetime.date(2014, 10, 15))
