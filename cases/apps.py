@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -7,3 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (registers the receivers keeping Case.search_text current)
+        from .roles import roles_after_migrate
+
+        # After the permissions of every app exist (cases is the last of INSTALLED_APPS to be sent post_migrate).
+        post_migrate.connect(roles_after_migrate, sender=self, dispatch_uid="cases.roles")

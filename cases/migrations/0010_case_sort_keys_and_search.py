@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_protect_case_timeline_and_access_log'),
+        ('cases', '0009_roles_groups'),
         ('reviewers', '0001_initial'),
     ]
 
