@@ -50,9 +50,10 @@ def pages(facts) -> list[tuple[str, str, str]]:
     """(name, user, path) of every page measured; ``facts`` come from the seeded database."""
     admin = "/admin/cases/case/"
     sorts = [(f"admin sorted by {name}{' desc' if d else ''}", f"{admin}?o={'-' if d else ''}{n}")
-             for n, name in enumerate(["case number", "status", "priority", "reviewer", "decision due", "days left",
-                                       "days waiting"], start=1) for d in (False, True)]  # fmt: skip
+             for n, name in enumerate(["case number", "worker", "status", "priority", "reviewer", "running deadline",
+                                       "days left", "days waiting"], start=1) for d in (False, True)]  # fmt: skip
     return [
+        ("admin home (today's work)", "staff", "/admin/"),
         ("admin changelist", "staff", admin),
         ("admin search: case number", "staff", f"{admin}?q={facts['case_number']}"),
         ("admin search: claim number", "staff", f"{admin}?q={facts['claim_number']}"),

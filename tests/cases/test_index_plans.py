@@ -84,7 +84,8 @@ def plans_of(client, url):
 
 
 SEARCHES = ["CM14-0001234", "cm14-00012", "ADJ0001234", "Maria", "name1234", "Maria Name1250", "employer 1234"]
-SORTS = [f"{sign}{column}" for column in range(1, 8) for sign in ("", "-")]
+# Every sortable column but the worker's name (2), which sorts on the workers' table: not served by an index.
+SORTS = [f"{sign}{column}" for column in (1, 3, 4, 5, 6, 7, 8) for sign in ("", "-")]
 
 
 @pytest.mark.django_db

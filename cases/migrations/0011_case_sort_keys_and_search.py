@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_roles_groups'),
+        ('cases', '0010_case_event_kind_closed_set'),
         ('reviewers', '0001_initial'),
     ]
 
