@@ -254,7 +254,7 @@ class Case(models.Model):
         help_text="0 while the case is open work (assigned, awaiting records, in review), else 1: the queues' first "
         "sort key.",
     )
-    running_deadline = models.GeneratedField(
+    running_due = models.GeneratedField(
         expression=RUNNING_DEADLINE,
         output_field=models.DateField(),
         db_persist=True,
@@ -268,7 +268,7 @@ class Case(models.Model):
         "lower-cased (kept current by cases.services.search).",
     )
     history = HistoricalRecords(
-        excluded_fields=["revision", "updated", "queue_rank", "running_deadline", "search_text"]
+        excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"]
     )
 
     class Meta:
@@ -294,7 +294,7 @@ class Case(models.Model):
             models.Index(fields=["priority", "id"], name="case_sort_priority"),
             models.Index(fields=["reviewer", "id"], name="case_sort_reviewer"),
             models.Index(fields=["decision_due", "id"], name="case_sort_decision_due"),
-            models.Index(fields=["running_deadline", "id"], name="case_sort_running_deadline"),
+            models.Index(fields=["running_due", "id"], name="case_sort_running_due"),
             models.Index(fields=["review_started_at", "id"], name="case_sort_review_started"),
             # Case number prefixes ("CM14-00001") through the btree, whatever the database's collation.
             models.Index(fields=["case_number"], name="case_number_prefix", opclasses=["varchar_pattern_ops"]),

@@ -266,15 +266,15 @@ def case_days_with_reviewer(case, today: datetime.date) -> int | None:
 def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_or_after: datetime.date | None):
     """Cases whose running deadline (records, then decision) falls in [on_or_after, before).
 
-    Read from ``Case.running_deadline``, the stored date of that deadline (the records' Pacific due day while assigned
-    or awaiting records not yet complete, the decision due date in review), so the ``case_sort_running_deadline``
+    Read from ``Case.running_due``, the stored date of that deadline (the records' Pacific due day while assigned
+    or awaiting records not yet complete, the decision due date in review), so the ``case_sort_running_due``
     index serves it.
     """
-    q = Q(running_deadline__isnull=False)
+    q = Q(running_due__isnull=False)
     if on_or_after is not None:
-        q &= Q(running_deadline__gte=on_or_after)
+        q &= Q(running_due__gte=on_or_after)
     if before is not None:
-        q &= Q(running_deadline__lt=before)
+        q &= Q(running_due__lt=before)
     return q
 
 

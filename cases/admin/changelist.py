@@ -82,9 +82,9 @@ class LargeTableAdminMixin:
         )
 
     def get_ordering(self, request):
-        # A deadline filter lists the most pressing first: the order its index (running_deadline, id) returns.
+        # A deadline filter lists the most pressing first: the order its index (running_due, id) returns.
         if request.GET.get("deadline"):
-            return ["running_deadline"]
+            return ["running_due"]
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):

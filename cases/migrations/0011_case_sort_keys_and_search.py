@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='case',
-            name='running_deadline',
+            name='running_due',
             field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(models.Q(('records_complete__isnull', True), ('status__in', ('assigned', 'awaiting_records'))), then=cases.models.PacificDate(models.F('records_due'))), models.When(status='in_review', then=models.F('decision_due')), default=None, output_field=models.DateField()), help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records (and the records are not complete), the decision due date while in review, else empty.", output_field=models.DateField()),
         ),
         migrations.AddField(
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['running_deadline', 'id'], name='case_sort_running_deadline'),
+            index=models.Index(fields=['running_due', 'id'], name='case_sort_running_due'),
         ),
         migrations.AddIndex(
             model_name='case',
@@ -130,7 +130,8 @@ def fill_search_text(apps, schema_editor):
         last = chunk[-1].pk
 
 
+# The index before the rows are filled: an index cannot be created on a table with pending (deferred) trigger events.
 Migration.operations += [
-    migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     migrations.RunPython(create_trigram_index, drop_trigram_index),
+    migrations.RunPython(fill_search_text, migrations.RunPython.noop),
 ]

@@ -105,12 +105,12 @@ def test_each_admin_sort_takes_its_order_from_an_index(client, many_cases):
 
 
 @pytest.mark.django_db
-def test_the_deadline_filters_read_the_running_deadline_index_in_order(client, many_cases):
+def test_the_deadline_filters_read_the_running_due_index_in_order(client, many_cases):
     client.force_login(f.StaffFactory())
     for deadline in ("overdue", "week"):
         for plan in plans_of(client, f"{CHANGELIST}?deadline={deadline}"):
             assert "Seq Scan on cases_case" not in plan, plan
-            assert "case_sort_running_deadline" in plan, plan
+            assert "case_sort_running_due" in plan, plan
 
 
 @pytest.mark.django_db

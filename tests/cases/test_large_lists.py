@@ -148,8 +148,8 @@ def order_by_clause(client, url):
         ("3", '"cases_case"."status" ASC, "cases_case"."id" ASC'),
         ("-3", '"cases_case"."status" DESC, "cases_case"."id" DESC'),
         ("5", '"cases_case"."reviewer_id" ASC, "cases_case"."id" ASC'),
-        ("6", '"cases_case"."running_deadline" ASC, "cases_case"."id" ASC'),
-        ("-7", '"cases_case"."running_deadline" DESC, "cases_case"."id" DESC'),
+        ("6", '"cases_case"."running_due" ASC, "cases_case"."id" ASC'),
+        ("-7", '"cases_case"."running_due" DESC, "cases_case"."id" DESC'),
         ("8", '"cases_case"."review_started_at" ASC, "cases_case"."id" ASC'),
         ("1", '"cases_case"."case_number" ASC'),  # unique: no tie-break needed
     ],
@@ -164,7 +164,7 @@ def test_a_deadline_filter_lists_the_most_pressing_first(client, staff, reviewer
     client.force_login(staff)
     add_cases(24, reviewer)
     response = client.get(CHANGELIST, {"deadline": "overdue"})
-    deadlines = [case.running_deadline for case in response.context["cl"].result_list]
+    deadlines = [case.running_due for case in response.context["cl"].result_list]
     assert deadlines and all(d < TODAY for d in deadlines)
     assert deadlines == sorted(deadlines)
 
@@ -189,14 +189,14 @@ def test_the_stored_sort_keys_follow_the_status_however_it_is_written(reviewer):
         decision_due=None,
     )
     case.refresh_from_db()
-    assert (case.queue_rank, case.running_deadline) == (0, datetime.date(2014, 9, 15))
+    assert (case.queue_rank, case.running_due) == (0, datetime.date(2014, 9, 15))
     Case.objects.filter(pk=case.pk).update(records_complete=datetime.date(2014, 9, 10))
     case.refresh_from_db()
-    assert (case.queue_rank, case.running_deadline) == (0, None)  # records in: their clock no longer runs
+    assert (case.queue_rank, case.running_due) == (0, None)  # records in: their clock no longer runs
     Case.objects.filter(pk=case.pk).update(status=Status.IN_REVIEW, decision_due=datetime.date(2014, 10, 15))
     case.refresh_from_db()
-    assert (case.queue_rank, case.running_deadline) == (0, datetime.date(2014, 10, 15))
+    assert (case.queue_rank, case.running_due) == (0, datetime.date(2014, 10, 15))
     case.status = Status.SIGNED
     case.save()
     case.refresh_from_db()
-    assert (case.queue_rank, case.running_deadline) == (1, None)
+    assert (case.queue_rank, case.running_due) == (1, None)
