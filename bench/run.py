@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("letters.py", "letter_throughput.py", "imports.py", "import_letters.py", "pages.py")
+BENCHMARKS = ("letters.py", "letter_throughput.py", "imports.py", "import_letters.py", "load.py", "pages.py")
 
 
 def main() -> int:
