@@ -1,5 +1,5 @@
 """Signed determinations: the frozen snapshot a letter is rendered from, and its content hash. A new version
-supersedes the current one and sends ``cases.signals.determination_superseded`` after commit.
+supersedes the current one and sends ``cases.hooks.determination_superseded`` after commit.
 
 The snapshot holds everything the letter prints, so a letter re-rendered years later reads the same even if the
 case file changed since. Its ``reviewer`` block never holds a name.
@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ..hooks import determination_superseded
 from ..models import Determination
 from ..selectors import case_items_as_dicts
-from ..signals import determination_superseded
 
 SNAPSHOT_SCHEMA = 1
 

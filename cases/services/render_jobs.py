@@ -86,7 +86,13 @@ def job_enqueue_on_commit(job: RenderJob, row_id: int) -> None:
 def _claim(job: RenderJob, row_id: int):
     """Take the row for this attempt: queued or rendering (a previous attempt died) becomes rendering."""
     with transaction.atomic():
-        row = job.model.objects.select_for_update().filter(pk=row_id).first()
+        # One read: the row (locked alone: a nullable join cannot be locked) with what the render needs.
+        row = (
+            job.model.objects.select_for_update(of=("self",))
+            .select_related(*job.select_related)
+            .filter(pk=row_id)
+            .first()
+        )
         if row is None:
             logger.warning("%s %s does not exist; nothing to render.", job.label, row_id)
             return None, False
@@ -97,7 +103,7 @@ def _claim(job: RenderJob, row_id: int):
         row.render_started_at = timezone.now()
         row.error = ""
         row.save(update_fields=["status", "attempts", "render_started_at", "error"])
-    return job.model.objects.select_related(*job.select_related).get(pk=row_id), True
+    return row, True
 
 
 def _store(job: RenderJob, row, pdf: bytes):

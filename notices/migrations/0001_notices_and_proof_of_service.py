@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0011_worker_address_corrections'),
+        ('cases', '0012_worker_address_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

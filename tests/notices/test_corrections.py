@@ -5,6 +5,7 @@ stay, linked; exports and the case's letter are the newest; listeners hear that 
 import pytest
 from django.utils import timezone
 
+from cases.hooks import determination_superseded
 from cases.interchange import case_export
 from cases.letters import CORRECTED_LINE, us_date
 from cases.models import Case, CaseEvent, Correction, Determination, Letter, Status
@@ -12,7 +13,6 @@ from cases.selectors import letter_downloadable
 from cases.services.corrections import CORRECTION_REASON_REQUIRED, CorrectionError, correction_open
 from cases.services.lifecycle import ILLEGAL_TRANSITION, TransitionError, case_assign_reviewer
 from cases.services.review import case_edit_refusal, determination_sign
-from cases.signals import determination_superseded
 from notices.services import document_serve
 from tests.lifecycle_helpers import PSYCHIATRY, reviewer_in
 

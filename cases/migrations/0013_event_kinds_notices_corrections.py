@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_worker_address_corrections'),
+        ('cases', '0012_worker_address_corrections'),
     ]
 
     operations = [

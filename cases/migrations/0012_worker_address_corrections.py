@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_case_event_kind_closed_set'),
+        ('cases', '0011_case_sort_keys_and_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
