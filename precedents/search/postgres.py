@@ -1,0 +1,69 @@
+"""PostgreSQL engine: a weighted tsvector on ``PrecedentItem`` (GIN index), ``websearch_to_tsquery`` for what a
+person types, an OR of words for a case's query, ``ts_rank`` for order, and pg_trgm word similarity on titles
+(GIN trigram index, the %> operator at pg_trgm's default threshold 0.6) when the words match nothing: short
+and misspelt queries."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import F
+
+from . import MODE_ANY, Filters, IndexDocument, SearchPage, query_words
+
+CONFIG = "english"
+# ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
+WEIGHTS = [0.1, 0.2, 0.5, 1.0]
+
+_UPDATE = f"""
+UPDATE precedents_precedentitem SET search_vector =
+    setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
+    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D')
+WHERE id = %s
+"""
+
+
+class PostgresSearchBackend:
+    name = "postgresql"
+
+    def install(self):
+        """Nothing to create: the column and indexes come with the migrations."""
+
+    def index(self, docs: list[IndexDocument]):
+        if not docs:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(_UPDATE, [(d.title, d.guidelines, d.summary, d.other, d.id) for d in docs])
+
+    def remove(self, ids: list[int]):
+        """The rows themselves are deleted by the index service; the vector goes with them."""
+
+    def clear(self):
+        """As ``remove``."""
+
+    def search(self, *, query: str, mode: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
+        from ..models import PrecedentItem
+        from ..selectors import precedent_filtered
+
+        rows = precedent_filtered(PrecedentItem.objects.all(), filters)
+        if mode == MODE_ANY:
+            words = query_words(query)
+            if not words:
+                return SearchPage(count=0)
+            tsquery = SearchQuery(" | ".join(words), search_type="raw", config=CONFIG)
+        else:
+            tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+        rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
+        matches = rows.filter(search_vector=tsquery).annotate(score=rank)
+        # A case's query needs its best few, not how many match: no count over a large OR.
+        page = _page(matches, offset, limit, count=mode != MODE_ANY)
+        if page.count or mode == MODE_ANY:
+            return page
+        similar = rows.annotate(score=TrigramWordSimilarity(query, "title")).filter(title__trigram_word_similar=query)
+        return _page(similar, offset, limit)
+
+
+def _page(rows, offset, limit, *, count=True) -> SearchPage:
+    hits = rows.order_by("-score", "-decision_date", "id").values_list("id", "score")[offset : offset + limit]
+    hits = [(pk, float(score)) for pk, score in hits]
+    return SearchPage(count=rows.count() if count else len(hits), hits=hits)
