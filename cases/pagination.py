@@ -8,6 +8,7 @@ for "page 3 of about 40,000" and costs nothing. Filtered lists, small tables and
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
 
 # Below this many rows the exact count is cheap, and exactness is worth more than the saving.
 EXACT_COUNT_BELOW = 50_000
@@ -33,3 +34,9 @@ class LargeTablePaginator(Paginator):
         if estimate is not None and estimate >= EXACT_COUNT_BELOW:
             return estimate
         return super().count
+
+
+class LargeTablePagination(PageNumberPagination):
+    """The JSON API's pages, counted as the pages' lists are."""
+
+    django_paginator_class = LargeTablePaginator

@@ -9,5 +9,8 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),  # before auth.urls: it shadows Django's
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
+    path("precedents/", include("precedents.urls")),
+    path("analytics/", include("precedents.analytics_urls")),
+    path("api/", include("precedents.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from precedents.services import precedent_index_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the precedent search index and the analytics counts from every case's current determination "
+        "(after editing treatment categories, or to repair the index)."
+    )
+
+    def handle(self, *args, **options):
+        total = precedent_index_rebuild(progress=lambda n: self.stdout.write(f"{n} items indexed…"))
+        self.stdout.write(self.style.SUCCESS(f"Precedent index rebuilt: {total} decided items."))
