@@ -201,7 +201,8 @@ def citation_row(request, case, item_pk):
     guideline = get_object_or_404(Guideline, active=True, pk=guideline_id if guideline_id.isdigit() else None)
     # Sections and pages may come prefilled (a citation suggested from similar decisions); the draft form checks them.
     sections, pages = request.GET.get("sections", ""), request.GET.get("pages", "")
-    row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": sections, "pages": pages}
+    row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": sections}
+    row["pages"] = pages
     return render(request, "cases/_citation_row.html", {"item": item, "prefix": f"item-{item.pk}", "row": row})
 
 

@@ -4,6 +4,7 @@ on /precedents/, the filters, misspellings, and the OR query a case's item is co
 import pytest
 
 from cases.models import Case, Guideline
+from precedents.models import PrecedentItem
 from precedents.search import MODE_ALL, MODE_ANY, Filters, websearch_terms
 from precedents.search.sqlite import fts_query
 from precedents.selectors import precedent_search
@@ -120,8 +121,6 @@ def test_pagination_pages_do_not_overlap(indexed):
 
 
 def test_a_case_without_a_current_determination_leaves_the_index(indexed):
-    from precedents.models import PrecedentItem
-
     case = Case.objects.get(case_number="CM16-0236134")
     ids = list(PrecedentItem.objects.filter(case=case).values_list("id", flat=True))
     case.determinations.all().delete()  # as an import --replace does before bringing new content
