@@ -125,7 +125,7 @@ class PrecedentSearch(APIView):
         ca = request.query_params.get("ca", "")
         excluded = Case.objects.filter(case_number=request.query_params.get("exclude_case", "")).first()
         suggestions = selectors.precedent_suggestions(
-            title=f"{query} {ca}" if ca else query,
+            title=query,
             claims_administrator_citations=claims_administrator_guidelines(ca),
             context_terms=[],
             exclude_case_id=excluded.pk if excluded else None,

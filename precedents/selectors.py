@@ -16,7 +16,7 @@ from cases.letters import CLAIMS_ADMINISTRATOR_SIDE, EXPERT_REVIEWER_SIDE, guide
 from cases.models import Citation, Decision, Determination, normalize_title
 
 from .models import DecisionStat, PrecedentItem
-from .search import MODE_ALL, MODE_ANY, Filters, search_backend
+from .search import Filters, SimilarQuery, search_backend
 from .vocabulary import clinical_terms
 
 # How many similar decisions a case's item is compared with, and how many are listed beside it.
@@ -70,9 +70,7 @@ def _with_scores(hits) -> list[PrecedentItem]:
 def precedent_search(*, query: str, filters: Filters, offset: int = 0, limit: int = 20, backend=None):
     """(count, precedents of the page): by relevance for a query, newest first without one."""
     if query.strip():
-        page = (backend or search_backend()).search(
-            query=query, mode=MODE_ALL, filters=filters, offset=offset, limit=limit
-        )
+        page = (backend or search_backend()).search(query=query, filters=filters, offset=offset, limit=limit)
         return page.count, _with_scores(page.hits)
     rows = precedent_filtered(PrecedentItem.objects.all(), filters).order_by("-decision_date", "id")
     found = list(rows[offset : offset + limit])
@@ -91,11 +89,11 @@ def case_context_terms(case) -> list[str]:
     return clinical_terms(f"{case.clinical_summary} {history}")
 
 
-def item_query(*, title: str, claims_administrator_citations: list[dict], context_terms: list[str]) -> str:
-    """The words a case's item is searched by: its title, the claims administrator's guidelines (titles and
-    sections) and the case's body parts and diagnoses."""
+def item_query(*, title: str, claims_administrator_citations: list[dict], context_terms: list[str]) -> SimilarQuery:
+    """What a case's item is compared by: its title (with titles), the claims administrator's guidelines (with
+    the guidelines cited) and the case's body parts and diagnoses (with clinical summaries)."""
     cited = " ".join(f"{c['title']} {c.get('sections') or ''}" for c in claims_administrator_citations)
-    return " ".join([title, cited, *context_terms])
+    return SimilarQuery(title=title, guidelines=cited, context=" ".join(context_terms))
 
 
 @dataclass
@@ -148,8 +146,8 @@ def precedent_suggestions(
     query = item_query(
         title=title, claims_administrator_citations=claims_administrator_citations, context_terms=context_terms
     )
-    page = (backend or search_backend()).search(
-        query=query, mode=MODE_ANY, filters=Filters(exclude_case_id=exclude_case_id), limit=limit
+    page = (backend or search_backend()).similar(
+        query=query, filters=Filters(exclude_case_id=exclude_case_id), limit=limit
     )
     precedents = _with_scores(page.hits)
     suggested: dict = {}

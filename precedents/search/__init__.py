@@ -1,12 +1,14 @@
 """One precedent search interface, two engines chosen by the database in use (the shape of Wagtail's database
 search backends): PostgreSQL full-text search in production, SQLite FTS5 on the embedded default.
 
-A backend indexes ``IndexDocument``s (the public text of one ``PrecedentItem``) and answers ``search`` with the
-matching ids and scores, best first, filtered and paginated. Two query modes:
-- ``all``: what a person types on /precedents/ (web-search syntax: words, "phrases", -word, or); a query that
-  matches nothing is retried by trigram similarity on titles, so short and misspelt queries still find something;
-- ``any``: the long query built from a case (title, the claims administrator's guidelines, body parts, diagnoses):
-  any word may match, ranked by how many and where (title first, then guidelines, summary, rationale).
+A backend indexes ``IndexDocument``s (the public text of one ``PrecedentItem``) and answers with the matching ids
+and scores, best first, filtered:
+- ``search``: what a person types on /precedents/ (web-search syntax: words, "phrases", -word, or), paginated; a
+  query that matches nothing is retried by trigram similarity on titles, so short and misspelt queries still find
+  something;
+- ``similar``: the query built from a case's item (``SimilarQuery``): any word may match, each part only in its
+  own field (the title's words in titles, the claims administrator's guidelines in guidelines, body parts and
+  diagnoses in clinical summaries), ranked with the fields' weights (title first).
 """
 
 from __future__ import annotations
@@ -15,9 +17,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-
-MODE_ALL = "all"
-MODE_ANY = "any"
 
 # Only the words of a query reach the engines (no operators of their own syntax): letters and digits.
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -50,6 +49,22 @@ class Filters:
     year: int | None = None
     origin: str = ""
     exclude_case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SimilarQuery:
+    title: str
+    guidelines: str = ""
+    context: str = ""
+
+    def parts(self) -> list[tuple[str, list[str]]]:
+        """(field, words) for each part with words: field is one of title, guidelines, summary."""
+        parts = [
+            ("title", query_words(self.title)),
+            ("guidelines", query_words(self.guidelines)),
+            ("summary", query_words(self.context)),
+        ]
+        return [(name, words) for name, words in parts if words]
 
 
 @dataclass

@@ -9,11 +9,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.db import connection
 from django.db.models import F
 
-from . import MODE_ANY, Filters, IndexDocument, SearchPage, query_words
+from . import Filters, IndexDocument, SearchPage, SimilarQuery
 
 CONFIG = "english"
 # ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
+FIELD_WEIGHTS = {"title": "A", "guidelines": "B", "summary": "C"}
 
 _UPDATE = f"""
 UPDATE precedents_precedentitem SET search_vector =
@@ -41,26 +42,32 @@ class PostgresSearchBackend:
     def clear(self):
         """As ``remove``."""
 
-    def search(self, *, query: str, mode: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
-        from ..models import PrecedentItem
-        from ..selectors import precedent_filtered
-
-        rows = precedent_filtered(PrecedentItem.objects.all(), filters)
-        if mode == MODE_ANY:
-            words = query_words(query)
-            if not words:
-                return SearchPage(count=0)
-            tsquery = SearchQuery(" | ".join(words), search_type="raw", config=CONFIG)
-        else:
-            tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+    def search(self, *, query: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
+        tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+        rows = self._rows(filters)
         rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-        matches = rows.filter(search_vector=tsquery).annotate(score=rank)
-        # A case's query needs its best few, not how many match: no count over a large OR.
-        page = _page(matches, offset, limit, count=mode != MODE_ANY)
-        if page.count or mode == MODE_ANY:
+        page = _page(rows.filter(search_vector=tsquery).annotate(score=rank), offset, limit)
+        if page.count:
             return page
         similar = rows.annotate(score=TrigramWordSimilarity(query, "title")).filter(title__trigram_word_similar=query)
         return _page(similar, offset, limit)
+
+    def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
+        # Each word only in its own field: "mri:A | lumbar:A | low:B | radiculopathy:C".
+        terms = [f"{word}:{FIELD_WEIGHTS[name]}" for name, words in query.parts() for word in words]
+        if not terms:
+            return SearchPage(count=0)
+        tsquery = SearchQuery(" | ".join(terms), search_type="raw", config=CONFIG)
+        rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
+        # The best few are wanted, not how many match: no count over a large OR.
+        return _page(self._rows(filters).filter(search_vector=tsquery).annotate(score=rank), 0, limit, count=False)
+
+    @staticmethod
+    def _rows(filters):
+        from ..models import PrecedentItem
+        from ..selectors import precedent_filtered
+
+        return precedent_filtered(PrecedentItem.objects.all(), filters)
 
 
 def _page(rows, offset, limit, *, count=True) -> SearchPage:

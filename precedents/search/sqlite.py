@@ -8,10 +8,10 @@ filterable fields live in the FTS table as UNINDEXED columns and a search is one
 from __future__ import annotations
 
 from . import (
-    MODE_ANY,
     Filters,
     IndexDocument,
     SearchPage,
+    SimilarQuery,
     Term,
     query_words,
     trigrams,
@@ -60,13 +60,17 @@ class SqliteSearchBackend:
     name = "sqlite"
 
     def __init__(self, conn):
-        """``conn``: a Django connection or a DB-API ``sqlite3`` connection; queries use ``?`` placeholders, which
-        both accept."""
+        """``conn``: a Django connection or a DB-API ``sqlite3`` connection. Statements are written with Django's
+        ``%s`` placeholders (its debug cursor formats them) and turned into ``?`` for a plain connection."""
         self.conn = conn
+        self.placeholder = "%s" if hasattr(conn, "vendor") else "?"
+
+    def _sql(self, sql):
+        return sql if self.placeholder == "%s" else sql.replace("%s", "?")
 
     def _execute(self, sql, params=()):
         cursor = self.conn.cursor()
-        cursor.execute(sql, params)
+        cursor.execute(self._sql(sql), params)
         return cursor
 
     def install(self):
@@ -77,10 +81,10 @@ class SqliteSearchBackend:
         if not docs:
             return
         self.remove([d.id for d in docs])
-        placeholders = ", ".join("?" * (1 + len(COLUMNS) + len(FILTER_COLUMNS)))
+        placeholders = ", ".join(["%s"] * (1 + len(COLUMNS) + len(FILTER_COLUMNS)))
         cursor = self.conn.cursor()
         cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS + FILTER_COLUMNS)}) VALUES ({placeholders})",
+            self._sql(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS + FILTER_COLUMNS)}) VALUES ({placeholders})"),
             [
                 (
                     d.id,
@@ -98,12 +102,14 @@ class SqliteSearchBackend:
                 for d in docs
             ],
         )
-        cursor.executemany(f"INSERT INTO {TRIGRAM_TABLE} (rowid, title) VALUES (?, ?)", [(d.id, d.title) for d in docs])
+        cursor.executemany(
+            self._sql(f"INSERT INTO {TRIGRAM_TABLE} (rowid, title) VALUES (%s, %s)"), [(d.id, d.title) for d in docs]
+        )
 
     def remove(self, ids: list[int]):
         if not ids:
             return
-        marks = ", ".join("?" * len(ids))
+        marks = ", ".join(["%s"] * len(ids))
         for table in (TABLE, TRIGRAM_TABLE):
             self._execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(ids))
 
@@ -111,28 +117,36 @@ class SqliteSearchBackend:
         for table in (TABLE, TRIGRAM_TABLE):
             self._execute(f"DELETE FROM {table}")
 
-    def search(self, *, query: str, mode: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
-        if mode == MODE_ANY:
-            words = query_words(query)
-            match = " OR ".join(_quoted(w) for w in words)
-        else:
-            match = fts_query(websearch_terms(query))
+    def search(self, *, query: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
+        match = fts_query(websearch_terms(query))
         if not match:
             return SearchPage(count=0)
         where, params = _filter_sql(filters)
-        condition = f"{TABLE} MATCH ?{where}"
-        ranked = self._execute(
-            f"SELECT rowid, -bm25({TABLE}, {BM25_WEIGHTS}) AS score FROM {TABLE} WHERE {condition} "
-            "ORDER BY score DESC, rowid LIMIT ? OFFSET ?",
-            [match, *params, limit, offset],
-        ).fetchall()
-        hits = [(pk, float(score)) for pk, score in ranked]
-        if mode == MODE_ANY:
-            return SearchPage(count=len(hits), hits=hits)
-        count = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", [match, *params]).fetchone()[0]
+        hits = self._ranked(match, where, params, offset, limit)
+        count = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s{where}", [match, *params])
+        count = count.fetchone()[0]
         if count:
             return SearchPage(count=count, hits=hits)
         return self._similar_titles(query, where, params, offset, limit)
+
+    def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
+        # Each word only in its own column: 'title : ("mri" OR "lumbar") OR guidelines : ("low" OR ...)'.
+        match = " OR ".join(
+            f"{name} : (" + " OR ".join(_quoted(w) for w in words) + ")" for name, words in query.parts()
+        )
+        if not match:
+            return SearchPage(count=0)
+        where, params = _filter_sql(filters)
+        hits = self._ranked(match, where, params, 0, limit)
+        return SearchPage(count=len(hits), hits=hits)
+
+    def _ranked(self, match, where, params, offset, limit) -> list[tuple[int, float]]:
+        rows = self._execute(
+            f"SELECT rowid, -bm25({TABLE}, {BM25_WEIGHTS}) AS score FROM {TABLE} WHERE {TABLE} MATCH %s{where} "
+            "ORDER BY score DESC, rowid LIMIT %s OFFSET %s",
+            [match, *params, limit, offset],
+        ).fetchall()
+        return [(pk, float(score)) for pk, score in rows]
 
     def _similar_titles(self, query, where, params, offset, limit) -> SearchPage:
         grams = sorted({g for w in query_words(query) for g in trigrams(w) if g.strip() and len(g.strip()) == 3})
@@ -141,7 +155,7 @@ class SqliteSearchBackend:
         match = " OR ".join(_quoted(g) for g in grams)
         candidates = self._execute(
             f"SELECT t.rowid, t.title FROM {TRIGRAM_TABLE} t JOIN {TABLE} ON {TABLE}.rowid = t.rowid "
-            f"WHERE {TRIGRAM_TABLE} MATCH ?{where} ORDER BY bm25({TRIGRAM_TABLE}) LIMIT ?",
+            f"WHERE {TRIGRAM_TABLE} MATCH %s{where} ORDER BY bm25({TRIGRAM_TABLE}) LIMIT %s",
             [match, *params, TRIGRAM_CANDIDATES],
         ).fetchall()
         scored = sorted(
@@ -154,21 +168,21 @@ class SqliteSearchBackend:
 def _filter_sql(filters: Filters) -> tuple[str, list]:
     clauses, params = [], []
     if filters.decision:
-        clauses.append(f"{TABLE}.decision = ?")
+        clauses.append(f"{TABLE}.decision = %s")
         params.append(filters.decision)
     if filters.year:
-        clauses.append(f"{TABLE}.year = ?")
+        clauses.append(f"{TABLE}.year = %s")
         params.append(int(filters.year))
     if filters.origin:
-        clauses.append(f"{TABLE}.origin = ?")
+        clauses.append(f"{TABLE}.origin = %s")
         params.append(filters.origin)
     if filters.specialty:
-        clauses.append(f"instr({TABLE}.specialty_keys, ?) > 0")
+        clauses.append(f"instr({TABLE}.specialty_keys, %s) > 0")
         params.append(f"|{filters.specialty}|")
     if filters.guideline_id:
-        clauses.append(f"instr({TABLE}.guideline_keys, ?) > 0")
+        clauses.append(f"instr({TABLE}.guideline_keys, %s) > 0")
         params.append(f"|{filters.guideline_id}|")
     if filters.exclude_case_id:
-        clauses.append(f"{TABLE}.case_id != ?")
+        clauses.append(f"{TABLE}.case_id != %s")
         params.append(int(filters.exclude_case_id))
     return "".join(f" AND {c}" for c in clauses), params

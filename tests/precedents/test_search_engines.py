@@ -5,7 +5,7 @@ import pytest
 
 from cases.models import Case, Guideline
 from precedents.models import PrecedentItem
-from precedents.search import MODE_ALL, MODE_ANY, Filters, websearch_terms
+from precedents.search import Filters, SimilarQuery, websearch_terms
 from precedents.search.sqlite import fts_query
 from precedents.selectors import precedent_search
 from precedents.services import precedent_index_case
@@ -97,7 +97,8 @@ def test_guideline_filter(indexed):
 
 def test_excluded_case_never_in_the_answer(indexed):
     case = Case.objects.get(case_number="CM16-0236134")  # one of the two lumbar MRIs
-    page = indexed.search(query="MRI lumbar spine", mode=MODE_ANY, filters=Filters(exclude_case_id=case.pk), limit=50)
+    query = SimilarQuery(title="MRI lumbar spine")
+    page = indexed.similar(query=query, filters=Filters(exclude_case_id=case.pk), limit=50)
     from precedents.models import PrecedentItem
 
     found_cases = set(
@@ -106,16 +107,33 @@ def test_excluded_case_never_in_the_answer(indexed):
     assert page.hits and case.pk not in found_cases
 
 
-def test_any_mode_matches_some_words(indexed):
-    strict = indexed.search(query="MRI lumbar zzzunknownword", mode=MODE_ALL, filters=Filters(), limit=10)
-    loose = indexed.search(query="MRI lumbar zzzunknownword", mode=MODE_ANY, filters=Filters(), limit=10)
+def test_similar_matches_some_words(indexed):
+    strict = indexed.search(query="MRI lumbar zzzunknownword", filters=Filters(), limit=10)
+    loose = indexed.similar(query=SimilarQuery(title="MRI lumbar zzzunknownword"), filters=Filters(), limit=10)
     assert strict.count == 0
     assert loose.hits
 
 
+def test_similar_looks_for_each_part_in_its_own_field(indexed):
+    """Title words are matched in titles only: "summary" words that appear only in clinical summaries find
+    nothing when given as the title, and find items when given as context."""
+    as_title = indexed.similar(query=SimilarQuery(title="tenderness"), filters=Filters(), limit=50)
+    as_context = indexed.similar(query=SimilarQuery(title="", context="tenderness"), filters=Filters(), limit=50)
+    titled = set(PrecedentItem.objects.filter(title__icontains="tenderness").values_list("id", flat=True))
+    assert {pk for pk, _ in as_title.hits} == titled
+    assert len(as_context.hits) > len(titled)
+
+
+def test_similar_ranks_title_matches_above_guideline_matches(indexed):
+    query = SimilarQuery(title="acupuncture", guidelines="complaints")  # one word each: the fields weigh
+    page = indexed.similar(query=query, filters=Filters(), limit=50)
+    first = PrecedentItem.objects.get(pk=page.hits[0][0])
+    assert "acupuncture" in first.title.lower()
+
+
 def test_pagination_pages_do_not_overlap(indexed):
-    first = indexed.search(query="spine", mode=MODE_ALL, filters=Filters(), offset=0, limit=2)
-    second = indexed.search(query="spine", mode=MODE_ALL, filters=Filters(), offset=2, limit=2)
+    first = indexed.search(query="spine", filters=Filters(), offset=0, limit=2)
+    second = indexed.search(query="spine", filters=Filters(), offset=2, limit=2)
     assert first.count == second.count > 3
     assert not {pk for pk, _ in first.hits} & {pk for pk, _ in second.hits}
 
@@ -125,7 +143,7 @@ def test_a_case_without_a_current_determination_leaves_the_index(indexed):
     ids = list(PrecedentItem.objects.filter(case=case).values_list("id", flat=True))
     case.determinations.all().delete()  # as an import --replace does before bringing new content
     precedent_index_case(case=case, backend=indexed)
-    page = indexed.search(query='"MRI of the lumbar spine"', mode=MODE_ALL, filters=Filters(), limit=50)
+    page = indexed.search(query='"MRI of the lumbar spine"', filters=Filters(), limit=50)
     assert not set(ids) & {pk for pk, _ in page.hits}
 
 
