@@ -150,3 +150,11 @@ def indexed(engine, letters):
 @pytest.fixture
 def analytics_permission(db):
     return Permission.objects.get(codename="view_analytics", content_type__app_label="precedents")
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """API throttles count in the cache: each test starts with none (the anonymous limit is per address)."""
+    from django.core.cache import cache
+
+    cache.clear()
