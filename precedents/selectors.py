@@ -107,12 +107,13 @@ class SuggestedCitation:
     pages: Counter = field(default_factory=Counter)
 
     @property
-    def top_sections(self) -> str:
-        return self.sections.most_common(1)[0][0] if self.sections else ""
+    def top_sections(self) -> str | None:
+        """The sections the similar decisions cited most with this guideline (None: none cited)."""
+        return self.sections.most_common(1)[0][0] if self.sections else None
 
     @property
-    def top_pages(self) -> str:
-        return self.pages.most_common(1)[0][0] if self.pages else ""
+    def top_pages(self) -> str | None:
+        return self.pages.most_common(1)[0][0] if self.pages else None
 
 
 @dataclass
