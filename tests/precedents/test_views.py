@@ -10,8 +10,8 @@ from django.urls import reverse
 from cases.models import Case, Determination, Guideline
 from cases.services.determinations import case_snapshot, determination_create
 from precedents.models import PrecedentItem
-from tests.precedents.conftest import PARTY_ADDRESS, PARTY_NAME
 from tests.factories import ReviewerFactory
+from tests.precedents.conftest import PARTY_ADDRESS, PARTY_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -135,5 +135,5 @@ def test_citation_row_prefills_sections_and_pages(open_case, clients):
     url = reverse("cases:citation_row", args=[open_case.case_number, item.pk])
     html = clients["reviewer"].get(url, {"guideline": guideline.pk, "sections": "Special Studies", "pages": "303"})
     html = html.content.decode()
-    assert 'name="item-%d-cit-sections" value="Special Studies"' % item.pk in html
-    assert 'name="item-%d-cit-pages" value="303"' % item.pk in html
+    assert f'name="item-{item.pk}-cit-sections" value="Special Studies"' in html
+    assert f'name="item-{item.pk}-cit-pages" value="303"' in html
