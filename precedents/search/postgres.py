@@ -16,11 +16,13 @@ CONFIG = "english"
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
 FIELD_WEIGHTS = {"title": "A", "guidelines": "B", "summary": "C"}
 
+# One statement per batch: the documents arrive as arrays, unnested into rows.
 _UPDATE = f"""
-UPDATE precedents_precedentitem SET search_vector =
-    setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
-    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D')
-WHERE id = %s
+UPDATE precedents_precedentitem AS p SET search_vector =
+    setweight(to_tsvector('{CONFIG}', v.title), 'A') || setweight(to_tsvector('{CONFIG}', v.guidelines), 'B')
+    || setweight(to_tsvector('{CONFIG}', v.summary), 'C') || setweight(to_tsvector('{CONFIG}', v.other), 'D')
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS v(id, title, guidelines, summary, other)
+WHERE p.id = v.id
 """
 
 
@@ -33,8 +35,15 @@ class PostgresSearchBackend:
     def index(self, docs: list[IndexDocument]):
         if not docs:
             return
+        columns = [
+            [d.id for d in docs],
+            [d.title for d in docs],
+            [d.guidelines for d in docs],
+            [d.summary for d in docs],
+            [d.other for d in docs],
+        ]
         with connection.cursor() as cursor:
-            cursor.executemany(_UPDATE, [(d.title, d.guidelines, d.summary, d.other, d.id) for d in docs])
+            cursor.execute(_UPDATE, columns)
 
     def remove(self, ids: list[int]):
         """The rows themselves are deleted by the index service; the vector goes with them."""
