@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cases.models import Case, Determination
+from cases.services.determinations import case_snapshot, determination_create
 from precedents.models import PrecedentItem, TreatmentCategory
 from precedents.selectors import decision_groups
 from precedents.services import precedent_index_rebuild
@@ -126,3 +128,22 @@ def test_page_shows_total_and_timeliness(letters, clients):
     assert re.search(rf"<strong>{items}</strong> decided items", html)
     assert "No case decided here yet." in html
     assert "vendor/chartjs-4.6.1/chart.umd.min.js" in html and "<script>" not in html
+
+
+def test_timeliness_of_cases_decided_here(letters, clients):
+    """Two cases signed here in 2017: one 20 days after records complete and on time, one 40 days after and late."""
+    for case_number, days, late in (("CM16-0236134", 20, False), ("CM16-0242419", 40, True)):
+        case = Case.objects.get(case_number=case_number)
+        case.records_complete = datetime.date(2017, 3, 1)
+        case.decision_due = datetime.date(2017, 3, 31)
+        case.save()
+        decided = case.records_complete + datetime.timedelta(days=days)
+        snapshot = case_snapshot(
+            case=case, reviewer_credentials={"specialties": []}, decision_date=decided, documents_reviewed=[]
+        )
+        determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.SIGNED)
+        assert PrecedentItem.objects.filter(case=case).first().late is late
+    html = clients["auditor"].get(reverse("analytics:decisions")).content.decode()
+    row = re.search(r'<table class="table table-sm" id="timeliness-table">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells == ["2017", "2", "30.0", "1", "50%"]
