@@ -14,6 +14,7 @@ available, the PDFs of fixtures/letters and fixtures/public-letters instead (156
 """
 
 import argparse
+import io
 import math
 import os
 import sys
@@ -37,7 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command, get_commands  # noqa: E402
+from django.core.management import CommandError, call_command, get_commands  # noqa: E402
 
 from cases.services.interchange import case_import  # noqa: E402
 from precedents.models import PrecedentItem  # noqa: E402
@@ -55,9 +56,9 @@ def load_letters():
     if "import_letters" in get_commands():
         for folder in (LETTERS_DIR, PUBLIC_LETTERS):
             try:
-                call_command("import_letters", str(folder), verbosity=0)
-            except SystemExit:
-                pass  # refused letters are reported by the command; the rest are in
+                call_command("import_letters", str(folder), verbosity=0, stdout=io.StringIO())
+            except (CommandError, SystemExit) as exc:
+                print(f"  import_letters {folder.name}: {exc}")  # refused letters; the rest are in
     else:
         for letter in expected_letters():
             case_import(document=expected_letter_as_case(letter))
