@@ -2,10 +2,10 @@
 
 Seeds N decided items (two per case, each case with an imported determination whose snapshot holds a clinical
 summary, items, both sides' citations and the reviewer's specialties), builds the index with the real service
-(``precedent_index_rebuild``), then times, per request: /precedents/ searches (typed queries, a misspelt one,
+(``precedent_index_rebuild``), then times, per request: /precedents/ searches (typed queries, misspelt ones,
 filters), the /api/precedents/ suggestions, the "Similar decisions" fragment, /analytics/ and the analytics API,
-against a bare page (a signed-in reviewer's empty queue: session, login, a template; no search) in the same run. Prints median and p95 and the ratio to
-the bare page.
+against a bare page in the same run (a signed-in reviewer's empty queue: session, login, a template; no search).
+Prints median and p95 and the ratio to the bare page.
 
     .venv/bin/python bench/precedent_search.py [--items 20000]       # SQLite FTS5 (a fresh file under var/)
     BENCH_DATABASE_URL=postgres://.../imr_bench .venv/bin/python bench/precedent_search.py --items 1000000
