@@ -110,11 +110,15 @@ class TitleTfidf:
 def ours(row, summary: str) -> list:
     ca = [c for c in row.citations if c["side"] == "claims_administrator"]
     suggestions = precedent_suggestions(
-        title=row.title, claims_administrator_citations=ca, context_terms=clinical_terms(summary),
+        title=row.title,
+        claims_administrator_citations=ca,
+        context_terms=clinical_terms(summary),
         exclude_case_id=row.case_id,
     )
-    return [_guideline_key({"source": s.source, "title": s.title, "guideline_id": s.guideline_id})
-            for s in suggestions.citations]
+    return [
+        _guideline_key({"source": s.source, "title": s.title, "guideline_id": s.guideline_id})
+        for s in suggestions.citations
+    ]
 
 
 def main():

@@ -49,23 +49,72 @@ from tests.factories import ReviewerFactory, StaffFactory  # noqa: E402
 
 REPEATS = 30
 TREATMENTS = [
-    "MRI of the {part}", "Physical therapy, 12 sessions, {part}", "Acupuncture, 6 sessions, {part}",
-    "Epidural steroid injection, {part}", "Norco 10/325mg #60", "Tramadol 50mg #90", "Naproxen 550mg #60",
-    "Cyclobenzaprine 7.5mg #30", "Lidocaine 5% patch #30", "Arthroscopic surgery of the {part}",
-    "Chiropractic treatment, 8 visits, {part}", "Psychotherapy, 10 sessions", "Urine drug screen",
-    "EMG/NCV of the {part}", "TENS unit for the {part}", "Home health care, 4 hours a day", "X-rays of the {part}",
-    "Functional restoration program", "Cold therapy unit for the {part}", "Gabapentin 600mg #90",
+    "MRI of the {part}",
+    "Physical therapy, 12 sessions, {part}",
+    "Acupuncture, 6 sessions, {part}",
+    "Epidural steroid injection, {part}",
+    "Norco 10/325mg #60",
+    "Tramadol 50mg #90",
+    "Naproxen 550mg #60",
+    "Cyclobenzaprine 7.5mg #30",
+    "Lidocaine 5% patch #30",
+    "Arthroscopic surgery of the {part}",
+    "Chiropractic treatment, 8 visits, {part}",
+    "Psychotherapy, 10 sessions",
+    "Urine drug screen",
+    "EMG/NCV of the {part}",
+    "TENS unit for the {part}",
+    "Home health care, 4 hours a day",
+    "X-rays of the {part}",
+    "Functional restoration program",
+    "Cold therapy unit for the {part}",
+    "Gabapentin 600mg #90",
 ]
 PARTS = ["lumbar spine", "cervical spine", "right knee", "left shoulder", "right wrist", "left hip", "ankle"]
-TERMS = ["radiculopathy", "stenosis", "strain", "tear", "carpal tunnel", "depression", "chronic pain", "fracture",
-         "degenerative", "tendinitis", "impingement", "myofascial", "insomnia", "herniation"]
-SPECIALTIES = ["Orthopedic Surgery", "Family Practice", "Physical Medicine & Rehabilitation", "Psychiatry",
-               "Occupational Medicine", "Anesthesiology", "Pain Management", "Neurology", "Internal Medicine"]
-RATIONALE = ("The guidelines state that {t} is recommended when conservative care has failed and there is "
-             "objective evidence of {term}. The records do not document functional improvement or a trial of "
-             "first-line treatment; therefore the request is {decision}.")
-QUERIES = ["MRI lumbar", "physical therapy knee", "acupuncture", "epidural injection", "norco", "psychotherapy",
-           '"urine drug screen"', "arthroscopic shoulder", "lidocaine patch", "tens unit"]
+TERMS = [
+    "radiculopathy",
+    "stenosis",
+    "strain",
+    "tear",
+    "carpal tunnel",
+    "depression",
+    "chronic pain",
+    "fracture",
+    "degenerative",
+    "tendinitis",
+    "impingement",
+    "myofascial",
+    "insomnia",
+    "herniation",
+]
+SPECIALTIES = [
+    "Orthopedic Surgery",
+    "Family Practice",
+    "Physical Medicine & Rehabilitation",
+    "Psychiatry",
+    "Occupational Medicine",
+    "Anesthesiology",
+    "Pain Management",
+    "Neurology",
+    "Internal Medicine",
+]
+RATIONALE = (
+    "The guidelines state that {t} is recommended when conservative care has failed and there is "
+    "objective evidence of {term}. The records do not document functional improvement or a trial of "
+    "first-line treatment; therefore the request is {decision}."
+)
+QUERIES = [
+    "MRI lumbar",
+    "physical therapy knee",
+    "acupuncture",
+    "epidural injection",
+    "norco",
+    "psychotherapy",
+    '"urine drug screen"',
+    "arthroscopic shoulder",
+    "lidocaine patch",
+    "tens unit",
+]
 MISSPELT = ["acupunture", "lidocane patch", "psycotherapy"]
 
 
@@ -84,9 +133,7 @@ def seed(items: int, batch: int):
     for first in range(0, cases_total, batch):
         size = min(batch, cases_total - first)
         workers = InjuredWorker.objects.bulk_create([InjuredWorker(age=40) for _ in range(size)])
-        claims = Claim.objects.bulk_create(
-            [Claim(worker=w, date_of_injury=datetime.date(2015, 1, 1)) for w in workers]
-        )
+        claims = Claim.objects.bulk_create([Claim(worker=w, date_of_injury=datetime.date(2015, 1, 1)) for w in workers])
         cases = Case.objects.bulk_create(
             [
                 Case(
@@ -112,20 +159,34 @@ def seed(items: int, batch: int):
                         "title": title,
                         "decision": decision,
                         "claims_administrator_citations": [{**cited[0], "sections": None, "pages": None}],
-                        "citations": [{**cited[rng.randrange(2)], "sections": rng.choice(["Special Studies",
-                                       "Opioids", "Physical Medicine", None]), "pages": rng.choice(["303", None])}],
+                        "citations": [
+                            {
+                                **cited[rng.randrange(2)],
+                                "sections": rng.choice(["Special Studies", "Opioids", "Physical Medicine", None]),
+                                "pages": rng.choice(["303", None]),
+                            }
+                        ],
                         "rationale": RATIONALE.format(t=title, term=term, decision=decision),
                     }
                 )
                 items_rows.append(DisputedItem(case=case, order=order, title=title, decision=decision))
-            summary = (f"The injured worker has {rng.choice(TERMS)} of the {rng.choice(PARTS)} and "
-                       f"{rng.choice(TERMS)}; treatment has included medications and therapy. ") * 3
+            summary = (
+                f"The injured worker has {rng.choice(TERMS)} of the {rng.choice(PARTS)} and "
+                f"{rng.choice(TERMS)}; treatment has included medications and therapy. "
+            ) * 3
             determinations.append(
                 Determination(
-                    case=case, version=1, origin="imported", signed_at=django.utils.timezone.now(),
-                    decision_date=decided, content_hash="0" * 64,
-                    snapshot={"clinical_summary": summary, "items": snapshot_items,
-                              "reviewer": {"specialties": [rng.choice(SPECIALTIES)]}},
+                    case=case,
+                    version=1,
+                    origin="imported",
+                    signed_at=django.utils.timezone.now(),
+                    decision_date=decided,
+                    content_hash="0" * 64,
+                    snapshot={
+                        "clinical_summary": summary,
+                        "items": snapshot_items,
+                        "reviewer": {"specialties": [rng.choice(SPECIALTIES)]},
+                    },
                 )
             )
         DisputedItem.objects.bulk_create(items_rows)
@@ -171,23 +232,30 @@ def main():
     open_case = Case.objects.order_by("id").first()
     item = open_case.items.first()
     # The baseline: a signed-in page doing no search (the reviewer's empty queue): session, login, template.
-    pages = [("bare page (empty /cases/ queue)", reviewer_client, "/cases/"),
-             ("login form (anonymous)", anonymous, "/accounts/login/")]
+    pages = [
+        ("bare page (empty /cases/ queue)", reviewer_client, "/cases/"),
+        ("login form (anonymous)", anonymous, "/accounts/login/"),
+    ]
     pages += [(f"/precedents/?q={q}", reviewer_client, f"/precedents/?q={q}") for q in QUERIES[:4]]
     pages += [(f"/precedents/ misspelt {q}", reviewer_client, f"/precedents/?q={q}") for q in MISSPELT[:2]]
     pages += [
         ("/precedents/ filters only", reviewer_client, "/precedents/?decision=overturned&year=2016"),
         ("/precedents/ query + filters", reviewer_client, "/precedents/?q=MRI&decision=upheld&year=2015"),
-        ("/api/precedents/ (suggestions)", reviewer_client,
-         "/api/precedents/?q=MRI%20of%20the%20lumbar%20spine&ca=Low%20Back%20Complaints%202004&limit=10"),
+        (
+            "/api/precedents/ (suggestions)",
+            reviewer_client,
+            "/api/precedents/?q=MRI%20of%20the%20lumbar%20spine&ca=Low%20Back%20Complaints%202004&limit=10",
+        ),
         ("similar decisions fragment", staff_client, f"/precedents/similar/{open_case.case_number}/items/{item.pk}/"),
         ("/analytics/", staff_client, "/analytics/"),
         ("/api/analytics/decisions/?by=guideline", staff_client, "/api/analytics/decisions/?by=guideline"),
     ]
     results = {name: measure(client, url) for name, client, url in pages}
     bare = results[pages[0][0]][0]
-    print(f"database: {connection.vendor}; {total:,} decided items; seeded in {seeded:.0f} s, "
-          f"indexed (rebuild_precedent_index) in {indexed:.0f} s; {REPEATS} requests each")
+    print(
+        f"database: {connection.vendor}; {total:,} decided items; seeded in {seeded:.0f} s, "
+        f"indexed (rebuild_precedent_index) in {indexed:.0f} s; {REPEATS} requests each"
+    )
     print(f"{'request':44} {'median':>9} {'p95':>9} {'x bare':>7}")
     for name, _, _ in pages:
         median, p95 = results[name]
