@@ -24,6 +24,10 @@ def row_counts() -> dict[str, int]:
     from django.apps import apps
     from django.contrib.auth import get_user_model
 
-    models = [*apps.get_app_config("cases").get_models(), *apps.get_app_config("reviewers").get_models()]
+    models = [
+        *apps.get_app_config("cases").get_models(),
+        *apps.get_app_config("reviewers").get_models(),
+        *apps.get_app_config("precedents").get_models(),
+    ]
     models.append(get_user_model())
     return {model._meta.label: model.objects.count() for model in models}
