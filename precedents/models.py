@@ -66,6 +66,10 @@ class PrecedentItem(models.Model):
         indexes = [
             models.Index(fields=["case"], name="precedent_case"),
             models.Index(fields=["-decision_date", "id"], name="precedent_recent"),
+            # Filters and counts without words, and the timeliness of cases decided here.
+            models.Index(fields=["year", "decision"], name="precedent_year_decision"),
+            models.Index(fields=["decision", "year"], name="precedent_decision_year"),
+            models.Index(fields=["origin", "year"], name="precedent_origin_year"),
         ]
         permissions = [("view_analytics", "Can view decision analytics")]
 

@@ -92,8 +92,8 @@ def case_context_terms(case) -> list[str]:
 def item_query(*, title: str, claims_administrator_citations: list[dict], context_terms: list[str]) -> SimilarQuery:
     """What a case's item is compared by: its title (with titles), the claims administrator's guidelines (with
     the guidelines cited) and the case's body parts and diagnoses (with clinical summaries)."""
-    cited = " ".join(f"{c['title']} {c.get('sections') or ''}" for c in claims_administrator_citations)
-    return SimilarQuery(title=title, guidelines=cited, context=" ".join(context_terms))
+    cited = [text for c in claims_administrator_citations for text in (c["title"], c.get("sections") or "") if text]
+    return SimilarQuery(title=title, guidelines=tuple(cited), context=" ".join(context_terms))
 
 
 @dataclass

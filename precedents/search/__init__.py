@@ -53,18 +53,22 @@ class Filters:
 
 @dataclass(frozen=True)
 class SimilarQuery:
+    """A case's item: its title's words (matched in titles), the claims administrator's guidelines as phrases
+    (titles and sections, matched in the guidelines cited) and clinical terms (matched in summaries)."""
+
     title: str
-    guidelines: str = ""
+    guidelines: tuple[str, ...] = ()
     context: str = ""
 
-    def parts(self) -> list[tuple[str, list[str]]]:
-        """(field, words) for each part with words: field is one of title, guidelines, summary."""
-        parts = [
-            ("title", query_words(self.title)),
-            ("guidelines", query_words(self.guidelines)),
-            ("summary", query_words(self.context)),
-        ]
-        return [(name, words) for name, words in parts if words]
+    def title_words(self) -> list[str]:
+        return query_words(self.title)
+
+    def guideline_phrases(self) -> list[list[str]]:
+        phrases = [query_words(text) for text in self.guidelines]
+        return [words for words in phrases if words]
+
+    def context_words(self) -> list[str]:
+        return query_words(self.context)
 
 
 @dataclass

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from . import Filters, IndexDocument, SearchPage, SimilarQuery
 
 CONFIG = "english"
 # ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
-FIELD_WEIGHTS = {"title": "A", "guidelines": "B", "summary": "C"}
+# Ranking reads each candidate's vector: bounded, so a query matching half a million items costs what one matching
+# five thousand does. Beyond it, the most recent matches are ranked (searches) or the first found (suggestions).
+RANKED_CANDIDATES = 5000
+SIMILAR_CANDIDATES = 1000
 
 # One statement per batch: the documents arrive as arrays, unnested into rows.
 _UPDATE = f"""
@@ -54,22 +57,44 @@ class PostgresSearchBackend:
     def search(self, *, query: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
         tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
         rows = self._rows(filters)
-        rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-        page = _page(rows.filter(search_vector=tsquery).annotate(score=rank), offset, limit)
-        if page.count:
-            return page
-        similar = rows.annotate(score=TrigramWordSimilarity(query, "title")).filter(title__trigram_word_similar=query)
-        return _page(similar, offset, limit)
+        matching = rows.filter(search_vector=tsquery)
+        count = matching.count()
+        if count:
+            rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
+            return SearchPage(count=count, hits=self._best(_newest(matching), rank, offset, limit))
+        similar = rows.filter(title__trigram_word_similar=query)
+        hits = self._best(_newest(similar), TrigramWordSimilarity(query, "title"), offset, limit)
+        return SearchPage(count=min(similar.count(), RANKED_CANDIDATES), hits=hits)
 
     def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
-        # Each word only in its own field: "mri:A | lumbar:A | low:B | radiculopathy:C".
-        terms = [f"{word}:{FIELD_WEIGHTS[name]}" for name, words in query.parts() for word in words]
-        if not terms:
+        title = query.title_words()
+        loose = [f"{w}:A" for w in title]
+        loose += ["(" + " <-> ".join(f"{w}:B" for w in phrase) + ")" for phrase in query.guideline_phrases()]
+        loose += [f"{w}:C" for w in query.context_words()]
+        if not loose:
             return SearchPage(count=0)
-        tsquery = SearchQuery(" | ".join(terms), search_type="raw", config=CONFIG)
-        rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-        # The best few are wanted, not how many match: no count over a large OR.
-        return _page(self._rows(filters).filter(search_vector=tsquery).annotate(score=rank), 0, limit, count=False)
+        any_part = SearchQuery(" | ".join(loose), search_type="raw", config=CONFIG)
+        rows = self._rows(filters)
+        # Candidates: items whose titles hold every word of this title, and items matching any part; each set
+        # capped, so that a common word ("MRI") costs the same at a thousand items as at a million.
+        candidates = Q(id__in=rows.filter(search_vector=any_part).values("id")[:SIMILAR_CANDIDATES])
+        if title:
+            all_title = SearchQuery(" & ".join(f"{w}:A" for w in title), search_type="raw", config=CONFIG)
+            candidates |= Q(id__in=rows.filter(search_vector=all_title).values("id")[:SIMILAR_CANDIDATES])
+        from ..models import PrecedentItem
+
+        rank = SearchRank(F("search_vector"), any_part, weights=WEIGHTS)
+        hits = self._best(PrecedentItem.objects.filter(candidates).values("id"), rank, 0, limit)
+        return SearchPage(count=len(hits), hits=hits)
+
+    @staticmethod
+    def _best(candidate_ids, score, offset, limit) -> list[tuple[int, float]]:
+        """The page of the candidates (a bounded id subquery) by ``score``, then newest."""
+        from ..models import PrecedentItem
+
+        rows = PrecedentItem.objects.filter(id__in=candidate_ids).annotate(score=score)
+        ranked = rows.order_by("-score", "-decision_date", "id").values_list("id", "score")[offset : offset + limit]
+        return [(pk, float(value)) for pk, value in ranked]
 
     @staticmethod
     def _rows(filters):
@@ -79,7 +104,6 @@ class PostgresSearchBackend:
         return precedent_filtered(PrecedentItem.objects.all(), filters)
 
 
-def _page(rows, offset, limit, *, count=True) -> SearchPage:
-    hits = rows.order_by("-score", "-decision_date", "id").values_list("id", "score")[offset : offset + limit]
-    hits = [(pk, float(score)) for pk, score in hits]
-    return SearchPage(count=rows.count() if count else len(hits), hits=hits)
+def _newest(rows):
+    """The newest matches first: the ranked set of a very broad query is its most recent matches."""
+    return rows.order_by("-decision_date", "-id").values("id")[:RANKED_CANDIDATES]

@@ -130,14 +130,18 @@ class SqliteSearchBackend:
         return self._similar_titles(query, where, params, offset, limit)
 
     def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
-        # Each word only in its own column: 'title : ("mri" OR "lumbar") OR guidelines : ("low" OR ...)'.
-        match = " OR ".join(
-            f"{name} : (" + " OR ".join(_quoted(w) for w in words) + ")" for name, words in query.parts()
-        )
-        if not match:
+        # Each part only in its own column: 'title : ("mri" OR "lumbar") OR guidelines : ("low back ...")'.
+        parts = []
+        if query.title_words():
+            parts.append("title : (" + " OR ".join(_quoted(w) for w in query.title_words()) + ")")
+        if query.guideline_phrases():
+            parts.append("guidelines : (" + " OR ".join(_quoted(" ".join(p)) for p in query.guideline_phrases()) + ")")
+        if query.context_words():
+            parts.append("summary : (" + " OR ".join(_quoted(w) for w in query.context_words()) + ")")
+        if not parts:
             return SearchPage(count=0)
         where, params = _filter_sql(filters)
-        hits = self._ranked(match, where, params, 0, limit)
+        hits = self._ranked(" OR ".join(parts), where, params, 0, limit)
         return SearchPage(count=len(hits), hits=hits)
 
     def _ranked(self, match, where, params, offset, limit) -> list[tuple[int, float]]:

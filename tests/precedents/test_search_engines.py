@@ -125,7 +125,7 @@ def test_similar_looks_for_each_part_in_its_own_field(indexed):
 
 
 def test_similar_ranks_title_matches_above_guideline_matches(indexed):
-    query = SimilarQuery(title="acupuncture", guidelines="complaints")  # one word each: the fields weigh
+    query = SimilarQuery(title="acupuncture", guidelines=("complaints",))  # one word each: the fields weigh
     page = indexed.similar(query=query, filters=Filters(), limit=50)
     first = PrecedentItem.objects.get(pk=page.hits[0][0])
     assert "acupuncture" in first.title.lower()
@@ -152,3 +152,15 @@ def test_query_syntax_never_reaches_the_engine_raw():
     query = fts_query(terms)
     assert "NEAR(x" not in query and "*" not in query
     assert query.startswith('("knee"')
+
+
+def test_similar_matches_a_guideline_as_a_whole_title(indexed):
+    """ "Low Back Complaints 2004" finds the items citing that chapter, not every "... Complaints 2004"."""
+    page = indexed.similar(
+        query=SimilarQuery(title="", guidelines=("Low Back Complaints 2004",)), filters=Filters(), limit=50
+    )
+    found = PrecedentItem.objects.filter(pk__in=[pk for pk, _ in page.hits])
+    citing = [
+        p for p in PrecedentItem.objects.all() if any(c["title"] == "Low Back Complaints 2004" for c in p.citations)
+    ]
+    assert {p.pk for p in found} == {p.pk for p in citing}
