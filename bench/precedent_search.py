@@ -39,11 +39,13 @@ django.setup()
 
 import datetime  # noqa: E402
 
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from cases.models import Case, Claim, Determination, DisputedItem, Guideline, InjuredWorker, Status  # noqa: E402
+from precedents.models import PrecedentItem  # noqa: E402
 from precedents.services import precedent_index_rebuild  # noqa: E402
 from tests.factories import ReviewerFactory, StaffFactory  # noqa: E402
 
@@ -210,16 +212,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=2_000, help="cases per insert batch")
+    parser.add_argument("--keep", action="store_true", help="measure BENCH_DATABASE_URL as a previous run left it")
     args = parser.parse_args()
-    if "BENCH_DATABASE_URL" in os.environ:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    seed(args.items, args.batch)
-    seeded = time.perf_counter() - started
-    started = time.perf_counter()
-    total = precedent_index_rebuild(progress=lambda n: n % 100_000 == 0 and print(f"  indexed {n:,}", flush=True))
-    indexed = time.perf_counter() - started
+    seeded = indexed = 0.0
+    if args.keep and "BENCH_DATABASE_URL" in os.environ:
+        total = PrecedentItem.objects.count()
+        User.objects.filter(username="bench-admin").delete()
+    else:
+        if "BENCH_DATABASE_URL" in os.environ:
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        seed(args.items, args.batch)
+        seeded = time.perf_counter() - started
+        started = time.perf_counter()
+        total = precedent_index_rebuild(progress=lambda n: n % 100_000 == 0 and print(f"  indexed {n:,}", flush=True))
+        indexed = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE precedents_precedentitem")
