@@ -46,6 +46,7 @@ from django.test import Client  # noqa: E402
 
 from cases.models import Case, Claim, Determination, DisputedItem, Guideline, InjuredWorker, Status  # noqa: E402
 from precedents.models import PrecedentItem  # noqa: E402
+from reviewers.models import Reviewer  # noqa: E402
 from precedents.services import precedent_index_rebuild  # noqa: E402
 from tests.factories import ReviewerFactory, StaffFactory  # noqa: E402
 
@@ -217,7 +218,6 @@ def main():
     seeded = indexed = 0.0
     if args.keep and "BENCH_DATABASE_URL" in os.environ:
         total = PrecedentItem.objects.count()
-        User.objects.filter(username="bench-admin").delete()
     else:
         if "BENCH_DATABASE_URL" in os.environ:
             call_command("flush", interactive=False, verbosity=0)
@@ -232,8 +232,8 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE precedents_precedentitem")
 
-    reviewer = ReviewerFactory()
-    staff = StaffFactory(username="bench-admin")
+    reviewer = Reviewer.objects.order_by("id").first() if args.keep else ReviewerFactory()
+    staff = User.objects.filter(username="bench-admin").first() or StaffFactory(username="bench-admin")
     reviewer_client, staff_client, anonymous = Client(), Client(), Client()
     reviewer_client.force_login(reviewer.user)
     staff_client.force_login(staff)
