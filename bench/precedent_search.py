@@ -46,8 +46,8 @@ from django.test import Client  # noqa: E402
 
 from cases.models import Case, Claim, Determination, DisputedItem, Guideline, InjuredWorker, Status  # noqa: E402
 from precedents.models import PrecedentItem  # noqa: E402
-from reviewers.models import Reviewer  # noqa: E402
 from precedents.services import precedent_index_rebuild  # noqa: E402
+from reviewers.models import Reviewer  # noqa: E402
 from tests.factories import ReviewerFactory, StaffFactory  # noqa: E402
 
 REPEATS = 30
