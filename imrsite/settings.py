@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "imrsite",
     "reviewers",
     "cases",
+    "letterimport",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Q, Sum
 
 from cases.letters import CLAIMS_ADMINISTRATOR_SIDE, EXPERT_REVIEWER_SIDE, guideline_line
 from cases.models import Citation, Decision, Determination, normalize_title
+from cases.selectors import user_sees_all_cases
 
 from .models import DecisionStat, PrecedentItem
 from .search import Filters, SimilarQuery, search_backend
@@ -29,10 +30,14 @@ RATIONALE_START = 300
 
 
 def can_view_precedents(user) -> bool:
-    """Reviewers and staff (coordinators, administrators): the people who decide or check decisions."""
+    """Active reviewers and those who see every case (Coordinator, Auditor, superusers): the people who decide or
+    check decisions. Other staff roles (library editor, reviewer manager) and inactive reviewers do not."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or getattr(user, "reviewer", None) is not None
+    if user_sees_all_cases(user):
+        return True
+    reviewer = getattr(user, "reviewer", None)
+    return reviewer is not None and reviewer.active
 
 
 def can_view_analytics(user) -> bool:

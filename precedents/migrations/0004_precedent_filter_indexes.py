@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0005_protect_case_timeline_and_access_log'),
-        ('precedents', '0004_grant_analytics_to_coordinator_and_auditor'),
+        ('precedents', '0003_seed_treatment_categories'),
     ]
 
     operations = [
