@@ -78,6 +78,12 @@ def auditor(db):
 
 
 @pytest.fixture
+def library_editor(db):
+    """Staff, but no case content: no precedents, no analytics."""
+    return _staff_in("Library editor", "librarian")
+
+
+@pytest.fixture
 def admin_user(db):
     return StaffFactory(username="root")
 
@@ -89,13 +95,14 @@ def outsider(db):
 
 
 @pytest.fixture
-def users(reviewer, coordinator, auditor, admin_user, outsider):
+def users(reviewer, coordinator, auditor, admin_user, outsider, library_editor):
     return {
         "reviewer": reviewer.user,
         "coordinator": coordinator,
         "auditor": auditor,
         "admin": admin_user,
         "outsider": outsider,
+        "library_editor": library_editor,
     }
 
 

@@ -23,7 +23,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("reviewer", 403), ("outsider", 403), ("coordinator", 200), ("auditor", 200), ("admin", 200)],
+    [
+        ("reviewer", 403),
+        ("outsider", 403),
+        ("library_editor", 403),
+        ("coordinator", 200),
+        ("auditor", 200),
+        ("admin", 200),
+    ],
 )
 @pytest.mark.parametrize("url", ["analytics:decisions", "analytics:decisions_csv"])
 def test_access(letters, clients, role, status, url):

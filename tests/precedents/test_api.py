@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 PRECEDENTS = "/api/precedents/?q=MRI%20of%20the%20lumbar%20spine"
 ANALYTICS = "/api/analytics/decisions/?by=year"
+ROLES_200 = {"reviewer": 200, "coordinator": 200, "auditor": 200, "admin": 200}
 
 
 def test_schema_validates(client):
@@ -31,9 +32,9 @@ def test_schema_validates(client):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (PRECEDENTS, {"reviewer": 200, "coordinator": 200, "auditor": 200, "admin": 200, "outsider": 403}),
-        (ANALYTICS, {"reviewer": 403, "coordinator": 200, "auditor": 200, "admin": 200, "outsider": 403}),
-        ("/api/cases/", {"reviewer": 200, "coordinator": 200, "auditor": 200, "admin": 200, "outsider": 200}),
+        (PRECEDENTS, {**ROLES_200, "outsider": 403, "library_editor": 403}),
+        (ANALYTICS, {**ROLES_200, "reviewer": 403, "outsider": 403, "library_editor": 403}),
+        ("/api/cases/", {**ROLES_200, "outsider": 200, "library_editor": 200}),  # each sees the cases it may: none
     ],
 )
 def test_permissions(letters, clients, url, expected):
@@ -114,6 +115,7 @@ def test_cases_follow_the_visibility_rule(open_case, clients):
     assert [c["case_number"] for c in mine["results"]] == [open_case.case_number]
     assert clients["reviewer"].get("/api/cases/CM16-0236134/").status_code == 404
     assert clients["outsider"].get("/api/cases/").json()["count"] == 0
+    assert clients["library_editor"].get("/api/cases/").json()["count"] == 0
     everything = clients["coordinator"].get("/api/cases/").json()
     assert everything["count"] == Case.objects.count()
 

@@ -25,7 +25,14 @@ def assert_public(html: str):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("reviewer", 200), ("coordinator", 200), ("auditor", 200), ("admin", 200), ("outsider", 403)],
+    [
+        ("reviewer", 200),
+        ("coordinator", 200),
+        ("auditor", 200),
+        ("admin", 200),
+        ("outsider", 403),
+        ("library_editor", 403),
+    ],
 )
 def test_search_page_access(letters, clients, role, status):
     assert clients[role].get(reverse("precedents:search")).status_code == status
@@ -137,3 +144,9 @@ def test_citation_row_prefills_sections_and_pages(open_case, clients):
     html = html.content.decode()
     assert f'name="item-{item.pk}-cit-sections" value="Special Studies"' in html
     assert f'name="item-{item.pk}-cit-pages" value="303"' in html
+
+
+def test_an_inactive_reviewer_sees_no_precedents(letters, reviewer, clients):
+    reviewer.active = False
+    reviewer.save()
+    assert clients["reviewer"].get(reverse("precedents:search")).status_code == 403
