@@ -217,6 +217,7 @@ def main():
     args = parser.parse_args()
     seeded = indexed = 0.0
     if args.keep and "BENCH_DATABASE_URL" in os.environ:
+        call_command("migrate", verbosity=0)
         total = PrecedentItem.objects.count()
     else:
         if "BENCH_DATABASE_URL" in os.environ:
