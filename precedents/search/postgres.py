@@ -9,7 +9,7 @@ import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, FloatField, Q
+from django.db.models import F, FloatField
 from django.db.models.expressions import RawSQL
 
 from . import Filters, IndexDocument, SearchPage, SimilarQuery
@@ -18,9 +18,10 @@ CONFIG = "english"
 # ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
 # Ranking reads each candidate's vector: bounded, so a query matching half a million items costs what one matching
-# five thousand does. Beyond it, the most recent matches are ranked (searches) or the first found (suggestions).
-RANKED_CANDIDATES = 5000
+# two thousand does. Beyond it, the first matches found are ranked.
+RANKED_CANDIDATES = 2000
 SIMILAR_CANDIDATES = 1000
+EXACT_COUNT_BELOW = 10_000
 
 # One statement per batch: the documents arrive as arrays, unnested into rows.
 _UPDATE = f"""
@@ -61,13 +62,13 @@ class PostgresSearchBackend:
         tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
         rows = self._rows(filters)
         matching = rows.filter(search_vector=tsquery)
-        count = matching.count()
+        count = _count(matching)
         if count:
             rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-            return SearchPage(count=count, hits=self._best(_newest(matching), rank, offset, limit))
+            return SearchPage(count=count, hits=self._best(_first(matching), rank, offset, limit))
         similar = rows.filter(title__trigram_word_similar=query)
-        hits = self._best(_newest(similar), TrigramWordSimilarity(query, "title"), offset, limit)
-        return SearchPage(count=min(similar.count(), RANKED_CANDIDATES), hits=hits)
+        hits = self._best(_first(similar), TrigramWordSimilarity(query, "title"), offset, limit)
+        return SearchPage(count=min(_count(similar), RANKED_CANDIDATES), hits=hits)
 
     def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
         title = query.title_words()
@@ -82,14 +83,13 @@ class PostgresSearchBackend:
         rows = self._rows(filters)
         # Candidates: items whose titles hold every word of this title, and items matching any part; each set
         # capped, so that a common word ("MRI") costs the same at a thousand items as at a million.
-        candidates = Q(id__in=rows.filter(search_vector=any_part).values("id")[:SIMILAR_CANDIDATES])
+        candidates = rows.filter(search_vector=any_part).values("id")[:SIMILAR_CANDIDATES]
         if title:
             all_title = SearchQuery(" & ".join(f"{w}:A" for w in title), search_type="raw", config=CONFIG)
-            candidates |= Q(id__in=rows.filter(search_vector=all_title).values("id")[:SIMILAR_CANDIDATES])
-        from ..models import PrecedentItem
-
+            # One UNION subquery: "id IN (a) OR id IN (b)" would make PostgreSQL scan the whole table.
+            candidates = candidates.union(rows.filter(search_vector=all_title).values("id")[:SIMILAR_CANDIDATES])
         score = _similarity(title, phrases, context)
-        hits = self._best(PrecedentItem.objects.filter(candidates).values("id"), score, 0, limit)
+        hits = self._best(candidates, score, 0, limit)
         return SearchPage(count=len(hits), hits=hits)
 
     @staticmethod
@@ -109,9 +109,20 @@ class PostgresSearchBackend:
         return precedent_filtered(PrecedentItem.objects.all(), filters)
 
 
-def _newest(rows):
-    """The newest matches first: the ranked set of a very broad query is its most recent matches."""
-    return rows.order_by("-decision_date", "-id").values("id")[:RANKED_CANDIDATES]
+def _first(rows):
+    """The first matches found (no order: PostgreSQL stops reading once it has them), the set a page ranks."""
+    return rows.values("id")[:RANKED_CANDIDATES]
+
+
+def _count(rows) -> int:
+    """Exact up to ``EXACT_COUNT_BELOW`` matches; beyond, the planner's estimate (from the statistics on the search
+    vector): counting every one of half a million matches would read them all."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    sql, params = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+    return int(estimate) if estimate > EXACT_COUNT_BELOW else rows.count()
 
 
 # Field weights of a case's query, as ts_rank's: title 1.0, guidelines 0.5, summary 0.2.
