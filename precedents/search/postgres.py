@@ -66,9 +66,11 @@ class PostgresSearchBackend:
         if count:
             rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
             return SearchPage(count=count, hits=self._best(_first(matching), rank, offset, limit))
-        similar = rows.filter(title__trigram_word_similar=query)
-        hits = self._best(_first(similar), TrigramWordSimilarity(query, "title"), offset, limit)
-        return SearchPage(count=min(_count(similar), RANKED_CANDIDATES), hits=hits)
+        # Misspellings: titles similar by trigrams, at most the first 2,000 found (each one's similarity is
+        # rechecked on its title, so no count of them all).
+        similar = _first(rows.filter(title__trigram_word_similar=query))
+        hits = self._best(similar, TrigramWordSimilarity(query, "title"), offset, limit)
+        return SearchPage(count=similar.count(), hits=hits)
 
     def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
         title = query.title_words()
