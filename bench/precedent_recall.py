@@ -39,6 +39,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import CommandError, call_command, get_commands  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from cases.services.interchange import case_import  # noqa: E402
 from precedents.models import PrecedentItem  # noqa: E402
@@ -124,6 +125,9 @@ def ours(row, summary: str) -> list:
 def main():
     if not ARGS.existing:
         load_letters()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the lexeme statistics the PostgreSQL suggestions weigh words by
+            cursor.execute("ANALYZE precedents_precedentitem")
     rows = list(PrecedentItem.objects.select_related("determination").order_by("case_number", "position"))
     baseline = TitleTfidf(rows)
     hits = {"ours": Counter(), "baseline": Counter()}
