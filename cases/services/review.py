@@ -18,7 +18,7 @@ from reviewers.selectors import (
     reviewer_credentials,
 )
 
-from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..models import Case, CaseEvent, Citation, Decision, Document, DocumentReview, Guideline, Status
 from ..selectors import case_is_assigned_to
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
@@ -308,7 +308,7 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
         determination = determination_create(
             case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
         )
-        case_transition(case=locked, to=Status.SIGNED, actor=user, kind="determination_signed")
+        case_transition(case=locked, to=Status.SIGNED, actor=user, kind=CaseEvent.Kind.DETERMINATION_SIGNED)
         letter_create(determination=determination)
         case.status = locked.status
         return determination

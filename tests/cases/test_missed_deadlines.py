@@ -63,11 +63,18 @@ def test_the_command_reports_how_many(cases, capsys):
 
 
 @freeze_time("2026-03-10 12:00:00")
-def test_the_admin_home_page_shows_overdue_and_due_this_week(cases, admin_client):
+def test_the_admin_home_page_shows_the_overdue_records_and_decisions(cases, admin_client):
     page = admin_client.get("/admin/").content.decode()
-    assert "2 cases overdue" in page
-    assert "/admin/cases/case/?deadline=overdue" in page
-    assert "1 due in the next 7 days" in page
+    assert (
+        '<a href="/admin/cases/case/?deadline=overdue&amp;clock=records" class="attention">'
+        '<span class="count">1</span> records overdue from the claims administrator</a>' in page
+    )
+    assert (
+        '<a href="/admin/cases/case/?deadline=overdue&amp;clock=decision" class="attention">'
+        '<span class="count">1</span> decisions overdue</a>' in page
+    )
+    assert '<span class="count">1</span> decisions due within 7 days' in page
+
 
 
 @pytest.mark.parametrize(
@@ -98,3 +105,4 @@ def test_the_hourly_sweep_counts_days_in_pacific_time(moment):
         flagged = set(CaseEvent.objects.filter(kind=EVENT_DEADLINE_MISSED).values_list("case_id", flat=True))
         assert flagged == {due_yesterday.pk, records_yesterday.pk}
         assert not flagged & {due_today.pk, records_today.pk}
+
