@@ -67,7 +67,7 @@ class CaseQueryMixin:
 
 
 class CaseList(CaseQueryMixin, generics.ListAPIView):
-    """The cases the signed-in user may see (staff: all; a reviewer: the cases assigned to them)."""
+    """The cases the signed-in user may see (coordinators and auditors: all; a reviewer: the cases assigned to them)."""
 
 
 class CaseDetail(CaseQueryMixin, generics.RetrieveAPIView):
