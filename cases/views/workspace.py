@@ -111,7 +111,7 @@ def draft_save(request, case):
     moved on (saved meanwhile in another tab, or signed), 403 for anyone but the assigned reviewer."""
     refusal = review.case_edit_refusal(case)
     if refusal:  # signed (or closed) meanwhile: the page is read-only, the typed text is shown to copy from
-        return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
+        return _closed_case_page(request, case, refusal)
     if not selectors.case_is_assigned_to(case, request.user):
         return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
@@ -119,6 +119,9 @@ def draft_save(request, case):
         return _case_page(request, case, draft=draft, errors=[NOTHING_SAVED, *draft.errors], status=422)
     try:
         review.case_save_draft(case=case, user=request.user, **draft.save_arguments())
+    except review.CaseClosedError as exc:  # signed while this save waited for the case: the same read-only 409
+        case.refresh_from_db()
+        return _closed_case_page(request, case, *exc.messages)
     except review.StaleRevisionError as exc:
         # Keep everything typed; the next save is a deliberate overwrite of the newer revision.
         draft.revision = exc.current_revision
@@ -127,6 +130,10 @@ def draft_save(request, case):
         return _case_page(request, case, draft=draft, errors=exc.messages, status=422)
     messages.success(request, DRAFT_SAVED)
     return redirect("cases:detail", case_number=case.case_number)
+
+
+def _closed_case_page(request, case, refusal):
+    return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
 
 
 def _typed_text(data, case) -> list[dict]:
