@@ -88,6 +88,10 @@ TEMPLATES = [
 # Database: PostgreSQL in production and CI; SQLite under var/ is the embedded default for `make run`.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'imr.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Persistent connections: a new PostgreSQL connection per request costs more than a page's queries. Health checks
+# replace a connection the server closed (restart, idle timeout) before a request uses it. 0 closes after each request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker and the web server write without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
