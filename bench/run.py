@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("letters.py", "letter_throughput.py", "imports.py", "import_letters.py", "load.py", "pages.py")
+BENCHMARKS = (
+    "letters.py",
+    "letter_throughput.py",
+    "imports.py",
+    "import_letters.py",
+    "load.py",
+    "pages.py",
+    "precedent_recall.py",
+    "precedent_search.py",
+)
 
 
 def main() -> int:

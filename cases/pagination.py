@@ -16,6 +16,7 @@ Small tables, SQLite and the first pages behave as Django's ``Paginator``.
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
 
 # Below this many rows the exact count is cheap, and exactness is worth more than the saving.
 EXACT_COUNT_BELOW = 50_000
@@ -68,3 +69,9 @@ class LargeTablePaginator(Paginator):
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+class LargeTablePagination(PageNumberPagination):
+    """The JSON API's pages, counted as the pages' lists are."""
+
+    django_paginator_class = LargeTablePaginator

@@ -29,6 +29,7 @@ ROLES = {
     # it assigns.
     COORDINATOR: [
         ("cases", "view_all_cases"),
+        ("precedents", "view_analytics"),
         *_perms("cases", ["add", "change", "view"], _CASE_CONTENT),
         *_perms("cases", ["delete"], ["party", "treatmentevent", "document"]),
         *_perms("cases", ["view"], [*_CASE_RECORDS, "guideline"]),
@@ -48,6 +49,7 @@ ROLES = {
     # Read-only: every case with its timeline, access log and row history (the history pages ask for the view right).
     AUDITOR: [
         ("cases", "view_all_cases"),
+        ("precedents", "view_analytics"),
         *_perms("cases", ["view"], [*_CASE_CONTENT, *_CASE_RECORDS, "guideline"]),
         *_perms("notices", ["view"], _NOTICE_MODELS),
     ],
@@ -57,7 +59,7 @@ ROLES = {
 def roles_ensure(apps=global_apps):
     """Create the groups of ``ROLES`` with exactly their permissions (``apps``: a migration's historical apps)."""
     labels = []
-    for label in ("auth", "cases", "reviewers", "notices"):
+    for label in ("auth", "cases", "reviewers", "notices", "precedents"):
         try:
             config = apps.get_app_config(label)
         except LookupError:  # no model of this app in a migration's state yet

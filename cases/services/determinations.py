@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from precedents.services import precedent_index_case
+
 from ..hooks import determination_superseded
 from ..models import Determination
 from ..selectors import case_items_as_dicts
@@ -82,4 +84,5 @@ def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, si
             transaction.on_commit(
                 lambda: determination_superseded.send(sender=Determination, old=previous, new=determination)
             )
+        precedent_index_case(case=case)  # the new version's items become the case's precedents
         return determination

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from precedents.services import precedent_index_case
+
 from ..interchange import CaseDocument, CaseDocumentError, CitationData, FieldError, case_document_parse
 from ..models import (
     BEFORE_SIGNING_STATUSES,
@@ -190,6 +192,7 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
     # Versions point at the version superseding them (PROTECT); unlink before deleting.
     determinations.update(superseded_by=None)
     determinations.delete()
+    precedent_index_case(case=case)  # its precedents go with them (a decided document brings new ones)
     if files:
         storage = Letter._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])

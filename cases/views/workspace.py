@@ -207,7 +207,10 @@ def citation_row(request, case, item_pk):
         return render(request, "cases/_citation_refusal.html", {"error": refusal})
     guideline_id = request.GET.get("guideline", "")
     guideline = get_object_or_404(Guideline, active=True, pk=guideline_id if guideline_id.isdigit() else None)
-    row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": "", "pages": ""}
+    # Sections and pages may come prefilled (a citation suggested from similar decisions); the draft form checks them.
+    sections, pages = request.GET.get("sections", ""), request.GET.get("pages", "")
+    row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": sections}
+    row["pages"] = pages
     return render(request, "cases/_citation_row.html", {"item": item, "prefix": f"item-{item.pk}", "row": row})
 
 
