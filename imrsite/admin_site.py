@@ -58,8 +58,13 @@ class ImrAdminSite(admin.AdminSite):
                 key, title = task_of(app["app_label"], model["object_name"])
                 group = groups.setdefault(
                     key,
-                    {"name": title, "app_label": key, "app_url": model["admin_url"], "has_module_perms": True,
-                     "models": []},
+                    {
+                        "name": title,
+                        "app_label": key,
+                        "app_url": model["admin_url"],
+                        "has_module_perms": True,
+                        "models": [],
+                    },
                 )
                 group["models"].append(model)
         return [groups[key] for key in order if key in groups]

@@ -20,6 +20,7 @@ from reviewers.selectors import (
 
 from ..models import Case, CaseEvent, Citation, Decision, Document, DocumentReview, Guideline, Status
 from ..selectors import case_is_assigned_to
+from .corrections import correction_close, correction_mark
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
@@ -57,7 +58,9 @@ SIGNOFF_CONFLICT = (
     "ask the coordinator to reassign the case."
 )
 
-EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
+EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW, Status.CORRECTING)
+# Where a determination is signed: a review, or the correction of a signed one (a new version).
+SIGNABLE_STATUSES = (Status.IN_REVIEW, Status.CORRECTING)
 SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
 # Past review, with a determination: the items and citations are what was signed (a remand's new review works on
 # them again only once a new reviewer is assigned).
@@ -264,7 +267,7 @@ def case_signoff_problems(*, case: Case, user, on) -> list[str]:
     problems = []
     if case.status in SIGNED_STATUSES:
         return [CASE_SIGNED]
-    if case.status != Status.IN_REVIEW:
+    if case.status not in SIGNABLE_STATUSES:
         problems.append(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower()))
     assigned = case_is_assigned_to(case, user)
     if not assigned:
@@ -318,10 +321,21 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
             decision_date=today,
             documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=locked, reviewer=reviewer)),
         )
+        correcting = locked.status == Status.CORRECTING
+        if correcting:
+            snapshot["correction"] = correction_mark(locked)
         determination = determination_create(
             case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
         )
-        case_transition(case=locked, to=Status.SIGNED, actor=user, kind=CaseEvent.Kind.DETERMINATION_SIGNED)
+        if correcting:
+            correction_close(case=locked, determination=determination)
+        case_transition(
+            case=locked,
+            to=Status.SIGNED,
+            actor=user,
+            kind=CaseEvent.Kind.CORRECTION_SIGNED if correcting else CaseEvent.Kind.DETERMINATION_SIGNED,
+            note=f"Determination v{determination.version} signed." if correcting else "",
+        )
         letter_create(determination=determination)
         case.status = locked.status
         return determination

@@ -76,7 +76,6 @@ def test_the_admin_home_page_shows_the_overdue_records_and_decisions(cases, admi
     assert '<span class="count">1</span> decisions due within 7 days' in page
 
 
-
 @pytest.mark.parametrize(
     "moment",
     [
@@ -105,4 +104,3 @@ def test_the_hourly_sweep_counts_days_in_pacific_time(moment):
         flagged = set(CaseEvent.objects.filter(kind=EVENT_DEADLINE_MISSED).values_list("case_id", flat=True))
         assert flagged == {due_yesterday.pk, records_yesterday.pk}
         assert not flagged & {due_today.pk, records_today.pk}
-
