@@ -325,7 +325,7 @@ def letter_html(snapshot: dict, *, distribution: list[dict] | None = None, publi
 
 
 # Archival and accessible: PDF/A-3 level A (tagged, with a structure tree, fonts embedded) plus the PDF/UA-1
-# identification in the XMP metadata (WeasyPrint's tags, the html ``lang`` and ``<title>``). docs/adr/0011.
+# identification in the XMP metadata (WeasyPrint's tags, the html ``lang`` and ``<title>``). docs/adr/0016.
 PDF_VARIANT = "pdf/a-3a"
 PDF_UA_METADATA = "static:letters/pdfua.xmp"
 

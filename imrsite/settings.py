@@ -176,7 +176,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy on every response (django-csp; docs/adr/0011). Scripts, styles, images, fonts and htmx's
+# Content-Security-Policy on every response (django-csp; docs/adr/0012). Scripts, styles, images, fonts and htmx's
 # requests come from this origin only; no inline script unless it carries the request's nonce
 # (``nonce="{{ request.csp_nonce }}"``), no eval (htmx's eval and script tags are off: static/js/htmx-config.js).
 # Style *attributes* are allowed (the admin, django-simple-history and htmx's settling write some); with images and
@@ -211,7 +211,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A short connect timeout so signing never hangs when Redis is down; the sweeper re-queues later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
 # The timeout bounds a publish (the web's enqueue gives up after it); retries are unlimited, so that a worker
-# whose broker went away reconnects however long it takes instead of exiting (docs/adr/0011).
+# whose broker went away reconnects however long it takes instead of exiting (docs/adr/0012).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False

@@ -3,7 +3,7 @@
 The heartbeat is a consumer bootstep driven by the worker's own timer: it runs only while the worker consumes from
 the broker (it stops when the connection is lost and starts again after the reconnection), so a live key means a
 worker that takes tasks, not merely a process that exists. Each key expires after ``HEARTBEAT_TTL`` seconds, so a
-worker killed outright disappears by itself; one stopped cleanly removes its key at once. See docs/adr/0011.
+worker killed outright disappears by itself; one stopped cleanly removes its key at once. See docs/adr/0012.
 """
 
 import logging

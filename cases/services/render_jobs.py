@@ -3,7 +3,7 @@
 Job state lives on the row (queued -> rendering -> ready | failed), never in Celery. Rendering is idempotent: a
 ready (or failed) row is skipped, and every attempt writes the same file name, so a redelivered task overwrites
 rather than duplicates. Enqueueing happens after commit and never raises into the caller: when the broker is down
-the row stays queued and the sweeper re-queues it later (docs/adr/0005, docs/adr/0011).
+the row stays queued and the sweeper re-queues it later (docs/adr/0005, docs/adr/0016).
 
 A kind of document is a ``RenderJob``: its model, its Celery task, its one file name and how it renders. Everything
 else (claim, store with SHA-256, fail, sweep, retry) is here once.
