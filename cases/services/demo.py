@@ -28,6 +28,7 @@ from reviewers.models import BoardCertification, License, Reviewer, Specialty
 from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, normalize_title
 from . import lifecycle
+from .guideline_topics import guideline_topics_load
 from .interchange import case_import
 from .lifecycle import case_transition
 
@@ -173,6 +174,8 @@ def _guideline_library(report: DemoReport):
             )
             created += 1
     report.note(f"guideline library ({created} entries added)", created=bool(created))
+    topics = guideline_topics_load()
+    report.note(f"guideline topics ({topics} added)", created=bool(topics))
 
 
 # The legal path from an application to each demo status.
