@@ -114,9 +114,7 @@ def library_search(query: str, *, limit: int = 15) -> list[LibraryChoice]:
         if score:
             choices.append(LibraryChoice(guideline=guideline, topic=None, score=score))
     for topic in topics:
-        score = _score(
-            query_words, name=topic.name, aliases=_alias_list(topic.aliases), parent=topic.guideline.title
-        )
+        score = _score(query_words, name=topic.name, aliases=_alias_list(topic.aliases), parent=topic.guideline.title)
         if score:
             choices.append(LibraryChoice(guideline=topic.guideline, topic=topic, score=score + topic.times_cited / 100))
     choices.sort(key=lambda c: (-c.score, c.guideline.source, c.topic is None, c.guideline.title))

@@ -7,7 +7,17 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import OPEN_REVIEW_STATUSES, Case, Citation, DocumentReview, Guideline, Letter, Status, normalize_title
+from .models import (
+    CLINICAL_DOCUMENT_TYPES,
+    OPEN_REVIEW_STATUSES,
+    Case,
+    Citation,
+    DocumentReview,
+    Guideline,
+    Letter,
+    Status,
+    normalize_title,
+)
 
 
 def case_is_assigned_to(case, user) -> bool:
@@ -71,6 +81,11 @@ def case_documents(case, reviewer):
     return documents.annotate(
         reviewed=Exists(DocumentReview.objects.filter(document=OuterRef("pk"), reviewer=reviewer))
     )
+
+
+def case_has_clinical_document(case) -> bool:
+    """Whether the case file holds a clinical record (not only the application, UR letter and correspondence)."""
+    return case.documents.filter(doc_type__in=CLINICAL_DOCUMENT_TYPES).exists()
 
 
 def case_items(case):

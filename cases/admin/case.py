@@ -32,7 +32,13 @@ from ..models import (
     TreatmentEvent,
 )
 from ..pagination import LargeTablePaginator
-from ..selectors import annotate_days_left, case_days_with_reviewer, cases_due_within, cases_overdue
+from ..selectors import (
+    annotate_days_left,
+    case_days_with_reviewer,
+    case_has_clinical_document,
+    cases_due_within,
+    cases_overdue,
+)
 from ..services import lifecycle
 from ..services.review import case_content_changed
 from . import forms as admin_forms
@@ -69,6 +75,10 @@ SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligib
 NO_REVIEWER_ON_FILE = "No reviewer on file."
 NO_SUCH_CASE = "No case with id {object_id!r}."
 NO_SUCH_ACTION = "No lifecycle action {action!r}."
+RECORDS_WITHOUT_CLINICAL_DOCUMENT = (
+    "{case} has no clinical document (progress report, imaging, operative report, therapy notes, QME/AME report or "
+    "other medical records): the reviewer cannot sign on the application and UR letter alone. Upload the records."
+)
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -542,6 +552,9 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}
         suggestions = None
+        warning = ""
+        if action == "mark_records_complete" and not case_has_clinical_document(case):
+            warning = RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=case.case_number)
         if action == "assign_reviewer":
             suggestions = reviewer_suggestions(case=case, on=timezone.localdate())
             kwargs["suggestions"] = suggestions
@@ -559,6 +572,8 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                         form = spec.form_class(initial=kept, **kwargs)
                 else:
                     messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
+                    if warning:
+                        messages.warning(request, warning)
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
@@ -571,6 +586,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
             "action": spec,
             "form": form,
             "suggestions": suggestions,
+            "warning": warning,
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/cases/case/lifecycle_action.html", context)

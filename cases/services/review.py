@@ -18,7 +18,7 @@ from reviewers.selectors import (
     reviewer_credentials,
 )
 
-from ..models import Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..models import CLINICAL_DOCUMENT_TYPES, Case, Citation, Decision, Document, DocumentReview, Guideline, Status
 from ..selectors import case_is_assigned_to
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
@@ -47,8 +47,8 @@ SIGNOFF_DECISION_MISSING = "Item {number} ({title}): choose Upheld or Overturned
 SIGNOFF_RATIONALE_MISSING = "Item {number} ({title}): write the decision rationale."
 SIGNOFF_CITATION_MISSING = "Item {number} ({title}): cite at least one guideline from the library."
 SIGNOFF_NO_DOCUMENT_REVIEWED = (
-    "Mark at least one clinical document other than the UR letter as reviewed: "
-    "a determination cannot rest on the UR letter alone."
+    "Mark at least one clinical document (a progress report, imaging, operative report, therapy notes, a QME/AME "
+    "report or other medical records) as reviewed: a determination cannot rest on the application and UR letter alone."
 )
 SIGNOFF_NO_CURRENT_LICENSE = "Your profile has no current, unrestricted medical licence."
 SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION = "Your profile has no current board certification."
@@ -246,40 +246,61 @@ def documents_reviewed_snapshot(documents: list[Document]) -> list[dict]:
     ]
 
 
-def case_signoff_problems(*, case: Case, user, on) -> list[str]:
-    """Every reason ``user`` cannot sign ``case`` on date ``on``; empty when signing may go ahead."""
+@dataclass
+class SignoffProblem:
+    """A reason a case cannot be signed yet, and the id of the case page's field that fixes it ("" when none)."""
+
+    message: str
+    field: str = ""
+
+    def __str__(self):
+        return self.message
+
+
+def case_signoff_checks(*, case: Case, user, on) -> list[SignoffProblem]:
+    """Every reason ``user`` cannot sign ``case`` on date ``on``, each with the field to fix; empty when signing may
+    go ahead."""
     problems = []
     if case.status in SIGNED_STATUSES:
-        return [CASE_SIGNED]
+        return [SignoffProblem(CASE_SIGNED)]
     if case.status != Status.IN_REVIEW:
-        problems.append(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower()))
+        problems.append(SignoffProblem(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower())))
     assigned = case_is_assigned_to(case, user)
     if not assigned:
-        problems.append(NOT_THE_REVIEWER)
+        problems.append(SignoffProblem(NOT_THE_REVIEWER))
     if not case.clinical_summary.strip():
-        problems.append(SIGNOFF_SUMMARY_MISSING)
+        problems.append(SignoffProblem(SIGNOFF_SUMMARY_MISSING, "id_clinical_summary"))
     items = case.items.order_by("order", "id").prefetch_related("citations")
     for number, item in enumerate(items, start=1):
-        title = item.title if len(item.title) <= 60 else item.title[:57] + "..."
+        prefix = f"item-{item.pk}"
         if not item.decision:
-            problems.append(SIGNOFF_DECISION_MISSING.format(number=number, title=title))
+            message = SIGNOFF_DECISION_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"id_{prefix}-decision_0"))
         if not item.rationale.strip():
-            problems.append(SIGNOFF_RATIONALE_MISSING.format(number=number, title=title))
+            message = SIGNOFF_RATIONALE_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"id_{prefix}-rationale"))
         if not any(c.side == Citation.Side.IMRO for c in item.citations.all()):
-            problems.append(SIGNOFF_CITATION_MISSING.format(number=number, title=title))
+            message = SIGNOFF_CITATION_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"{prefix}-search"))
     if assigned:
         reviewer = case.reviewer
         reviewed = Document.objects.filter(case=case, reviews__reviewer=reviewer)
-        if not reviewed.exclude(doc_type=Document.Type.UR_LETTER).exists():
-            problems.append(SIGNOFF_NO_DOCUMENT_REVIEWED)
+        if not reviewed.filter(doc_type__in=CLINICAL_DOCUMENT_TYPES).exists():
+            problems.append(SignoffProblem(SIGNOFF_NO_DOCUMENT_REVIEWED, "documents-heading"))
         if not current_licenses(reviewer, on).exists():
-            problems.append(SIGNOFF_NO_CURRENT_LICENSE)
+            problems.append(SignoffProblem(SIGNOFF_NO_CURRENT_LICENSE))
         if not current_board_certifications(reviewer, on).exists():
-            problems.append(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION)
+            problems.append(SignoffProblem(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION))
         # Checked again here, with the assignment's rule: a party may have been added after the assignment.
         for conflict in reviewer_case_conflicts(reviewer=reviewer, case=case):
-            problems.append(SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name))
+            message = SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name)
+            problems.append(SignoffProblem(message, "parties-heading"))
     return problems
+
+
+def case_signoff_problems(*, case: Case, user, on) -> list[str]:
+    """Every reason ``user`` cannot sign ``case`` on date ``on`` (messages only); empty when signing may go ahead."""
+    return [problem.message for problem in case_signoff_checks(case=case, user=user, on=on)]
 
 
 def determination_sign(*, case: Case, user, expected_revision: int | None = None):
