@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import DocumentPage, Guideline, GuidelineTopic
+from .models import Determination, DocumentPage, Guideline, GuidelineTopic
 from .services.document_text import snippet
+from .services.signoff_warnings import synonym_groups
 
 DOCUMENT_HITS_LIMIT = 50
 WORD_RE = re.compile(r"\w+")
@@ -119,3 +120,22 @@ def library_search(query: str, *, limit: int = 15) -> list[LibraryChoice]:
             choices.append(LibraryChoice(guideline=topic.guideline, topic=topic, score=score + topic.times_cited / 100))
     choices.sort(key=lambda c: (-c.score, c.guideline.source, c.topic is None, c.guideline.title))
     return choices[:limit]
+
+
+def treatment_synonyms() -> dict[str, set[str]]:
+    """Treatment words and their synonyms, from the reviewed topics' names and aliases ("Norco" ~ "opioids")."""
+    topics = GuidelineTopic.objects.filter(imported_unreviewed=False).values_list("name", "aliases")
+    return synonym_groups([[name, *_alias_list(aliases)] for name, aliases in topics])
+
+
+def reviewer_signed_rationales(*, reviewer, excluding) -> list[tuple[str, str]]:
+    """(case number, rationale) of every item ``reviewer`` signed on other cases, from the frozen snapshots."""
+    determinations = Determination.objects.filter(reviewer=reviewer, superseded_by__isnull=True).exclude(
+        case=excluding
+    )
+    return [
+        (d.case.case_number, item.get("rationale", ""))
+        for d in determinations.select_related("case")
+        for item in d.snapshot.get("items", [])
+        if item.get("rationale")
+    ]

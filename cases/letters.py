@@ -277,8 +277,9 @@ def letter_context(snapshot: dict) -> dict:
     }
 
 
-def letter_html(snapshot: dict) -> str:
-    return render_to_string("letters/letter.html", letter_context(snapshot))
+def letter_html(snapshot: dict, *, draft: bool = False) -> str:
+    """The letter as HTML; ``draft`` marks every page DRAFT (the sign page's preview, never an issued letter)."""
+    return render_to_string("letters/letter.html", {**letter_context(snapshot), "draft": draft})
 
 
 def html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
@@ -288,6 +289,6 @@ def html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
 
 
-def letter_pdf(snapshot: dict, *, url_fetcher=None) -> bytes:
+def letter_pdf(snapshot: dict, *, url_fetcher=None, draft: bool = False) -> bytes:
     """The letter of a determination snapshot as PDF bytes."""
-    return html_to_pdf(letter_html(snapshot), url_fetcher=url_fetcher)
+    return html_to_pdf(letter_html(snapshot, draft=draft), url_fetcher=url_fetcher)

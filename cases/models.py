@@ -398,6 +398,10 @@ class Document(models.Model):
     def is_clinical(self) -> bool:
         return self.doc_type in CLINICAL_DOCUMENT_TYPES
 
+    @property
+    def is_pdf(self) -> bool:
+        return bool(self.file) and self.file.name.lower().endswith(".pdf")
+
 
 # Clinical records (what a determination rests on), as against the administrative papers of the dispute (the
 # application, the UR letter, notices, correspondence). Sign-off needs a clinical document reviewed.

@@ -201,6 +201,17 @@ def annotate_running_deadline(queryset, today: datetime.date):
     )
 
 
+def case_running_deadline(case, today: datetime.date) -> dict | None:
+    """The deadline running now for ``case`` (records, then decision): label, date and days left; None if none."""
+    if case.status in RECORDS_CLOCK_STATUSES and case.records_due:
+        label, due = "Records due", timezone.localdate(case.records_due)
+    elif case.status in DECISION_CLOCK_STATUSES and case.decision_due:
+        label, due = "Decision due", case.decision_due
+    else:
+        return None
+    return {"label": label, "date": due, "days_left": (due - today).days}
+
+
 def case_days_with_reviewer(case, today: datetime.date) -> int | None:
     """Days the open case has waited with its current reviewer ("days waiting"; a reassignment restarts it)."""
     if case.review_started_at is None or case.status not in OPEN_REVIEW_STATUSES:

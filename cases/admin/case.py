@@ -110,7 +110,7 @@ class PartyInline(admin.TabularInline):
 class DisputedItemInline(FrozenContentInlineMixin, admin.StackedInline):
     model = DisputedItem
     extra = 0
-    fields = ("order", "title", "specialty", "decision", "rationale")
+    fields = ("order", "title", "specialty", "ur_outcome", "ur_modified_to", "decision", "rationale")
     readonly_fields = ("decision", "rationale")
     autocomplete_fields = ("specialty",)
     show_change_link = True  # the item's own page carries its citations
@@ -126,7 +126,8 @@ class DocumentInline(FrozenDeleteMixin, admin.TabularInline):
     model = Document
     form = admin_forms.DocumentForm
     extra = 0
-    fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file")
+    fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file", "text_status")
+    readonly_fields = ("text_status",)
     show_change_link = True
 
 

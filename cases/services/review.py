@@ -18,11 +18,13 @@ from reviewers.selectors import (
     reviewer_credentials,
 )
 
+from ..desk_selectors import reviewer_signed_rationales, treatment_synonyms
 from ..models import CLINICAL_DOCUMENT_TYPES, Case, Citation, Decision, Document, DocumentReview, Guideline, Status
 from ..selectors import case_is_assigned_to
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
+from .signoff_warnings import OVERRIDE_NOTE_REQUIRED, ItemText, SignoffWarning, signoff_warnings
 
 # Edits
 CASE_SIGNED = "This case is signed: it is read-only and can no longer be changed."
@@ -303,11 +305,53 @@ def case_signoff_problems(*, case: Case, user, on) -> list[str]:
     return [problem.message for problem in case_signoff_checks(case=case, user=user, on=on)]
 
 
-def determination_sign(*, case: Case, user, expected_revision: int | None = None):
+def case_draft_snapshot(*, case: Case, on) -> dict:
+    """What signing ``case`` on ``on`` would freeze: the letter's content (also the sign page's DRAFT preview)."""
+    reviewer = case.reviewer
+    return case_snapshot(
+        case=case,
+        reviewer_credentials=reviewer_credentials(reviewer, on=on) if reviewer else {},
+        decision_date=on,
+        documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=case, reviewer=reviewer))
+        if reviewer
+        else [],
+    )
+
+
+def case_signoff_warnings(*, case: Case) -> list[SignoffWarning]:
+    """The likely mistakes in ``case``'s draft (signoff_warnings), against the reviewer's other signed rationales."""
+    items = []
+    for number, item in enumerate(case.items.order_by("order", "id").prefetch_related("citations__guideline"), 1):
+        cited = [
+            " ".join([c.guideline.source, c.guideline.title, *c.guideline.aliases.splitlines()])
+            for c in item.citations.all()
+            if c.side == Citation.Side.IMRO
+        ]
+        field_id = f"id_item-{item.pk}-rationale"
+        items.append(ItemText(number, item.title, item.decision, item.rationale, cited, field_id))
+    return signoff_warnings(
+        summary=case.clinical_summary,
+        items=items,
+        earlier=reviewer_signed_rationales(reviewer=case.reviewer, excluding=case) if case.reviewer_id else [],
+        synonyms=treatment_synonyms(),
+    )
+
+
+class SignoffWarningsError(ReviewError):
+    """Signing was asked without a note while the draft has warnings."""
+
+    def __init__(self, warnings):
+        super().__init__(OVERRIDE_NOTE_REQUIRED)
+        self.warnings = warnings
+
+
+def determination_sign(*, case: Case, user, expected_revision: int | None = None, override_note: str = ""):
     """Sign ``case``: freeze the draft into a determination, move the case to signed, queue its letter.
 
     All or nothing, with the case row locked, so a double click or two tabs never sign twice. With
-    ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused.
+    ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused. When the
+    draft has warnings (``case_signoff_warnings``), signing needs ``override_note``, recorded with them on the
+    determination.
     """
     with transaction.atomic():
         # of=self: PostgreSQL cannot lock the nullable side of the reviewer join, and only the case needs the lock.
@@ -320,15 +364,16 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
         if expected_revision is not None and locked.revision != expected_revision:
             raise StaleRevisionError(current_revision=locked.revision)
         reviewer = locked.reviewer
-        snapshot = case_snapshot(
-            case=locked,
-            reviewer_credentials=reviewer_credentials(reviewer, on=today),
-            decision_date=today,
-            documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=locked, reviewer=reviewer)),
-        )
+        warnings = case_signoff_warnings(case=locked)
+        if warnings and not override_note.strip():
+            raise SignoffWarningsError(warnings)
+        snapshot = case_draft_snapshot(case=locked, on=today)
         determination = determination_create(
             case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
         )
+        if warnings:
+            determination.warnings_overridden = [w.as_record(override_note.strip()) for w in warnings]
+            determination.save(update_fields=["warnings_overridden"])
         case_transition(case=locked, to=Status.SIGNED, actor=user, kind="determination_signed")
         letter_create(determination=determination)
         case.status = locked.status
