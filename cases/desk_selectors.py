@@ -130,9 +130,7 @@ def treatment_synonyms() -> dict[str, set[str]]:
 
 def reviewer_signed_rationales(*, reviewer, excluding) -> list[tuple[str, str]]:
     """(case number, rationale) of every item ``reviewer`` signed on other cases, from the frozen snapshots."""
-    determinations = Determination.objects.filter(reviewer=reviewer, superseded_by__isnull=True).exclude(
-        case=excluding
-    )
+    determinations = Determination.objects.filter(reviewer=reviewer, superseded_by__isnull=True).exclude(case=excluding)
     return [
         (d.case.case_number, item.get("rationale", ""))
         for d in determinations.select_related("case")
