@@ -16,6 +16,7 @@
   let timer = null;
   let inFlight = null;
   let stale = false; // the case was saved elsewhere: only a deliberate "Save draft" (full page) may overwrite
+  let sessionEnded = false; // "Save draft" then goes through the login page and back (the text is kept meanwhile)
 
   class Refused extends Error {}
 
@@ -57,6 +58,7 @@
       keepalive,
     });
     if (response.type === "opaqueredirect") {
+      sessionEnded = true;
       throw new Refused("your session ended. Sign in again in another tab; your text is kept here");
     }
     const data = await response.json().catch(() => ({}));
@@ -79,7 +81,7 @@
   // Saves now if anything is unsaved; resolves to true once everything typed is saved.
   const save = async ({ keepalive = false } = {}) => {
     clearTimeout(timer);
-    if (inFlight) await inFlight;
+    while (inFlight) await inFlight; // one save at a time: each sends the revision the previous one returned
     if (!dirty) return true;
     if (stale) {
       show("Not saved: this case was changed elsewhere. Press Save draft to see the changes and replace them.", false);
@@ -118,15 +120,20 @@
     const field = event.target;
     if (event.key === "Enter" && field.tagName === "INPUT") event.preventDefault();
   });
+  // A full-page save: the conflict page of a stale draft (its next save replaces the other changes), or the login
+  // page when the session ended (back to the case afterwards, where the browser's copy is offered back).
+  const submitWholePage = () => {
+    draftBackup.write();
+    dirty = false;
+    form.submit();
+  };
   form.addEventListener("submit", (event) => {
-    if (stale) {
-      draftBackup.write(); // the full page shows the conflict; its next save replaces the other changes
-      dirty = false;
-      return;
-    }
+    if (stale || sessionEnded) return submitWholePage();
     event.preventDefault();
     dirty = true;
-    save();
+    save().then(() => {
+      if (stale || sessionEnded) submitWholePage();
+    });
   });
   window.addEventListener("online", () => {
     if (dirty) save();

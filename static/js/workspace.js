@@ -46,6 +46,7 @@ const draftBackup = (() => {
   })();
   let timer = null;
   let form = null;
+  let unsaved = () => true; // set by start(): a copy is written only while the form holds unsaved text
 
   const allKeys = () => {
     const keys = [];
@@ -88,6 +89,7 @@ const draftBackup = (() => {
   const write = () => {
     if (!store || !form) return;
     clearTimeout(timer);
+    if (!unsaved()) return; // saved meanwhile: nothing to keep
     try {
       store.setItem(keyOf(), JSON.stringify({ savedAt: Date.now(), ...snapshot() }));
     } catch (error) {
@@ -135,6 +137,7 @@ const draftBackup = (() => {
   };
 
   const start = (isDirty, markDirty) => {
+    unsaved = isDirty;
     form = document.getElementById("draft-form");
     if (!store || !form) return;
     if (!form.dataset.user) {
