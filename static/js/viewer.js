@@ -37,8 +37,7 @@ if (viewer && lib) {
     name = newName;
     title.textContent = newName;
     await render(Math.min(Math.max(1, number || 1), pdf.numPages));
-    viewer.scrollIntoView({ block: "start" });
-    title.focus();
+    title.focus({ preventScroll: true }); // sticky: it is in view wherever the reader is in the case file
   };
   const fail = (reason) => {
     error.hidden = false;

@@ -83,7 +83,7 @@ def test_back_after_signing_shows_no_live_sign_button(desk, live_server):
     assert Determination.objects.filter(case=case).count() == 1
 
 
-def test_search_finds_a_word_on_page_7_and_the_viewer_opens_there(desk, live_server):
+def test_search_finds_a_word_on_page_7_and_the_viewer_opens_there(desk, live_server, artifacts_dir):
     page = desk
     case = Case.objects.get(case_number=SEED_CASE)
     texts = [f"Progress note, page {n}." for n in range(1, 10)]
@@ -107,6 +107,8 @@ def test_search_finds_a_word_on_page_7_and_the_viewer_opens_there(desk, live_ser
         for (let i = 0; i < d.length; i += 4) { if (d[i] < 200) return true; } return false; }"""
     )
     assert drawn
+    page.evaluate("window.scrollTo(0, 0)")  # the draft beside the viewer, for README's picture (docs/)
+    page.screenshot(path=str(artifacts_dir / "reviewer-desk.png"))
     page.get_by_role("button", name="Next page").click()
     expect(page.locator("#viewer-page-label")).to_have_text("Page 8 of 9")
 
