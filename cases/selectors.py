@@ -13,10 +13,8 @@ from .models import (
     Case,
     Citation,
     DocumentReview,
-    Guideline,
     Letter,
     Status,
-    normalize_title,
 )
 
 
@@ -131,18 +129,6 @@ def latest_letter(determination):
     if determination is None:
         return None
     return determination.letters.order_by("-version", "-id").first()
-
-
-def guidelines_matching(query: str, *, limit: int = 20):
-    """Active library entries whose title or an alias contains ``query``, case-insensitively."""
-    folded = normalize_title(query)
-    if len(folded) < 2:
-        return Guideline.objects.none()
-    return (
-        Guideline.objects.filter(active=True)
-        .filter(Q(normalized_title__contains=folded) | Q(aliases__icontains=folded))
-        .order_by("source", "normalized_title")[:limit]
-    )
 
 
 # Deadlines ------------------------------------------------------------------------------------------------------

@@ -207,7 +207,7 @@ def test_the_case_page_shows_parties_ur_decision_and_deadline_first(client_a, re
     item.ur_outcome, item.ur_modified_to = "modified", "Psychotherapy, 4 sessions"
     item.save()
     page = client_a.get(f"/cases/{review_case.case_number}/").content.decode()
-    assert "<dt class=\"col-6\">Employer</dt><dd class=\"col-6\">Acme Stores</dd>" in page
+    assert '<dt class="col-6">Employer</dt><dd class="col-6">Acme Stores</dd>' in page
     assert "Modified (UR decision of 08/04/2014); UR approved instead: Psychotherapy, 4 sessions" in page
     assert page.index('id="case-deadline"') < page.index('id="facts-heading"')
 

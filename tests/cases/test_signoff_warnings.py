@@ -31,7 +31,10 @@ def item(rationale, decision="upheld", title="Norco 10/325mg #60", cited=("MTUS 
         ("Likewise, the medical necessity of this request is not established.", "not necessary"),
         ("An MRI of the elbow is not a medical necessity to the patient at this time.", "not necessary"),
         # Boilerplate after the conclusion does not count as one.
-        ("The request is not medically necessary. This medical necessity decision is not a weaning plan.", "not necessary"),
+        (
+            "The request is not medically necessary. This medical necessity decision is not a weaning plan.",
+            "not necessary",
+        ),
         ("The guidelines say little about it.", None),
     ],
 )
