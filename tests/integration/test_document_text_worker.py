@@ -13,7 +13,7 @@ from .test_letters_worker import media, services, start_worker, wait_for, worker
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
 
-def test_an_upload_is_made_searchable_by_the_worker(start_worker, media):
+def test_an_upload_is_made_searchable_by_the_worker(start_worker, media):  # noqa: F811  (pytest fixtures)
     start_worker()
     case = CaseFactory()
     with transaction.atomic():
