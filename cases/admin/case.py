@@ -275,12 +275,20 @@ def _reasons_list(match) -> str:
     )
 
 
-def _bulk_action(description, service, done):
-    """A changelist action that runs one lifecycle service on each selected case and reports each outcome."""
+def _records_warning(case) -> str:
+    """Records complete on a case without a clinical document: the reviewer could not sign on what is there."""
+    if case_has_clinical_document(case):
+        return ""
+    return RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=case.case_number)
+
+
+def _bulk_action(description, service, done, warn=None):
+    """A changelist action that runs one lifecycle service on each selected case and reports each outcome; ``warn``
+    (case -> message or "") adds a warning after a success."""
 
     @admin.action(description=description, permissions=["change"])
     def action(model_admin, request, queryset):
-        model_admin._each(request, queryset, lambda case: service(case=case, actor=request.user), done)
+        model_admin._each(request, queryset, lambda case: service(case=case, actor=request.user), done, warn)
 
     return action
 
@@ -553,9 +561,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}
         suggestions = None
-        warning = ""
-        if action == "mark_records_complete" and not case_has_clinical_document(case):
-            warning = RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=case.case_number)
+        warning = _records_warning(case) if action == "mark_records_complete" else ""
         if action == "assign_reviewer":
             suggestions = reviewer_suggestions(case=case, on=timezone.localdate())
             kwargs["suggestions"] = suggestions
@@ -594,7 +600,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
 
     # Changelist actions: each case through the same service, a message per case ---------------------------------
 
-    def _each(self, request, queryset, run, done):
+    def _each(self, request, queryset, run, done, warn=None):
         for case in queryset.order_by("case_number"):
             try:
                 run(case)
@@ -602,6 +608,9 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                 messages.error(request, PER_CASE.format(case=case.case_number, message=error_text(exc)))
             else:
                 messages.success(request, PER_CASE.format(case=case.case_number, message=done))
+                warning = warn(case) if warn else ""
+                if warning:
+                    messages.warning(request, warning)
 
     start_eligibility_review_action = _bulk_action(
         "Start eligibility review", lifecycle.case_start_eligibility_review, DONE_ELIGIBILITY_REVIEW
@@ -609,7 +618,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     find_eligible_action = _bulk_action("Find eligible", lifecycle.case_find_eligible, DONE_FOUND_ELIGIBLE)
     request_records_action = _bulk_action("Request records", lifecycle.case_request_records, DONE_RECORDS_REQUESTED)
     mark_records_complete_today_action = _bulk_action(
-        "Records complete today", lifecycle.case_mark_records_complete, DONE_RECORDS_COMPLETE
+        "Records complete today", lifecycle.case_mark_records_complete, DONE_RECORDS_COMPLETE, _records_warning
     )
     convert_to_expedited_action = _bulk_action(
         "Convert to expedited", lifecycle.case_convert_to_expedited, DONE_EXPEDITED

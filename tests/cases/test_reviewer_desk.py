@@ -1,6 +1,7 @@
 """The reviewer's desk (issue 13): clinical documents, document text and search, the ranked guideline picker with
 topics, background saves, the letter's DRAFT preview and signing over warnings with a note."""
 
+import html
 import io
 import json
 
@@ -11,7 +12,7 @@ from django.utils.timezone import localdate
 
 from cases.admin.case import RECORDS_WITHOUT_CLINICAL_DOCUMENT
 from cases.desk_selectors import document_search, library_search
-from cases.models import Determination, Document, DocumentPage, DocumentReview, Guideline, GuidelineTopic, Status
+from cases.models import Case, Determination, Document, DocumentPage, DocumentReview, Guideline, GuidelineTopic, Status
 from cases.services import review
 from cases.services.demo import DemoReport, _guideline_library
 from cases.services.document_text import document_extract_text
@@ -55,6 +56,14 @@ def test_records_complete_warns_the_coordinator_without_a_clinical_document(admi
     assert expected in admin_client.get(url).content.decode()
     DocumentFactory(case=review_case, doc_type=Document.Type.IMAGING)
     assert "has no clinical document" not in admin_client.get(url).content.decode()
+
+
+def test_records_complete_today_on_the_list_warns_too(admin_client, review_case):
+    Case.objects.filter(pk=review_case.pk).update(status=Status.AWAITING_RECORDS)
+    review_case.documents.exclude(doc_type=Document.Type.UR_LETTER).delete()
+    data = {"action": "mark_records_complete_today_action", "_selected_action": [review_case.pk]}
+    page = admin_client.post("/admin/cases/case/", data, follow=True).content.decode()
+    assert RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=review_case.case_number) in html.unescape(page)
 
 
 def test_signoff_problems_name_their_field_and_keep_long_titles_whole(review_case):
