@@ -7,6 +7,7 @@ mistakes", gives their false alarms on real letters and their detection of flipp
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Decision
 
@@ -162,9 +163,10 @@ def synonym_groups(groups: list[list[str]]) -> dict[str, set[str]]:
     return synonyms
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=2048)  # a reviewer's earlier rationales are compared with every item of every draft
+def shingles(text: str) -> frozenset[tuple[str, ...]]:
     words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    return frozenset(tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1)))
 
 
 def similarity(a: str, b: str) -> float:

@@ -56,7 +56,11 @@ def test_typed_text_reaches_the_letter_and_survives_a_network_cut(desk, live_ser
     summary.press_sequentially(" Typed while offline on 12/01/2026.", delay=10)
     expect(page.locator("#save-status")).to_contain_text("Not saved: no connection", timeout=10_000)
     # Enter in a one-line field does not submit the whole draft, and "Review and sign…" refuses to go on.
+    page.evaluate(
+        "window.submits = 0; document.getElementById('draft-form').addEventListener('submit', () => submits++)"
+    )
     page.locator("input[name$='-cit-sections']").first.press("Enter")
+    assert page.evaluate("window.submits") == 0
     page.get_by_role("link", name="Review and sign…").click()
     expect(page.locator("#save-status")).to_contain_text("Review and sign waits until the draft is saved")
     expect(page).to_have_url(re.compile(rf"/cases/{SEED_CASE}/$"))
