@@ -21,7 +21,11 @@ def _words(text: str) -> list[str]:
 class DocumentHit:
     document: object
     page: int
-    snippet: str
+    snippet: list[tuple[str, bool]]  # (text, is a searched word)
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
 
 
 def document_search(case, query: str, *, limit: int = DOCUMENT_HITS_LIMIT) -> list[DocumentHit]:

@@ -80,12 +80,16 @@ def document_extract_text(*, document_id: int) -> Document | None:
     return document
 
 
-def snippet(text: str, words: list[str], *, width: int = 80) -> str:
-    """The stretch of ``text`` around the first of ``words`` found, whitespace folded, with ellipses."""
+def snippet(text: str, words: list[str], *, width: int = 80) -> list[tuple[str, bool]]:
+    """The stretch of ``text`` around the first of ``words`` found, whitespace folded, with ellipses, as parts
+    (text, is a searched word) so the page can mark the words (the template escapes every part)."""
     flat = re.sub(r"\s+", " ", text).strip()
     lowered = flat.casefold()
     positions = [lowered.find(word.casefold()) for word in words]
     found = [p for p in positions if p >= 0]
     at = min(found) if found else 0
     start, end = max(0, at - width), min(len(flat), at + width)
-    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    shown = ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    pattern = re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE) if words else None
+    pieces = pattern.split(shown) if pattern else [shown]
+    return [(piece, index % 2 == 1) for index, piece in enumerate(pieces) if piece]

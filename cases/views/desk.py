@@ -17,7 +17,8 @@ from .common import case_view
 
 @case_view()
 def document_search(request, case):
-    """Pages of the case's documents holding every word typed: "document, page, snippet" hits."""
+    """Pages of the case's documents holding every word typed: "document, page, snippet" hits (record text: logged)."""
+    case_access_record(case=case, user=request.user, path=request.get_full_path())
     query = request.GET.get("q", "")
     hits = desk_selectors.document_search(case, query)
     unsearchable = [d for d in case.documents.all() if d.text_status != d.TextStatus.SEARCHABLE and d.file]

@@ -12,7 +12,17 @@ from django.utils.timezone import localdate
 
 from cases.admin.case import RECORDS_WITHOUT_CLINICAL_DOCUMENT
 from cases.desk_selectors import document_search, library_search
-from cases.models import Case, Determination, Document, DocumentPage, DocumentReview, Guideline, GuidelineTopic, Status
+from cases.models import (
+    Case,
+    CaseAccess,
+    Determination,
+    Document,
+    DocumentPage,
+    DocumentReview,
+    Guideline,
+    GuidelineTopic,
+    Status,
+)
 from cases.services import review
 from cases.services.demo import DemoReport, _guideline_library
 from cases.services.document_text import document_extract_text
@@ -94,7 +104,8 @@ def test_extraction_stores_each_page_and_search_finds_document_page_snippet(revi
     assert DocumentPage.objects.filter(document=document).count() == 9
     hits = document_search(review_case, "Spondylolisthesis radicular")
     assert [(h.document.title, h.page) for h in hits] == [("PR-2 bundle", 7)]
-    assert "spondylolisthesis at L4-5" in hits[0].snippet
+    assert "spondylolisthesis at L4-5" in hits[0].snippet_text
+    assert ("spondylolisthesis", True) in hits[0].snippet and ("radicular", True) in hits[0].snippet
     assert document_search(review_case, "spondylolisthesis absent-word") == []
     document_extract_text(document_id=document.pk)  # idempotent
     assert DocumentPage.objects.filter(document=document).count() == 9
@@ -112,6 +123,11 @@ def test_a_pdf_without_a_text_layer_is_marked_scanned(review_case, settings, tmp
     assert "Scanned, not searchable" in page
     hits = client_a.get(f"/cases/{review_case.case_number}/documents/search/", {"q": "mri"}).content.decode()
     assert "Scanned MRI report (scanned, not searchable)" in hits
+
+
+def test_a_search_is_logged_as_an_access_to_the_case(client_a, review_case):
+    client_a.get(f"/cases/{review_case.case_number}/documents/search/", {"q": "spondylolisthesis"})
+    assert CaseAccess.objects.filter(case=review_case, path__contains="/documents/search/?q=").exists()
 
 
 def test_search_stays_inside_the_case(review_case):
