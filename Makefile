@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST := 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint check-system venv clean
+.PHONY: run test fuzz bench lint check-system venv clean
 
 # WeasyPrint needs Pango; say which Debian package to install instead of failing obscurely later.
 check-system:
@@ -42,6 +42,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest
+
+# The importer's property-based fuzz test at full size (CI runs 300 examples); prints documents, crashes, partial writes.
+fuzz: $(VENV)/.installed-dev
+	IMR_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest tests/cases/test_interchange_fuzz.py -q -s --timeout 3600
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -6,4 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "IMR cases"
 
     def ready(self):
+        from .roles import roles_after_migrate
+
+        # After the permissions of every app exist (cases is the last of INSTALLED_APPS to be sent post_migrate).
+        post_migrate.connect(roles_after_migrate, sender=self, dispatch_uid="cases.roles")
         from . import signals  # noqa: F401  (connects the document text extraction to uploads)

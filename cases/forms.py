@@ -9,10 +9,8 @@ from .services.review import CitationInput, ItemInput
 MISSING_REVISION = "This form is incomplete (its revision is missing). Reload the case and try again."
 MALFORMED_CITATIONS = "The citations of this item were not sent completely. Reload the case and try again."
 UNKNOWN_GUIDELINE = "This guideline is not in the library."
-SECTIONS_TOO_LONG = "Sections: at most {limit} characters (you typed {length})."
 PAGES_TOO_LONG = "Pages: at most {limit} characters (you typed {length})."
 
-SECTIONS_MAX = Citation._meta.get_field("sections").max_length
 PAGES_MAX = Citation._meta.get_field("pages").max_length
 
 
@@ -115,8 +113,6 @@ class ItemDraft:
             )
             if row.guideline is None:
                 row.errors.append(UNKNOWN_GUIDELINE)
-            if len(row.sections) > SECTIONS_MAX:
-                row.errors.append(SECTIONS_TOO_LONG.format(limit=SECTIONS_MAX, length=len(row.sections)))
             if len(row.pages) > PAGES_MAX:
                 row.errors.append(PAGES_TOO_LONG.format(limit=PAGES_MAX, length=len(row.pages)))
             rows.append(row)

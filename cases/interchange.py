@@ -13,6 +13,11 @@ Choices the format leaves open:
   silently dropped would lose data without anyone noticing, and a new field belongs in ``imr-case/2``.
 - Empty ``sections``/``pages`` are read as null (the database stores both as an empty string).
 - A document with a ``determination`` must decide every item: a signed letter has no undecided item.
+
+Hostile input (``docs/adr/0010-importer-fuzzing-hypothesis.md``): every string is checked for what PostgreSQL or
+our rules cannot take (NUL, lone surrogates, text blank but for zero-width characters), dates are kept within
+``DATE_RANGE`` (a deadline computed from 9999-12-31 overflows), titles are measured after case folding (the library
+matches them folded, and "ß" folds to "ss"), and a value quoted back in a message is shown escaped and clipped.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import CASE_NUMBER_RE, Decision, Guideline, Party, Priority, Sex, TreatmentEvent
+from .models import CASE_NUMBER_RE, Decision, Guideline, Party, Priority, Sex, TreatmentEvent, normalize_title
 from .selectors import case_items_as_dicts, current_determination
 
 FORMAT = "imr-case/1"
@@ -40,6 +45,9 @@ REQUIRED = "is required"
 UNKNOWN_FIELD = "is not a field of imr-case/1"
 BLANK = "must not be empty"
 TOO_LONG = "must be at most {limit} characters"
+TOO_LONG_FOLDED = "must be at most {limit} characters once case is folded (ß counts as ss)"
+HOLDS_NUL = "must not contain NUL characters"
+NOT_UNICODE = "must be valid Unicode text (it holds a lone surrogate)"
 WRONG_FORMAT = 'must be "imr-case/1"'
 WRONG_CASE_NUMBER = "must look like CM14-0000001 (CM, two digits, a hyphen, seven digits)"
 WRONG_PRIORITY = 'must be "standard" or "expedited"'
@@ -56,23 +64,69 @@ UNDECIDED_WITH_DETERMINATION = 'must be "upheld" or "overturned" in a document w
 WRONG_SOURCE = 'must be "MTUS" or "Non-MTUS"'
 WRONG_DATE = "must be a date written YYYY-MM-DD, not {value}"
 WRONG_DATE_OR_NULL = "must be a date written YYYY-MM-DD or null, not {value}"
+DATE_OUT_OF_RANGE = "must be a date from {low} to {high}, not {value}"
 WRONG_WHOLE_NUMBER = "must be a whole number from {low} to {high}, or null"
 WRONG_EMAIL = "must be an email address or empty"
 NO_DISPUTED_ITEMS = "must hold at least one disputed item"
 DOCUMENT_PATH = "(document)"
 
 # Database column limits, checked here so that an over-long value is a field error, not a failed transaction.
+# (Citation sections have no limit: a real letter cites up to five sections in one citation.)
 _LIMITS = {
     "name": 100,
     "claim_number": 60,
     "party_name": 200,
     "citation_title": 300,
-    "sections": 500,
     "pages": 100,
     "email": 254,
 }
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates a case can hold: the deadlines computed from them (a few months at most) must stay representable.
+DATE_RANGE = (datetime.date(1900, 1, 1), datetime.date(2099, 12, 31))
+_ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CASE_NUMBER_RE = re.compile(CASE_NUMBER_RE)
+# Characters that print as nothing: a title made only of them (and spaces) is blank.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SHOWN_LIMIT = 60
+_KINDS = {int: "a number", list: "a list", dict: "an object"}
+
+
+def case_number_valid(value) -> bool:
+    """Whether ``value`` is a case number (CM, two ASCII digits, a hyphen, seven ASCII digits, nothing more)."""
+    return isinstance(value, str) and _CASE_NUMBER_RE.fullmatch(value) is not None
+
+
+def _text_problem(value: str) -> str | None:
+    """What makes ``value`` unstorable as text: a NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8)."""
+    if "\x00" in value:
+        return HOLDS_NUL
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return NOT_UNICODE
+    return None
+
+
+def _is_blank(value: str) -> bool:
+    return not value.translate(_INVISIBLE).strip()
+
+
+def _shown(value) -> str:
+    """``value`` quoted back in a message on one line: JSON, all non-ASCII escaped unless it is printable text (a
+    line separator such as U+0085 or U+2028, a NUL or a lone surrogate would break or garble the line), clipped."""
+    try:
+        text = json.dumps(value, ensure_ascii=not (isinstance(value, str) and value.isprintable()))
+    except (ValueError, RecursionError):  # an integer beyond Python's digit limit; a list nested past the stack
+        text = _KINDS.get(type(value), "a value")
+    return text if len(text) <= _SHOWN_LIMIT else text[: _SHOWN_LIMIT - 1] + "…"
+
+
+def _shown_key(key) -> str:
+    """A key as a field path shows it: as is when it is plain printable text, else (empty, a NUL, a surrogate...)
+    JSON-escaped and quoted."""
+    key = str(key)
+    if key and key.isprintable():  # a lone surrogate is not printable
+        return key
+    return _shown(key)
 
 
 @dataclass(frozen=True)
@@ -180,7 +234,7 @@ class _Reader:
             self.error(_join(path, key), UNKNOWN_FIELD)
         return value
 
-    def string(self, obj, key, path, *, nullable=False, blank=True, limit=None, default=""):
+    def string(self, obj, key, path, *, nullable=False, blank=True, limit=None, folded_limit=None, default=""):
         value = obj.get(key, _MISSING)
         where = _join(path, key)
         if value is _MISSING or (value is None and nullable):
@@ -188,11 +242,19 @@ class _Reader:
         if not isinstance(value, str):
             self.error(where, NOT_A_STRING_OR_NULL if nullable else NOT_A_STRING)
             return None
-        if not blank and not value.strip():
-            self.error(where, BLANK)
-            return None
-        if limit is not None and len(value) > limit:
-            self.error(where, TOO_LONG.format(limit=limit))
+        return self.text(value, where, blank=blank, limit=limit, folded_limit=folded_limit)
+
+    def text(self, value: str, where, *, blank=True, limit=None, folded_limit=None):
+        """``value`` if it is storable text within its limits; None (and an error) otherwise."""
+        problem = _text_problem(value)
+        if problem is None and not blank and _is_blank(value):
+            problem = BLANK
+        if problem is None and limit is not None and len(value) > limit:
+            problem = TOO_LONG.format(limit=limit)
+        if problem is None and folded_limit is not None and len(normalize_title(value)) > folded_limit:
+            problem = TOO_LONG_FOLDED.format(limit=folded_limit)
+        if problem is not None:
+            self.error(where, problem)
             return None
         return value
 
@@ -212,14 +274,18 @@ class _Reader:
         if value is _MISSING or (value is None and nullable):
             return None
         parsed = None
-        if isinstance(value, str) and _ISO_DATE_RE.match(value):
+        if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value):
             try:
                 parsed = datetime.date.fromisoformat(value)
             except ValueError:
                 parsed = None
         if parsed is None:
             message = WRONG_DATE_OR_NULL if nullable else WRONG_DATE
-            self.error(_join(path, key), message.format(value=json.dumps(value, ensure_ascii=False)))
+            self.error(_join(path, key), message.format(value=_shown(value)))
+        elif not DATE_RANGE[0] <= parsed <= DATE_RANGE[1]:
+            low, high = (d.isoformat() for d in DATE_RANGE)
+            self.error(_join(path, key), DATE_OUT_OF_RANGE.format(low=low, high=high, value=_shown(value)))
+            parsed = None
         return parsed
 
     def whole_number(self, obj, key, path, low, high):
@@ -245,6 +311,7 @@ class _Reader:
 def _join(path, key):
     if isinstance(key, int):
         return f"{path}[{key}]"
+    key = _shown_key(key)
     return f"{path}.{key}" if path else key
 
 
@@ -282,7 +349,7 @@ def case_document_parse(document) -> CaseDocument:
     if "format" in top and top["format"] != FORMAT:
         read.error("format", WRONG_FORMAT)
     case_number = read.string(top, "case_number", "", default=None)
-    if case_number is not None and not _CASE_NUMBER_RE.match(case_number):
+    if case_number is not None and not case_number_valid(case_number):
         read.error("case_number", WRONG_CASE_NUMBER)
     priority = read.choice(top, "priority", "", Priority.values, WRONG_PRIORITY)
     application_received = read.date(top, "application_received", "")
@@ -398,9 +465,12 @@ def _read_citation(read: _Reader, value, path) -> CitationData | None:
         return None
     return CitationData(
         source=read.choice(obj, "source", path, Guideline.Source.values, WRONG_SOURCE),
-        title=read.string(obj, "title", path, blank=False, limit=_LIMITS["citation_title"]),
+        # The library stores the title and its folded form (``normalized_title``), both in a column of this size.
+        title=read.string(
+            obj, "title", path, blank=False, limit=_LIMITS["citation_title"], folded_limit=_LIMITS["citation_title"]
+        ),
         # Empty and null mean the same (the column stores ""); null is the canonical form.
-        sections=read.string(obj, "sections", path, nullable=True, limit=_LIMITS["sections"]) or None,
+        sections=read.string(obj, "sections", path, nullable=True) or None,
         pages=read.string(obj, "pages", path, nullable=True, limit=_LIMITS["pages"]) or None,
     )
 
@@ -431,9 +501,10 @@ def _read_strings(read: _Reader, obj, key, path) -> list[str]:
     values = read.list(obj, key, path)
     clean = []
     for i, value in enumerate(values):
-        if not isinstance(value, str) or not value.strip():
-            read.error(_join(_join(path, key), i), BLANK if isinstance(value, str) else NOT_A_STRING)
-        else:
+        where = _join(_join(path, key), i)
+        if not isinstance(value, str):
+            read.error(where, NOT_A_STRING)
+        elif read.text(value, where, blank=False) is not None:
             clean.append(value)
     return clean
 

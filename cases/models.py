@@ -12,7 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-CASE_NUMBER_RE = r"^CM\d{2}-\d{7}$"
+# ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which allows a final newline).
+CASE_NUMBER_RE = r"\ACM[0-9]{2}-[0-9]{7}\Z"
 
 
 def fold_whitespace(text):
@@ -117,6 +118,10 @@ class FeeTier(models.TextChoices):
     BEFORE_REVIEWER = "before_reviewer", "Ended before a reviewer was assigned"
 
 
+VIEW_ALL_CASES = "view_all_cases"
+VIEW_ALL_CASES_PERMISSION = f"cases.{VIEW_ALL_CASES}"
+
+
 class Case(models.Model):
     case_number = models.CharField(
         max_length=12,
@@ -206,6 +211,9 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-application_received", "case_number"]
+        # Least privilege for PHI: only holders of this permission (the Coordinator and Auditor groups, superusers)
+        # see cases they are not assigned to, in the workspace, the downloads and the admin (cases_visible_to).
+        permissions = [(VIEW_ALL_CASES, "Can see every case (its content, documents and letters)")]
         indexes = [
             # The reviewer queue: own cases by due date, with or without a status filter; staff see all by due date.
             models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),
@@ -524,7 +532,8 @@ class Citation(models.Model):
     item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
     side = models.CharField(max_length=24, choices=Side.choices)
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="citations")
-    sections = models.CharField(max_length=500, blank=True)
+    # No length limit: a published letter cites up to five sections in one citation (584 characters seen).
+    sections = models.TextField(blank=True)
     pages = models.CharField(max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()

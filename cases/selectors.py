@@ -10,6 +10,7 @@ from django.utils import timezone
 from .models import (
     CLINICAL_DOCUMENT_TYPES,
     OPEN_REVIEW_STATUSES,
+    VIEW_ALL_CASES_PERMISSION,
     Case,
     Citation,
     DocumentReview,
@@ -19,20 +20,37 @@ from .models import (
 
 
 def case_is_assigned_to(case, user) -> bool:
-    """Whether ``user`` is the case's current expert reviewer: the one who writes, ticks and signs its draft."""
-    return case.reviewer_id is not None and case.reviewer.user_id == user.pk
+    """Whether ``user`` is the case's current expert reviewer: the one who writes, ticks and signs its draft. An
+    inactive reviewer is no longer that, though the case still names them until a coordinator reassigns it."""
+    return case.reviewer_id is not None and case.reviewer.user_id == user.pk and case.reviewer.active
+
+
+def user_sees_all_cases(user) -> bool:
+    """The ``cases.view_all_cases`` permission (Coordinator, Auditor, superusers); being staff is not enough."""
+    return user.is_authenticated and user.has_perm(VIEW_ALL_CASES_PERMISSION)
 
 
 def cases_visible_to(user):
-    """Staff see every case; a reviewer sees only the cases currently assigned to them; anyone else nothing."""
+    """Holders of ``cases.view_all_cases`` see every case; an active reviewer sees only the cases currently assigned
+    to them; anyone else (other staff, an inactive reviewer) nothing."""
     if not user.is_authenticated:
         return Case.objects.none()
-    if user.is_staff:
+    if user_sees_all_cases(user):
         return Case.objects.all()
     reviewer = getattr(user, "reviewer", None)
-    if reviewer is None:
+    if reviewer is None or not reviewer.active:
         return Case.objects.none()
     return Case.objects.filter(reviewer=reviewer)
+
+
+def cases_held_by(reviewer):
+    """The open cases (assigned, awaiting records, in review) that name ``reviewer``: what a coordinator must
+    reassign when the reviewer becomes inactive."""
+    return Case.objects.filter(reviewer=reviewer, status__in=OPEN_REVIEW_STATUSES).order_by("case_number")
+
+
+def cases_held_by_inactive_reviewers(cases):
+    return cases.filter(reviewer__active=False, status__in=OPEN_REVIEW_STATUSES)
 
 
 # The reviewer workspace's reads. Each takes a case already obtained through ``cases_visible_to``.

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "imrsite",
     "reviewers",
     "cases",
+    "letterimport",
 ]
 
 MIDDLEWARE = [

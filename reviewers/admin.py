@@ -5,10 +5,13 @@ board certification, an inactive profile, a full capacity or a declared affiliat
 reviewer off a case.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from cases.admin.common import HistoryAdmin
+from cases.selectors import cases_held_by
 
 from .models import Affiliation, BoardCertification, License, Reviewer, Specialty
 from .selectors import (
@@ -17,6 +20,12 @@ from .selectors import (
     reviewers_credentials_expiring,
     reviewers_with_open_cases,
 )
+
+INACTIVE_HOLDS_CASES = (
+    "{reviewer} is inactive and holds {count} open case(s): {cases}. They can no longer open or sign them; "
+    "reassign each from its case page."
+)
+INACTIVE_HOLDS_CASES_HELP = "Inactive: can no longer open or sign these cases; reassign them."
 
 
 class CredentialFilter(admin.SimpleListFilter):
@@ -71,8 +80,9 @@ class ReviewerAdmin(HistoryAdmin):
     autocomplete_fields = ("user",)
     filter_horizontal = ("specialties",)
     inlines = [LicenseInline, BoardCertificationInline, AffiliationInline]
+    readonly_fields = ("cases_held",)
     fieldsets = [
-        (None, {"fields": ("user", "reference", "degree", "active")}),
+        (None, {"fields": ("user", "reference", "degree", "active", "cases_held")}),
         (
             "Practice",
             {
@@ -89,6 +99,26 @@ class ReviewerAdmin(HistoryAdmin):
     @admin.display(description="open cases", ordering="open_cases")
     def open_cases(self, obj):
         return obj.open_cases
+
+    @admin.display(description="cases held")
+    def cases_held(self, obj):
+        """The open cases naming this reviewer; an inactive reviewer can no longer open or sign them."""
+        held = list(cases_held_by(obj)) if obj is not None and obj.pk else []
+        if not held:
+            return "None."
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((reverse("admin:cases_case_change", args=[c.pk]), c) for c in held)
+        )
+        if obj.active:
+            return links
+        return format_html('<strong class="errornote">{}</strong> {}', INACTIVE_HOLDS_CASES_HELP, links)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        held = list(cases_held_by(obj)) if not obj.active else []
+        if held:
+            numbers = ", ".join(c.case_number for c in held)
+            messages.warning(request, INACTIVE_HOLDS_CASES.format(reviewer=obj, count=len(held), cases=numbers))
 
 
 @admin.register(License)

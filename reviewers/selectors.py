@@ -148,17 +148,28 @@ def reviewer_case_conflicts(*, reviewer: Reviewer, case: Case) -> list[Affiliati
     return affiliation_conflicts(reviewer.affiliations.all(), parties)
 
 
-def current_licenses(reviewer: Reviewer, on: datetime.date):
-    return License.objects.filter(reviewer=reviewer, expires_on__gte=on, restricted=False).order_by("state")
+# What "current" means, the one rule of matching and sign-off alike: a credential is current through its expiry
+# day (Pacific date) and lapses the day after; a board certification without an expiry date does not lapse.
 
 
-def current_board_certifications(reviewer: Reviewer, on: datetime.date):
+def licenses_current(on: datetime.date):
+    return License.objects.filter(expires_on__gte=on, restricted=False).order_by("state")
+
+
+def board_certifications_current(on: datetime.date):
     return (
-        BoardCertification.objects.filter(reviewer=reviewer)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        BoardCertification.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
         .select_related("specialty")
         .order_by("specialty__name")
     )
+
+
+def current_licenses(reviewer: Reviewer, on: datetime.date):
+    return licenses_current(on).filter(reviewer=reviewer)
+
+
+def current_board_certifications(reviewer: Reviewer, on: datetime.date):
+    return board_certifications_current(on).filter(reviewer=reviewer)
 
 
 def reviewer_credentials(reviewer: Reviewer, on: datetime.date) -> dict:
@@ -297,17 +308,9 @@ def _prefetched_reviewers(queryset, on: datetime.date):
         .prefetch_related(
             "specialties",
             "affiliations",
+            Prefetch("licenses", queryset=licenses_current(on), to_attr="current_licenses"),
             Prefetch(
-                "licenses",
-                queryset=License.objects.filter(expires_on__gte=on, restricted=False).order_by("state"),
-                to_attr="current_licenses",
-            ),
-            Prefetch(
-                "board_certifications",
-                queryset=BoardCertification.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-                .select_related("specialty")
-                .order_by("specialty__name"),
-                to_attr="current_certifications",
+                "board_certifications", queryset=board_certifications_current(on), to_attr="current_certifications"
             ),
         )
         .order_by("reference")

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cases import models as m
+from letterimport.models import LetterImport
 from reviewers import models as r
 
 
@@ -227,3 +228,16 @@ class LetterFactory(factory.django.DjangoModelFactory):
         model = m.Letter
 
     determination = factory.SubFactory(DeterminationFactory)
+
+
+class LetterImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LetterImport
+
+    case = factory.SubFactory(CaseFactory)
+    document = factory.LazyAttribute(lambda o: DocumentFactory(case=o.case, doc_type=m.Document.Type.OTHER))
+    file_name = factory.Sequence(lambda n: f"CM16-{n:07d}.pdf")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    layout = "2016-17 header table"
+    importer_version = "1.0"
+    imported_at = factory.LazyFunction(lambda: datetime.datetime(2017, 2, 1, 9, 0, tzinfo=datetime.UTC))

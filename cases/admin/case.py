@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from letterimport.admin import LetterImportInline
 from reviewers.selectors import reviewer_suggestions
 
 from ..models import (
@@ -37,7 +38,9 @@ from ..selectors import (
     case_days_with_reviewer,
     case_has_clinical_document,
     cases_due_within,
+    cases_held_by_inactive_reviewers,
     cases_overdue,
+    cases_visible_to,
 )
 from ..services import lifecycle
 from ..services.review import case_content_changed
@@ -98,6 +101,21 @@ class DeadlineFilter(admin.SimpleListFilter):
             return cases_overdue(queryset, today)
         if self.value() == "week":
             return cases_due_within(queryset, today, days=7)
+        return queryset
+
+
+class InactiveReviewerFilter(admin.SimpleListFilter):
+    """Open cases whose reviewer was made inactive: the reviewer can no longer open or sign them; reassign them."""
+
+    title = "reviewer inactive"
+    parameter_name = "reviewer_inactive"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Held by an inactive reviewer (reassign)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return cases_held_by_inactive_reviewers(queryset)
         return queryset
 
 
@@ -200,6 +218,7 @@ LIFECYCLE_ACTIONS = {
             notice_date=d["notice_date"],
             notice_channel=d["notice_channel"],
             note=d["note"],
+            expected_reviewer_id=d["current_reviewer"],
         ),
         kept_after_refusal=("notice_date", "notice_channel"),
     ),
@@ -296,7 +315,13 @@ def _bulk_action(description, service, done, warn=None):
 @admin.register(Case)
 class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
     list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
-    list_filter = ("status", "priority", DeadlineFilter, ("application_received", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        "priority",
+        DeadlineFilter,
+        InactiveReviewerFilter,
+        ("application_received", admin.DateFieldListFilter),
+    )
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
     list_select_related = ("reviewer",)
     # No date_hierarchy: its SELECT DISTINCT over every case's date grows with the table. A date filter is free.
@@ -341,7 +366,9 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
 
     def get_queryset(self, request):
-        return annotate_days_left(super().get_queryset(request), timezone.localdate())
+        # The one visibility rule here too: the admin's view right alone does not show every case.
+        visible = super().get_queryset(request) & cases_visible_to(request.user)
+        return annotate_days_left(visible, timezone.localdate())
 
     @admin.display(description="days left", ordering="days_left")
     def days_left(self, obj):
@@ -425,6 +452,8 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
         if obj is not None:
             inlines += [AssignmentInline, DeterminationInline]
+            if obj.letter_imports.exists():  # a case imported from a published letter shows where it came from
+                inlines.append(LetterImportInline)
         return inlines
 
     def save_formset(self, request, form, formset, change):
@@ -576,7 +605,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                     case.refresh_from_db()
                     if spec.kept_after_refusal is not None:
                         kept = {name: form.cleaned_data[name] for name in spec.kept_after_refusal}
-                        form = spec.form_class(initial=kept, **kwargs)
+                        form = spec.form_class(initial={**kept, **self._shown(case, action)}, **kwargs)
                 else:
                     messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
                     if warning:
@@ -584,7 +613,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
-            form = spec.form_class(initial=initial, **kwargs)
+            form = spec.form_class(initial={**initial, **self._shown(case, action)}, **kwargs)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -597,6 +626,11 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/cases/case/lifecycle_action.html", context)
+
+    @staticmethod
+    def _shown(case, action):
+        """What the page shows that the decision rests on: to assign, the case's reviewer at that moment."""
+        return {"current_reviewer": case.reviewer_id} if action == "assign_reviewer" else {}
 
     # Changelist actions: each case through the same service, a message per case ---------------------------------
 

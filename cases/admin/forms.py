@@ -62,6 +62,8 @@ class AssignForm(forms.Form):
     )
     notice_channel = forms.ChoiceField(choices=NoticeChannel.choices, initial=NoticeChannel.MAIL)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+    # The reviewer the case had when the page was shown (empty: none): a case assigned meanwhile is not reassigned.
+    current_reviewer = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, suggestions=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Demo data for ``make run`` (``load_demo``): the seed case as dr.psych's unsigned draft, dr.ortho with cases of his
-own, an administrator, and the guideline library. Idempotent: whatever exists already is left exactly as it is, so
-a second run writes nothing (not even a history row).
+own, an administrator, a coordinator and an auditor (in their groups, ``cases.roles``), and the guideline library.
+Idempotent: whatever exists already is left exactly as it is, so a second run writes nothing (not even a history
+row).
 
 Cases move through ``case_transition`` along the legal path (received, eligibility review, assigned, awaiting
 records, in review), so the timeline reads like a real one and nothing sets ``status`` by hand. Deadlines are set
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +29,7 @@ from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
 from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, UROutcome, normalize_title
+from ..roles import AUDITOR, COORDINATOR
 from . import lifecycle
 from .guideline_topics import guideline_topics_load
 from .interchange import case_import
@@ -63,6 +66,8 @@ def demo_logins() -> list[DemoLogin]:
     ortho = ", ".join(spec["case_number"] for spec in ORTHO_CASES)
     return [
         DemoLogin("admin", "administrator", "Django admin at /admin/: every case, reviewers, the guideline library"),
+        DemoLogin("coordinator", "coordinator", "/admin/: intake, lifecycle actions and letters of every case"),
+        DemoLogin("auditor", "auditor", "/admin/: every case, its timeline, access log and history, read-only"),
         DemoLogin("dr.psych", "expert reviewer", f"/cases/: {SEED_CASE_NUMBER}, the seed case, in review (draft)"),
         DemoLogin("dr.ortho", "expert reviewer", f"/cases/: {ortho}"),
     ]
@@ -73,7 +78,9 @@ def demo_load(*, today: datetime.date | None = None) -> DemoReport:
     today = today or timezone.localdate()
     report = DemoReport()
     with transaction.atomic():
-        admin = _user(report, "admin", first_name="Ada", last_name="Admin", staff=True)
+        admin = _user(report, "admin", first_name="Ada", last_name="Admin", staff=True, superuser=True)
+        _user(report, "coordinator", first_name="Cora", last_name="Coordinator", staff=True, group=COORDINATOR)
+        _user(report, "auditor", first_name="Otto", last_name="Auditor", staff=True, group=AUDITOR)
         _guideline_library(report)
         psych = _reviewer(
             report,
@@ -119,7 +126,9 @@ def demo_load(*, today: datetime.date | None = None) -> DemoReport:
     return report
 
 
-def _user(report: DemoReport, username: str, *, first_name: str, last_name: str, staff=False):
+def _user(
+    report: DemoReport, username: str, *, first_name: str, last_name: str, staff=False, superuser=False, group=""
+):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     created = user is None
@@ -130,10 +139,12 @@ def _user(report: DemoReport, username: str, *, first_name: str, last_name: str,
             last_name=last_name,
             email=f"{username}@imro.example",
             is_staff=staff,
-            is_superuser=staff,
+            is_superuser=superuser,
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if group:
+            user.groups.add(Group.objects.get(name=group))
     report.note(f"user {username}", created=created)
     return user
 

@@ -42,6 +42,10 @@ NOT_FOUND_ELIGIBLE = (
     "Case {case} has not been found eligible in this eligibility review: record the finding (Find eligible) before "
     "assigning a reviewer."
 )
+ASSIGNMENT_CHANGED = (
+    "Case {case} changed while this page was open: its reviewer is now {reviewer}. Nothing was changed; check the "
+    "case, then assign again if it is still needed."
+)
 NOT_A_FIRST_ASSIGNMENT = (
     "Case {case} is {current}: it already has a reviewer. Only a first assignment is made here; reassign it from the "
     "case's own page."
@@ -179,6 +183,10 @@ def _lock(case: Case) -> Status:
     return Status(case.status)
 
 
+# ``expected_reviewer_id`` left out: no check of who held the case when the coordinator decided.
+_UNCHECKED = object()
+
+
 def _check_move(case: Case, target: Status) -> Status:
     current = Status(case.status)
     if not TRANSITIONS[current]:
@@ -310,6 +318,7 @@ def case_assign_reviewer(
     notice_channel: str = NoticeChannel.MAIL,
     note: str = "",
     allow_reassignment: bool = True,
+    expected_reviewer_id=_UNCHECKED,
 ) -> Assignment:
     """Give the case to ``reviewer`` after checking every matching rule (``reviewers.selectors``).
 
@@ -318,11 +327,19 @@ def case_assign_reviewer(
     awaiting records or in review: a reassignment (refused with ``allow_reassignment=False``); the previous
     assignment ends, the case keeps its stage and deadlines, "days waiting" restarts, and the draft's revision moves
     on (the previous reviewer's open form and browser backups no longer match).
+
+    ``expected_reviewer_id``: the reviewer (None: nobody) the coordinator saw on the case when deciding. If the case
+    has another one by now (a second coordinator assigned it meanwhile), nothing changes: two coordinators
+    assigning the same case at once give one assignment, and the later one is told.
     """
     from reviewers.selectors import conflict_check_record, reviewer_match
 
     with transaction.atomic():
         current = _lock(case)
+        # The reviewer as stored now (under the lock): another coordinator may have assigned one since it was read.
+        case.reviewer_id = Case.objects.values_list("reviewer_id", flat=True).get(pk=case.pk)
+        if expected_reviewer_id is not _UNCHECKED and case.reviewer_id != expected_reviewer_id:
+            raise TransitionError(ASSIGNMENT_CHANGED.format(case=case.case_number, reviewer=case.reviewer or "nobody"))
         if current not in ASSIGNABLE_STATUSES:
             if not TRANSITIONS[current]:
                 raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))

@@ -32,9 +32,9 @@ def login_response(request, *, page: str):
     return response
 
 
-def case_view(*, methods=("GET",), staff_only=False):
-    """Login, then the case through the one visibility rule (404 otherwise; ``staff_only``: 404 for non-staff too),
-    then the method check.
+def case_view(*, methods=("GET",), all_cases_only=False):
+    """Login, then the case through the one visibility rule (404 otherwise; ``all_cases_only``: 404 also for those
+    without ``cases.view_all_cases``, such as the assigned reviewer), then the method check.
 
     A GET on a POST-only URL is a browser arriving there, not a form being sent: a login that came back to the URL a
     POST was refused at (the session had expired), a reload, a bookmark. It is sent to the case page (302) rather
@@ -48,7 +48,7 @@ def case_view(*, methods=("GET",), staff_only=False):
                 return login_response(request, page=reverse("cases:detail", args=[case_number]))
             visible = selectors.cases_visible_to(request.user).select_related("claim__worker", "reviewer__user")
             case = get_object_or_404(visible, case_number=case_number)
-            if staff_only and not request.user.is_staff:
+            if all_cases_only and not selectors.user_sees_all_cases(request.user):
                 raise Http404
             if request.method not in methods:
                 if request.method in ("GET", "HEAD") and "GET" not in methods:

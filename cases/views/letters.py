@@ -16,6 +16,8 @@ from ..services.letters import LetterError, letter_retry
 from .common import case_view, private_file_response
 
 NO_LETTER_READY = "No letter of this case is ready."
+# Queuing a failed letter again is a change of the letter (the Coordinator group holds it).
+LETTER_RETRY_PERMISSION = "cases.change_letter"
 NO_LETTER = "This case has no letter."
 
 
@@ -39,9 +41,10 @@ def letter_download(request, case):
     return _letter_pdf_response(request, case, letter, filename=f"{case.case_number}.pdf")
 
 
-@case_view(methods=("GET", "HEAD"), staff_only=True)
+@case_view(methods=("GET", "HEAD"), all_cases_only=True)
 def letter_version_download(request, case, letter_pk):
-    """Staff: one given letter version of the case (any determination), e.g. from the letters admin; 404 for others."""
+    """Those who see every case: one given letter version of the case (any determination), e.g. from the letters
+    admin; 404 for anyone else, the assigned reviewer included."""
     letter = get_object_or_404(
         Letter.objects.select_related("determination"),
         pk=letter_pk,
@@ -80,7 +83,7 @@ def letter_retry_view(request, case):
     letter = letter_current(case)
     if letter is None:
         raise Http404(NO_LETTER)
-    if not request.user.is_staff:
+    if not request.user.has_perm(LETTER_RETRY_PERMISSION):
         raise PermissionDenied
     try:
         letter_retry(letter=letter, actor=request.user)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from reviewers.selectors import reviewer_credentials
 
 from .. import desk_selectors, selectors
-from ..forms import PAGES_MAX, SECTIONS_MAX, CaseDraftForm, QueueFilterForm, SignConfirmForm
+from ..forms import PAGES_MAX, CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
 from ..models import Citation, document_content_type
 from ..pagination import LargeTablePaginator
@@ -246,7 +246,7 @@ def citation_row(request, case, item_pk):
         "guideline": guideline,
         "guideline_id": guideline.pk,
         "citation_id": None,
-        "sections": request.GET.get("sections", "")[:SECTIONS_MAX],
+        "sections": request.GET.get("sections", ""),
         "pages": request.GET.get("pages", "")[:PAGES_MAX],
     }
     return render(request, "cases/_citation_row.html", {"item": item, "prefix": f"item-{item.pk}", "row": row})

@@ -20,6 +20,7 @@ from cases.admin import case as case_admin
 from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
+from letterimport.models import LetterImport
 from reviewers import models as r
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
@@ -186,7 +187,11 @@ def test_a_note_typed_for_a_refused_assignment_does_not_carry_over_to_the_next_o
     )
     form = refused.context["form"]
     assert not form.is_bound and "Dr. Bad ok" not in refused.content.decode()
-    assert form.initial == {"notice_date": datetime.date(2014, 8, 29), "notice_channel": "electronic"}
+    assert form.initial == {
+        "notice_date": datetime.date(2014, 8, 29),
+        "notice_channel": "electronic",
+        "current_reviewer": None,  # the case as it stands now: still without a reviewer
+    }
     # Submitting the form as shown again, with the other reviewer chosen.
     admin_client.post(
         lifecycle_url(case, "assign_reviewer"),
@@ -448,6 +453,7 @@ BUILDERS = {
     m.Assignment: lambda: f.AssignmentFactory(conflict_check={"outcome": "clear"}),
     m.CaseEvent: f.CaseEventFactory,
     m.CaseAccess: f.CaseAccessFactory,
+    LetterImport: f.LetterImportFactory,
 }
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 

@@ -219,6 +219,26 @@ def test_appeal_and_dismissal_return_to_where_the_case_was(staff, start):
     assert case.status == start
 
 
+def test_dismissal_returns_to_the_status_before_the_latest_appeal(staff):
+    """An ineligibility appealed and reversed, then a determination issued and appealed: dismissing the second
+    appeal returns the case to issued, not to ineligible (the first appeal's origin)."""
+    case = case_needing(found_eligible_at=None)
+    lc.case_find_ineligible(case=case, actor=staff, reason="Filed late", code="late")
+    lc.case_appeal(case=case, actor=staff)
+    lc.case_remand(case=case, actor=staff)
+    lc.case_find_eligible(case=case, actor=staff)
+    lc.case_assign_reviewer(case=case, reviewer=reviewer_in(), actor=staff, notice_date=TODAY)
+    lc.case_request_records(case=case, actor=staff)
+    lc.case_mark_records_complete(case=case, actor=staff, on=TODAY)
+    lc.case_transition(case=case, to=Status.SIGNED, actor=staff)
+    lc.case_transition(case=case, to=Status.ISSUED, actor=staff)
+    lc.case_appeal(case=case, actor=staff)
+    event = lc.case_dismiss_appeal(case=case, actor=staff)
+    case.refresh_from_db()
+    assert case.status == Status.ISSUED
+    assert (event.from_status, event.to_status) == (Status.APPEALED, Status.ISSUED)
+
+
 def test_remand_starts_a_new_cycle_that_excludes_the_earlier_reviewer(staff):
     case, first = assigned_case(staff, Status.IN_REVIEW)
     lc.case_transition(case=case, to=Status.SIGNED, actor=staff)

@@ -62,17 +62,26 @@ def test_second_run_changes_nothing(debug):
 def test_prints_the_demo_logins(debug):
     output = load()
     assert "Demo logins (every password is imr-demo):" in output
-    assert "  admin    / imr-demo  administrator: Django admin at /admin/" in output
-    assert "  dr.psych / imr-demo  expert reviewer: /cases/: CM14-0000001" in output
-    assert "  dr.ortho / imr-demo  expert reviewer: /cases/: CM16-0301234, CM16-0301877, CM16-0302410" in output
+    assert "  admin       / imr-demo  administrator: Django admin at /admin/" in output
+    assert "  coordinator / imr-demo  coordinator: /admin/: intake, lifecycle actions and letters" in output
+    assert "  auditor     / imr-demo  auditor: /admin/: every case, its timeline, access log and history" in output
+    assert "  dr.psych    / imr-demo  expert reviewer: /cases/: CM14-0000001" in output
+    assert "  dr.ortho    / imr-demo  expert reviewer: /cases/: CM16-0301234, CM16-0301877, CM16-0302410" in output
 
 
 def test_demo_users_log_in_with_the_demo_password(debug):
     load()
     users = {user.username: user for user in get_user_model().objects.all()}
-    assert sorted(users) == ["admin", "dr.ortho", "dr.psych"]
+    assert sorted(users) == ["admin", "auditor", "coordinator", "dr.ortho", "dr.psych"]
     assert all(user.check_password("imr-demo") for user in users.values())
     assert users["admin"].is_staff and users["admin"].is_superuser
+    # The coordinator and the auditor hold their group's rights, nothing more.
+    for username, group in (("coordinator", "Coordinator"), ("auditor", "Auditor")):
+        user = users[username]
+        assert user.is_staff and not user.is_superuser
+        assert [g.name for g in user.groups.all()] == [group]
+        assert user.has_perm("cases.view_all_cases")
+    assert users["coordinator"].has_perm("cases.change_case") and not users["auditor"].has_perm("cases.change_case")
     assert not users["dr.psych"].is_staff and users["dr.psych"].get_full_name()
 
 

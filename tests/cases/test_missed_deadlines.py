@@ -68,3 +68,33 @@ def test_the_admin_home_page_shows_overdue_and_due_this_week(cases, admin_client
     assert "2 cases overdue" in page
     assert "/admin/cases/case/?deadline=overdue" in page
     assert "1 due in the next 7 days" in page
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-03-10 18:30:00-07:00",  # an evening (PDT): already 01:30 on 03-11 in UTC
+        "2026-03-08 17:05:00-07:00",  # the day clocks spring forward, just after 17:00 PDT (00:05 UTC next day)
+        "2026-11-01 16:30:00-08:00",  # the day clocks fall back, 16:30 PST (00:30 UTC next day)
+        "2026-11-01 23:59:00-08:00",  # the last minute of that 25-hour day
+    ],
+)
+def test_the_hourly_sweep_counts_days_in_pacific_time(moment):
+    """The beat task takes "today" from the Pacific clock: in the evening, when UTC has moved to tomorrow, a
+    deadline due today (Pacific) is not missed yet; the one due yesterday is."""
+    from cases import tasks
+
+    with freeze_time(moment):
+        today = datetime.datetime.fromisoformat(moment).date()
+        yesterday = today - datetime.timedelta(days=1)
+        reviewer = ReviewerFactory()
+        due_today = CaseFactory(status=Status.IN_REVIEW, reviewer=reviewer, decision_due=today)
+        records_today = CaseFactory(status=Status.AWAITING_RECORDS, reviewer=reviewer, records_due=_aware(today))
+        due_yesterday = CaseFactory(status=Status.IN_REVIEW, reviewer=reviewer, decision_due=yesterday)
+        records_yesterday = CaseFactory(
+            status=Status.AWAITING_RECORDS, reviewer=reviewer, records_due=_aware(yesterday)
+        )
+        assert tasks.deadlines_flag_missed() == 2
+        flagged = set(CaseEvent.objects.filter(kind=EVENT_DEADLINE_MISSED).values_list("case_id", flat=True))
+        assert flagged == {due_yesterday.pk, records_yesterday.pk}
+        assert not flagged & {due_today.pk, records_today.pk}

@@ -175,3 +175,63 @@ def test_signing_a_draft_changed_since_confirmation_is_refused(signable_case):
         determination_sign(case=signable_case, user=signable_case.reviewer.user, expected_revision=99)
     signable_case.refresh_from_db()
     assert signable_case.status == Status.IN_REVIEW and not Determination.objects.exists()
+
+
+@pytest.mark.parametrize(("lapse", "current"), [(0, True), (-1, False)], ids=["expiry day", "day after"])
+def test_credentials_are_current_on_their_expiry_day_in_matching_and_sign_off_alike(signable_case, lapse, current):
+    """In the evening of the expiry day (Pacific; UTC is already on the next day) the licence and the board
+    certification still count, for assigning the reviewer and for signing; the next day, for neither."""
+    from freezegun import freeze_time
+
+    from reviewers.selectors import reviewer_match
+
+    reviewer = signable_case.reviewer
+    with freeze_time("2014-09-02 20:30:00-07:00"):
+        today = timezone.localdate()
+        License.objects.filter(reviewer=reviewer).update(expires_on=today + datetime.timedelta(days=lapse))
+        BoardCertification.objects.filter(reviewer=reviewer).update(expires_on=today + datetime.timedelta(days=lapse))
+        match = reviewer_match(case=signable_case, reviewer=reviewer, on=today)
+        credentials = {c.rule: c.passed for c in match.checks if c.rule in ("license", "board_certification")}
+        assert credentials == {"license": current, "board_certification": current}
+        expected = [] if current else [review.SIGNOFF_NO_CURRENT_LICENSE, review.SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION]
+        assert problems(signable_case) == expected
+        if current:
+            determination = determination_sign(case=signable_case, user=reviewer.user)
+            assert determination.snapshot["reviewer"]["licensure_states"] == ["California"]
+            assert determination.snapshot["reviewer"]["board_certified"] is True
+
+
+def test_the_snapshot_never_holds_the_reviewers_name_and_a_case_signed_here_exports_and_imports(signable_case):
+    """The snapshot (what the letter and the export are made of) identifies the reviewer by credentials only; the
+    export of a case signed here is a valid imr-case/1 document that imports as another case."""
+    import json
+
+    from cases.interchange import case_export
+    from cases.services.interchange import case_import
+
+    reviewer = signable_case.reviewer
+    reviewer.user.first_name, reviewer.user.last_name = "Hieronymus", "Quackenbush"
+    reviewer.user.save()
+    determination = determination_sign(case=signable_case, user=reviewer.user)
+    stored = json.dumps(Determination.objects.get(pk=determination.pk).snapshot, ensure_ascii=False)
+    for name in filter(None, ("Hieronymus", "Quackenbush", reviewer.user.username, reviewer.user.email)):
+        assert name not in stored
+    assert set(determination.snapshot["reviewer"]) == {
+        "reference",
+        "licensure_states",
+        "specialties",
+        "board_certified",
+        "years_in_practice",
+        "weekly_practice_hours",
+    }
+
+    signable_case.refresh_from_db()
+    document = json.loads(json.dumps(case_export(signable_case)))
+    document["case_number"] = "CM14-0999999"
+    imported = case_import(document=document)
+    copy = imported.determinations.get()
+    assert (copy.origin, copy.snapshot["reviewer"]) == (
+        Determination.Origin.IMPORTED,
+        determination.snapshot["reviewer"],
+    )
+    assert copy.snapshot["items"] == determination.snapshot["items"]

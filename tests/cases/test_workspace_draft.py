@@ -66,6 +66,17 @@ def test_a_save_stores_the_whole_draft_and_bumps_the_revision(client_a, review_c
     assert "Draft saved." in client_a.get(response["Location"]).content.decode()
 
 
+def test_a_citation_of_five_sections_as_long_as_published_letters_have_is_saved(client_a, review_case, odg):
+    # Published letters cite up to five sections in one citation (584 characters): no limit stands in the way.
+    sections = "; ".join(f"Section {n}: " + "Opioids, criteria for use, long-term assessment " * 2 for n in range(5))
+    sections = sections.strip()  # the form strips what it is sent
+    assert len(sections) > 500
+    data = {"PREFIX-cit-id": [""], "PREFIX-cit-guideline": [odg.pk], "PREFIX-cit-sections": [sections]}
+    response = save(client_a, review_case, draft_data(review_case, **data, **{"PREFIX-cit-pages": [""]}))
+    assert response.status_code == 302
+    assert review_case.items.get().citations.get(side=Citation.Side.IMRO).sections == sections
+
+
 def test_citations_are_edited_reordered_and_removed(client_a, review_case, guideline, odg):
     save(
         client_a,

@@ -4,11 +4,15 @@ namespace), so a new URL is in this matrix the moment it exists, and fails until
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from cases import roles
 from cases.models import Determination, Letter
+from tests.factories import UserFactory
 
 # What reviewer A (assigned) and staff get on A's case, per URL name and method. Reviewer B gets 404 on every case
 # URL, whatever the method; anonymous users are sent to the login page (htmx requests: 401 and HX-Redirect).
@@ -34,7 +38,8 @@ EXPECTED = {
     "letter_status": {"GET": 200, "POST": 405},
     "letter_retry": {"GET": 302, "POST": 404},
 }
-# Staff see every case but write nothing of the physician's: where they differ from the assigned reviewer.
+# Those who see every case (a superuser, the Coordinator and Auditor groups: ``cases.view_all_cases``) write nothing of
+# the physician's: where they differ from the assigned reviewer.
 STAFF_EXPECTED = {
     "draft_save": {"POST": 403},  # refused, and nothing changed (test_staff)
     "letter_version_download": {"GET": 200, "POST": 405},
@@ -110,22 +115,54 @@ def test_assigned_reviewer(name, kwargs, method, client_a, review_case, guidelin
     assert response.status_code == EXPECTED[name][method]
 
 
+def _staff_client(group):
+    """A staff user (not a superuser) in ``group``; with ``group`` None, a staff user holding no permission at all."""
+    user = UserFactory(username=f"staff-{group or 'bare'}".replace(" ", "-").lower(), is_staff=True)
+    if group is not None:
+        user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(params=["superuser", roles.COORDINATOR, roles.AUDITOR])
+def client_sees_all(request, db):
+    if request.param == "superuser":
+        return request.getfixturevalue("client_staff")
+    return _staff_client(request.param)
+
+
+# Staff without ``cases.view_all_cases`` (being staff, or holding other rights, is not enough), another reviewer, and
+# the assigned reviewer once made inactive: none of them sees the case.
+@pytest.fixture(params=[roles.REVIEWER_MANAGER, roles.LIBRARY_EDITOR, "no permission", "other reviewer", "inactive"])
+def client_sees_not(request, db, reviewer_a, review_case):
+    if request.param == "other reviewer":
+        return request.getfixturevalue("client_b")
+    if request.param == "inactive":
+        reviewer_a.active = False
+        reviewer_a.save()
+        return request.getfixturevalue("client_a")
+    return _staff_client(None if request.param == "no permission" else request.param)
+
+
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
-def test_staff(name, kwargs, method, client_staff, review_case, guideline):
+def test_staff(name, kwargs, method, client_sees_all, review_case, guideline):
     before = _draft_state(review_case)
-    response = _request(client_staff, method, _url(name, kwargs, review_case, guideline), name, review_case)
+    response = _request(client_sees_all, method, _url(name, kwargs, review_case, guideline), name, review_case)
     assert response.status_code == {**EXPECTED[name], **STAFF_EXPECTED.get(name, {})}[method]
     assert _draft_state(review_case) == before  # whatever staff send, the physician's draft is untouched
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)
-def test_other_reviewer_gets_404(name, kwargs, method, client_b, review_case, guideline):
-    response = _request(client_b, method, _url(name, kwargs, review_case, guideline))
+def test_without_the_case_in_sight_gets_404(name, kwargs, method, client_sees_not, review_case, guideline):
+    before = _draft_state(review_case)
+    response = _request(client_sees_not, method, _url(name, kwargs, review_case, guideline), name, review_case)
     if name in NOT_CASE_BOUND:
         assert response.status_code == EXPECTED[name][method]
         assert review_case.case_number.encode() not in response.content
     else:
         assert response.status_code == 404
+    assert _draft_state(review_case) == before
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method"), CASES)

@@ -165,6 +165,17 @@ def test_confirming_a_draft_changed_after_the_page_was_shown_is_refused(client_a
     assert not Determination.objects.exists()
 
 
+@pytest.mark.parametrize("data", [{}, {"revision": ""}, {"revision": "x"}, {"revision": "-1"}], ids=str)
+def test_confirming_without_the_revision_the_page_showed_is_refused(client_a, signable_case, data):
+    """A confirmation that does not say which draft it confirms (a forged or truncated form) signs nothing."""
+    response = client_a.post(f"/cases/{signable_case.case_number}/sign/confirm/", data)
+    assert response.status_code == 200
+    assert review.STALE_REVISION in page_of(response)
+    assert not Determination.objects.exists()
+    signable_case.refresh_from_db()
+    assert signable_case.status == Status.IN_REVIEW
+
+
 # A signed case is read-only for everyone, on every edit endpoint
 
 

@@ -4,20 +4,20 @@
 clinical summary and rationales). The guideline lines are parsed back into structured citations such that
 ``cases.letters.guideline_line`` reproduces them (``guideline_line_parse``).
 
-Limits, on purpose: several Non-MTUS citations of one side are indistinguishable from one citation whose sections
-contain commas, so a side's Non-MTUS text is always one citation; its title is split from its sections only when it
-starts with a title of the guideline library followed by ", " — otherwise the whole text is the title.
+The guideline lines are read back by the letter importer's own parser (``letterimport.parser.citations``, whose
+docstring states its rules and limits) with the guideline library as shipped.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import re
 from functools import cache
 from pathlib import Path
 
 from cases.models import fold_whitespace
+from letterimport.parser import citations
+from letterimport.parser.citations import Library
 
 from . import LETTERS_DIR
 
@@ -26,96 +26,23 @@ EXPERT_REVIEWER = "The Expert Reviewer"
 
 GUIDELINES_CSV = Path(__file__).resolve().parents[2] / "cases" / "fixtures" / "guidelines.csv"
 
-_NONE = "{side} did not cite any medical evidence for its decision."
-_OUTSIDE = "{side} based their decision on recommendation(s) outside of the MTUS Guidelines. "
-_MTUS = "Decision based on MTUS "
-_NON_MTUS = "Decision based on Non-MTUS Citation "
-_SECTIONS = ", Section(s): "
-_PAGES = " Page(s): "
-_AND = ", and "
-# A chapter the library does not know still starts with a capital and ends with its edition year, e.g.
-# "Hip and Pelvis Complaints 2004, Section(s): ..." — enough to tell a new citation from ", and" inside sections.
-_GENERIC_MTUS_TITLE = re.compile(r"[A-Z][^,]*? (?:19|20)\d\d(?=, Section\(s\): | Page\(s\): |$)")
-
 
 @cache
-def _library_titles(source: str) -> tuple[str, ...]:
+def _library() -> Library:
+    """The guideline library as shipped (titles and aliases of ``guidelines.csv``)."""
     with GUIDELINES_CSV.open(encoding="utf-8", newline="") as handle:
-        titles = [row["title"] for row in csv.DictReader(handle) if row["source"] == source]
-    return tuple(sorted(titles, key=len, reverse=True))  # longest first: the most specific title wins
-
-
-def _known_title_at(text: str, pos: int) -> str | None:
-    lowered = text[pos:].casefold()
-    for title in _library_titles("MTUS"):
-        if lowered.startswith(title.casefold()):
-            return title
-    return None
-
-
-def _starts_citation(text: str, pos: int) -> bool:
-    return _known_title_at(text, pos) is not None or bool(_GENERIC_MTUS_TITLE.match(text, pos))
-
-
-def _strip_period(text: str) -> str:
-    # The renderer adds the sentence's period unless the text already ends with one; removing one is always safe.
-    return text[:-1] if text.endswith(".") else text
-
-
-def _mtus_citation(chunk: str, title_end: int) -> dict:
-    sections = pages = None
-    pages_at = chunk.rfind(_PAGES)
-    if pages_at >= title_end:
-        chunk, pages = chunk[:pages_at], chunk[pages_at + len(_PAGES) :]
-    sections_at = chunk.find(_SECTIONS, title_end)
-    if sections_at >= 0:
-        chunk, sections = chunk[:sections_at], chunk[sections_at + len(_SECTIONS) :]
-    return {"source": "MTUS", "title": chunk, "sections": sections, "pages": pages}
-
-
-def _mtus_citations(text: str) -> list[dict]:
-    citations = []
-    pos = 0
-    while pos < len(text):
-        known = _known_title_at(text, pos)
-        # ", and" inside a known chapter name ("Forearm, Wrist, and Hand Complaints 2004") is not a boundary.
-        search_from = pos + len(known) if known else pos
-        boundary = text.find(_AND, search_from)
-        while boundary >= 0 and not _starts_citation(text, boundary + len(_AND)):
-            boundary = text.find(_AND, boundary + 1)
-        end = boundary if boundary >= 0 else len(text)
-        citations.append(_mtus_citation(text[pos:end], len(known) if known else 0))
-        pos = end + len(_AND) if boundary >= 0 else len(text)
-    return citations
-
-
-def _non_mtus_citation(text: str) -> dict:
-    pages = None
-    pages_at = text.rfind(_PAGES)
-    if pages_at >= 0:
-        text, pages = text[:pages_at], text[pages_at + len(_PAGES) :]
-    for title in _library_titles("Non-MTUS"):
-        if text.startswith(title + ", ") and len(text) > len(title) + 2:
-            return {"source": "Non-MTUS", "title": title, "sections": text[len(title) + 2 :], "pages": pages}
-    return {"source": "Non-MTUS", "title": text, "sections": None, "pages": pages}
+        rows = list(csv.DictReader(handle))
+    aliases = [(r["source"], a, r["title"]) for r in rows for a in r["aliases"].split("|") if a.strip()]
+    return Library([(r["source"], r["title"]) for r in rows], aliases)
 
 
 def guideline_line_parse(side: str, line: str) -> list[dict]:
-    """The structured citations behind one side's guideline line (the inverse of ``guideline_line``)."""
+    """The structured citations behind one side's guideline line: the importer's parser
+    (``letterimport.parser.citations``), refusing a line that names the other side."""
     line = fold_whitespace(line)
-    if line == _NONE.format(side=side):
-        return []
-    outside = _OUTSIDE.format(side=side) + _NON_MTUS
-    if line.startswith(outside):
-        return [_non_mtus_citation(_strip_period(line[len(outside) :]))]
-    if line.startswith(_MTUS):
-        rest = line[len(_MTUS) :]
-        marker = rest.find(" " + _NON_MTUS)
-        if marker < 0:
-            return _mtus_citations(_strip_period(rest))
-        mtus_text, non_mtus_text = rest[:marker], rest[marker + 1 + len(_NON_MTUS) :]
-        return _mtus_citations(_strip_period(mtus_text)) + [_non_mtus_citation(_strip_period(non_mtus_text))]
-    raise ValueError(f"Not a guideline line of {side}: {line}")
+    if line.startswith("The ") and not line.startswith(side + " "):
+        raise ValueError(f"Not a guideline line of {side}: {line}")
+    return citations.guideline_line_parse(line, _library())
 
 
 def _iso(us_date: str) -> str:

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.interchange import CaseDocumentError
+from cases.interchange import CaseDocumentError, case_number_valid
 from cases.models import Case
 from cases.services.interchange import case_import
 
@@ -14,6 +14,8 @@ STDIN_LABEL = "<stdin>"
 CANNOT_READ = "cannot be read: {error}"
 NOT_UTF8 = "is not UTF-8 text"
 INVALID_JSON = "is not valid JSON: {message} at line {line}, column {column}"
+TOO_DEEP = "is not readable JSON: nested too deeply"
+NUMBER_TOO_LONG = "is not readable JSON: it holds a number of more than 4,300 digits"
 IMPORTED = "{label}: imported {case_number}"
 REPLACED = "{label}: replaced {case_number}"
 SOME_FAILED = "{failed} of {total} file(s) not imported; nothing was written for them."
@@ -56,8 +58,12 @@ class Command(BaseCommand):
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             return [INVALID_JSON.format(message=exc.msg, line=exc.lineno, column=exc.colno)]
+        except RecursionError:
+            return [TOO_DEEP]
+        except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+            return [NUMBER_TOO_LONG]
         case_number = document.get("case_number") if isinstance(document, dict) else None
-        existed = isinstance(case_number, str) and Case.objects.filter(case_number=case_number).exists()
+        existed = case_number_valid(case_number) and Case.objects.filter(case_number=case_number).exists()
         try:
             case = case_import(document=document, replace=replace)
         except CaseDocumentError as exc:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_protect_case_timeline_and_access_log'),
+        ('cases', '0009_roles_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LetterImportConfig(AppConfig):
+    name = "letterimport"
+    verbose_name = "Published letter imports"
