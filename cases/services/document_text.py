@@ -1,6 +1,6 @@
 """The text of case documents, page by page, so reviewers can search hundreds of pages (issue 13, item 4).
 
-Extraction uses pypdfium2 (PDFium, the engine of Chromium's PDF viewer; docs/adr/0008-reviewer-desk.md). A page
+Extraction uses pypdfium2 (PDFium), the library of the letter importer (docs/adr/0008-published-letter-import.md). A page
 without a text layer yields no text: a document whose pages all come back empty is marked "scanned, not searchable"
 (OCR is a later step). Images (TIFF, PNG, JPEG) are scanned by definition.
 """
@@ -31,6 +31,14 @@ def document_text_enqueue(*, document_id: int) -> bool:
     return True
 
 
+# PDFium marks a hyphen it joined at a line end with U+0002 or U+FFFE (docs/adr/0008): the word is whole without it.
+JOINED_HYPHEN = str.maketrans({"\x02": None, "\ufffe": None, "\x00": None})
+
+
+def _plain(text: str) -> str:
+    return text.replace("\r\n", "\n").translate(JOINED_HYPHEN)
+
+
 def _pdf_pages(path) -> list[str]:
     pdf = pypdfium2.PdfDocument(path)
     try:
@@ -38,7 +46,7 @@ def _pdf_pages(path) -> list[str]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded().replace("\r\n", "\n").replace("\x00", ""))
+            texts.append(_plain(textpage.get_text_bounded()))
             textpage.close()
             page.close()
         return texts
