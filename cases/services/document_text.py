@@ -1,8 +1,8 @@
 """The text of case documents, page by page, so reviewers can search hundreds of pages (issue 13, item 4).
 
-Extraction uses pypdfium2 (PDFium), the library of the letter importer (docs/adr/0008-published-letter-import.md). A page
-without a text layer yields no text: a document whose pages all come back empty is marked "scanned, not searchable"
-(OCR is a later step). Images (TIFF, PNG, JPEG) are scanned by definition.
+Extraction uses pypdfium2 (PDFium), the library of the letter importer (docs/adr/0008-published-letter-import.md).
+A page without a text layer yields no text: a document whose pages all come back empty is marked "scanned, not
+searchable" (OCR is a later step). Images (TIFF, PNG, JPEG) are scanned by definition.
 """
 
 import logging
