@@ -1,4 +1,4 @@
-"""Benchmark: the reviewer queue and the admin case changelist at growing case counts.
+"""Benchmark: the reviewer queue, the admin case changelist and the admin home (today's work) at growing case counts.
 
 Pages must stay fast at a million cases (DESIGN.md): a page costs a constant number of queries served by indexes,
 so its time should barely move as the table grows. This seeds a small and a large table in a database of its own
@@ -106,6 +106,8 @@ def main():
         ("reviewer queue, in review", reviewer_client, "/cases/?status=in_review"),
         ("staff queue /cases/?page=3", staff_client, "/cases/?page=3"),
         ("admin case changelist", staff_client, "/admin/cases/case/"),
+        ("admin case list, overdue", staff_client, "/admin/cases/case/?deadline=overdue"),
+        ("admin home (today's work)", staff_client, "/admin/"),
     ]
     results = {}
     seeded = 0

@@ -14,6 +14,10 @@ from simple_history.models import HistoricalRecords
 
 # ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which allows a final newline).
 CASE_NUMBER_RE = r"\ACM[0-9]{2}-[0-9]{7}\Z"
+UR_DECISION_AFTER_APPLICATION = (
+    "The UR decision date ({ur:%m/%d/%Y}) is after the application was received ({received:%m/%d/%Y}): an IMR "
+    "application answers a UR decision already made."
+)
 
 
 def fold_whitespace(text):
@@ -56,7 +60,9 @@ class Claim(models.Model):
     history = HistoricalRecords()
 
     def __str__(self):
-        return self.claim_number or f"Claim of {self.date_of_injury:%m/%d/%Y}"
+        """ "CLM-1 · Maria Gonzalez, injured 01/15/2014": what a coordinator picks a claim by (reads the worker)."""
+        number = self.claim_number or "Claim without number"
+        return f"{number} · {self.worker}, injured {self.date_of_injury:%m/%d/%Y}"
 
 
 class Priority(models.TextChoices):
@@ -227,6 +233,17 @@ class Case(models.Model):
 
     def __str__(self):
         return self.case_number
+
+    def clean(self):
+        super().clean()
+        if self.ur_decision_date and self.application_received and self.ur_decision_date > self.application_received:
+            raise ValidationError(
+                {
+                    "ur_decision_date": UR_DECISION_AFTER_APPLICATION.format(
+                        ur=self.ur_decision_date, received=self.application_received
+                    )
+                }
+            )
 
     @property
     def worker(self):
@@ -642,15 +659,44 @@ class Assignment(models.Model):
         return f"{self.case} → {self.reviewer}"
 
 
+UNKNOWN_EVENT_KIND = "Unknown timeline event kind {kind!r}: add it to CaseEvent.Kind first."
+
+
 class CaseEvent(models.Model):
-    """The timeline a coordinator reads: who did what to the case, when."""
+    """The timeline a coordinator reads: who did what to the case, when. ``kind`` is a closed set: every service
+    writes one of ``CaseEvent.Kind`` and the timeline shows its label."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Application received"
+        IMPORTED = "imported", "Imported"
+        ELIGIBILITY_REVIEW = "eligibility_review", "Eligibility review started"
+        ELIGIBLE = "eligible", "Found eligible"
+        INELIGIBLE = "ineligible", "Found ineligible"
+        DEFERRED = "deferred", "Deferred"
+        ASSIGNED = "assigned", "Reviewer assigned"
+        REASSIGNED = "reassigned", "Reviewer reassigned"
+        RECORDS_REQUESTED = "records_requested", "Records requested"
+        RECORDS_COMPLETE = "records_complete", "Records complete"
+        EXPEDITED = "expedited", "Converted to expedited"
+        EXTENDED = "extended", "Deadline extended"
+        DEADLINE_MISSED = "deadline_missed", "Deadline missed"
+        DETERMINATION_SIGNED = "determination_signed", "Determination signed"
+        LETTER_RERENDERED = "letter_rerendered", "Letter re-rendered"
+        LETTER_RETRIED = "letter_retried", "Letter render retried"
+        LETTER_ISSUED = "letter_issued", "Letter issued"
+        APPEALED = "appealed", "Appeal filed"
+        APPEAL_DISMISSED = "appeal_dismissed", "Appeal dismissed"
+        REMANDED = "remanded", "Remanded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        TERMINATED = "terminated", "Terminated"
+        STATUS_CHANGED = "status_changed", "Status changed"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
@@ -659,7 +705,12 @@ class CaseEvent(models.Model):
         ordering = ["case", "at", "id"]
 
     def __str__(self):
-        return f"{self.case} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.case} {self.get_kind_display()} {self.at:%m/%d/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.kind not in self.Kind.values:
+            raise ValueError(UNKNOWN_EVENT_KIND.format(kind=self.kind))
+        super().save(*args, **kwargs)
 
 
 class CaseAccess(models.Model):
@@ -679,7 +730,7 @@ class CaseAccess(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} opened {self.case} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} opened {self.case} at {self.at:%m/%d/%Y %H:%M}"
 
 
 from .desk_models import DocumentPage, GuidelineTopic  # noqa: E402,F401  (the reviewer's desk: page text, topics)

@@ -2,7 +2,20 @@
 
 import datetime
 
-from django.db.models import BooleanField, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -197,7 +210,7 @@ def annotate_running_deadline(queryset, today: datetime.date):
     while the case is assigned or awaiting records, the decision while it is in review (null otherwise)."""
     return annotate_days_left(queryset, today).annotate(
         deadline_days_left=SqlCase(
-            When(status__in=RECORDS_CLOCK_STATUSES, then=F("records_days_left")),
+            When(Q(status__in=RECORDS_CLOCK_STATUSES, records_complete__isnull=True), then=F("records_days_left")),
             When(status__in=DECISION_CLOCK_STATUSES, then=F("days_left")),
             default=None,
             output_field=IntegerField(),
@@ -251,7 +264,43 @@ def cases_overdue(queryset, today: datetime.date):
 
 def cases_due_within(queryset, today: datetime.date, days: int = 7):
     """Open cases whose running deadline falls today or in the next ``days - 1`` days."""
-    return queryset.filter(_running_deadline(today, before=today + datetime.timedelta(days=days), on_or_after=today))
+    return queryset.filter(_due_within(today, days))
+
+
+def _due_within(today: datetime.date, days: int) -> Q:
+    return _running_deadline(today, before=today + datetime.timedelta(days=days), on_or_after=today)
+
+
+# Which clock runs: the claims administrator's records, or the reviewer's decision.
+CLOCKS = {"records": Q(status__in=RECORDS_CLOCK_STATUSES), "decision": Q(status__in=DECISION_CLOCK_STATUSES)}
+
+# Eligible and waiting for a reviewer: found eligible in eligibility review, or remanded for a new review cycle.
+WAITING_FOR_REVIEWER = Q(status=Status.ELIGIBILITY_REVIEW, found_eligible_at__isnull=False) | Q(status=Status.REMANDED)
+
+
+def cases_on_clock(queryset, clock: str):
+    """Open cases whose running deadline is ``clock`` ("records" or "decision")."""
+    return queryset.filter(CLOCKS[clock])
+
+
+def cases_waiting_for_reviewer(queryset):
+    return queryset.filter(WAITING_FOR_REVIEWER)
+
+
+def cases_today_work(today: datetime.date) -> dict[str, int]:
+    """The counts of the admin home's "Today's work", in one query: records overdue, decisions overdue, due today and
+    due within 7 days (today included), and eligible cases waiting for a reviewer. Each count is what the case list
+    shows with the matching filters (``?deadline=...&clock=...``, ``?reviewer_wait=waiting``)."""
+    overdue = _running_deadline(today, before=today, on_or_after=None)
+    # Only cases in flight can count: the status index keeps closed history (most of the table) out of the scan.
+    in_flight = (*OPEN_REVIEW_STATUSES, Status.ELIGIBILITY_REVIEW, Status.REMANDED)
+    return Case.objects.filter(status__in=in_flight).aggregate(
+        records_overdue=Count("id", filter=overdue & CLOCKS["records"]),
+        decisions_overdue=Count("id", filter=overdue & CLOCKS["decision"]),
+        decisions_due_today=Count("id", filter=_due_within(today, 1) & CLOCKS["decision"]),
+        decisions_due_week=Count("id", filter=_due_within(today, 7) & CLOCKS["decision"]),
+        waiting_for_reviewer=Count("id", filter=WAITING_FOR_REVIEWER),
+    )
 
 
 # Letters ------------------------------------------------------------------------------------------------------
@@ -278,4 +327,29 @@ def letter_downloadable(case):
         .select_related("determination")
         .order_by(F("issued_at").desc(nulls_last=True), "-determination__version", "-version")
         .first()
+    )
+
+
+def letters_to_issue(queryset=None):
+    """Letters of signed cases (not issued yet) on their current determination: the newest ready one of each is to be
+    issued."""
+    queryset = Letter.objects.all() if queryset is None else queryset
+    newer_ready = Letter.objects.filter(
+        determination=OuterRef("determination"), status=Letter.Status.READY, version__gt=OuterRef("version")
+    )
+    return queryset.filter(
+        status=Letter.Status.READY,
+        issued_at__isnull=True,
+        determination__superseded_by__isnull=True,
+        determination__case__status=Status.SIGNED,
+    ).exclude(Exists(newer_ready))
+
+
+def letters_failed(queryset=None):
+    """Failed renders of signed cases' current determinations: retry them (or re-render) before the letter can go."""
+    queryset = Letter.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        status=Letter.Status.FAILED,
+        determination__superseded_by__isnull=True,
+        determination__case__status=Status.SIGNED,
     )

@@ -23,7 +23,7 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "imrsite.apps.ImrAdminConfig",  # django.contrib.admin with our site (imrsite/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "nested_admin",  # citations inside their disputed item on the case page (docs/adr)
     "axes",
     "imrsite",
     "reviewers",
@@ -107,6 +108,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"  # California deadlines are counted in Pacific time.
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["imrsite.formats"]  # MM/DD/YYYY everywhere, as the letters
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -73,7 +73,7 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(Reviewer)
 class ReviewerAdmin(HistoryAdmin):
-    list_display = ("reference", "user", "degree", "active", "open_cases", "capacity", "years_in_practice")
+    list_display = ("reference", "name", "degree", "active", "open_cases", "capacity", "years_in_practice")
     list_select_related = ("user",)
     list_filter = ("active", CredentialFilter, "degree", "specialties")
     search_fields = ("reference", "user__username", "user__last_name", "user__first_name")
@@ -95,6 +95,10 @@ class ReviewerAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return reviewers_with_open_cases(super().get_queryset(request))
+
+    @admin.display(description="name", ordering="user__last_name")
+    def name(self, obj):
+        return f"Dr. {obj.user.get_full_name()}" if obj.user.get_full_name() else obj.user.get_username()
 
     @admin.display(description="open cases", ordering="open_cases")
     def open_cases(self, obj):

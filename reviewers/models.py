@@ -66,6 +66,17 @@ class Reviewer(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def label(self) -> str:
+        """How a coordinator knows the reviewer: "Dr. Miriam Okafor (ER-0001, Psychiatry)". Internal only (the admin
+        and the timeline): never in a letter or an export. Reads the user and the specialties, so lists select and
+        prefetch them (``reviewers.selectors.reviewers_for_display``)."""
+        name = self.user.get_full_name()
+        specialties = [s.name for s in self.specialties.all()]
+        if name:
+            return f"Dr. {name} ({', '.join([self.reference, *specialties])})"
+        return f"{self.reference} ({', '.join(specialties)})" if specialties else self.reference
+
 
 class BoardCertification(models.Model):
     reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="board_certifications")

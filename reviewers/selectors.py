@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from cases.models import (
     OPEN_REVIEW_STATUSES,
@@ -193,7 +193,7 @@ def reviewer_credentials(reviewer: Reviewer, on: datetime.date) -> dict:
 
 # Credential expiry: licences and board certifications due to lapse soon, or already lapsed, need renewing before the
 # reviewer silently drops out of matching and sign-off.
-CREDENTIAL_WARNING_DAYS = 60
+CREDENTIAL_WARNING_DAYS = 30
 
 
 def reviewers_credentials_expiring(queryset, today: datetime.date, *, within_days: int = CREDENTIAL_WARNING_DAYS):
@@ -443,3 +443,15 @@ def conflict_check_record(match: ReviewerMatch, on: datetime.date) -> dict:
         "parties": [{"role": p["role"], "name": p["name"]} for p in match.parties],
         "affiliations": [{"kind": a.kind, "name": a.name} for a in match.reviewer.affiliations.all()],
     }
+
+
+def reviewers_for_display(queryset=None):
+    """Reviewers with what ``Reviewer.label`` reads (user, specialties): two queries for any number of them."""
+    queryset = Reviewer.objects.all() if queryset is None else queryset
+    return queryset.select_related("user").prefetch_related("specialties")
+
+
+def matches_for_display(matches: list) -> list:
+    """Suggestions (``reviewer_suggestions``) with their reviewers' users loaded in one query, for their labels."""
+    prefetch_related_objects([m.reviewer for m in matches], "user")
+    return matches

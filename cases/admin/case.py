@@ -7,6 +7,7 @@ Nothing here assigns a status or a deadline: every lifecycle button and action c
 from dataclasses import dataclass
 from typing import Any
 
+import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -18,41 +19,38 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from letterimport.admin import LetterImportInline
-from reviewers.selectors import reviewer_suggestions
+from reviewers.selectors import matches_for_display, reviewer_suggestions
 
-from ..models import (
-    Assignment,
-    Case,
-    CaseAccess,
-    CaseEvent,
-    Determination,
-    DisputedItem,
-    Document,
-    Party,
-    Status,
-    TreatmentEvent,
-)
+from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
 from ..pagination import LargeTablePaginator
 from ..selectors import (
-    annotate_days_left,
-    case_days_with_reviewer,
+    annotate_running_deadline,
     case_has_clinical_document,
-    cases_due_within,
     cases_held_by_inactive_reviewers,
-    cases_overdue,
     cases_visible_to,
 )
 from ..services import lifecycle
+from ..services.intake import case_intake
 from ..services.review import case_content_changed
 from . import forms as admin_forms
-from .case_file import FrozenContentInlineMixin, FrozenDeleteMixin
-from .common import (
-    RECENT_ACCESSES_SHOWN,
-    SUGGESTIONS_SHOWN,
-    CaseAccessLogMixin,
-    HistoryAdmin,
-    ReadOnlyInline,
-    error_text,
+from .case_display import (  # noqa: F401 - the messages are part of this page
+    NO_REVIEWER_ON_FILE,
+    SUGGESTIONS_NOT_NOW,
+    injured_worker_html,
+    recent_accesses_html,
+    suggestions_html,
+    timeline_html,
+)
+from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
+from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyInline, ReviewerLabelMixin, error_text
+from .intake import (
+    INTAKE_FIELDSETS,
+    CaseIntakeForm,
+    DisputedItemInline,
+    DocumentInline,
+    NoRelatedPopupsMixin,
+    PartyInline,
+    TreatmentEventInline,
 )
 from .letters import letter_live_status
 
@@ -74,8 +72,6 @@ BULK_ASSIGN_HELP = (
 )
 BULK_CLOSE_TITLE = "{label}: the selected cases"
 NO_LIFECYCLE_ACTION = "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
-SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
-NO_REVIEWER_ON_FILE = "No reviewer on file."
 NO_SUCH_CASE = "No case with id {object_id!r}."
 NO_SUCH_ACTION = "No lifecycle action {action!r}."
 RECORDS_WITHOUT_CLINICAL_DOCUMENT = (
@@ -84,24 +80,6 @@ RECORDS_WITHOUT_CLINICAL_DOCUMENT = (
 )
 
 # The case -------------------------------------------------------------------------------------------------------
-
-
-class DeadlineFilter(admin.SimpleListFilter):
-    """The deadline running now: the records until they are complete, then the decision. Open cases only."""
-
-    title = "deadline"
-    parameter_name = "deadline"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("week", "Due this week (next 7 days)")]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return cases_overdue(queryset, today)
-        if self.value() == "week":
-            return cases_due_within(queryset, today, days=7)
-        return queryset
 
 
 class InactiveReviewerFilter(admin.SimpleListFilter):
@@ -119,46 +97,16 @@ class InactiveReviewerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartyInline(admin.TabularInline):
-    model = Party
-    extra = 0
-    fields = ("role", "name", "address", "email")
-
-
-class DisputedItemInline(FrozenContentInlineMixin, admin.StackedInline):
-    model = DisputedItem
-    extra = 0
-    fields = ("order", "title", "specialty", "ur_outcome", "ur_modified_to", "decision", "rationale")
-    readonly_fields = ("decision", "rationale")
-    autocomplete_fields = ("specialty",)
-    show_change_link = True  # the item's own page carries its citations
-
-
-class TreatmentEventInline(admin.TabularInline):
-    model = TreatmentEvent
-    extra = 0
-    fields = ("order", "date", "kind", "description")
-
-
-class DocumentInline(FrozenDeleteMixin, admin.TabularInline):
-    model = Document
-    form = admin_forms.DocumentForm
-    extra = 0
-    fields = ("doc_type", "title", "author", "document_date", "received_date", "pages", "file", "text_status")
-    readonly_fields = ("text_status",)
-    show_change_link = True
-
-
-class AssignmentInline(ReadOnlyInline):
+class AssignmentInline(ReviewerLabelMixin, ReadOnlyInline):
     model = Assignment
-    fields = ("reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
+    fields = ("reviewer_label", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
     readonly_fields = fields
     verbose_name_plural = "assignments (history)"
 
 
-class DeterminationInline(ReadOnlyInline):
+class DeterminationInline(ReviewerLabelMixin, ReadOnlyInline):
     model = Determination
-    fields = ("version", "origin", "reviewer", "signed_at", "decision_date", "content_hash", "superseded_by")
+    fields = ("version", "origin", "reviewer_label", "signed_at", "decision_date", "content_hash", "superseded_by")
     readonly_fields = fields
 
 
@@ -313,17 +261,35 @@ def _bulk_action(description, service, done, warn=None):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
-    list_display = ("case_number", "status", "priority", "reviewer", "decision_due", "days_left", "days_waiting")
+class CaseAdmin(
+    ReviewerLabelMixin,
+    CaseListColumnsMixin,
+    CaseAccessLogMixin,
+    NoRelatedPopupsMixin,
+    nested_admin.NestedModelAdminMixin,
+    HistoryAdmin,
+):
+    list_display = (
+        "case_number",
+        "worker_name",
+        "status",
+        "priority",
+        "reviewer_label",
+        "running_deadline",
+        "deadline_days_left",
+        "days_waiting",
+    )
     list_filter = (
         "status",
         "priority",
         DeadlineFilter,
         InactiveReviewerFilter,
+        ClockFilter,
+        ReviewerWaitFilter,
         ("application_received", admin.DateFieldListFilter),
     )
     search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
-    list_select_related = ("reviewer",)
+    list_select_related = ("reviewer__user", "claim__worker")
     # No date_hierarchy: its SELECT DISTINCT over every case's date grows with the table. A date filter is free.
     paginator = LargeTablePaginator
     show_full_result_count = False  # a second COUNT(*) of the whole table on every filtered page
@@ -360,37 +326,53 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         "extension_reason",
         "extension_approved_by",
     )
-    display_fields = ("lifecycle_buttons", "timeline", "assignment_suggestions", "recent_accesses", "letter_status")
+    display_fields = (
+        "lifecycle_buttons",
+        "injured_worker",
+        "current_reviewer",
+        "timeline",
+        "assignment_suggestions",
+        "recent_accesses",
+        "letter_status",
+    )
 
     class Media:
         js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
 
+    form = CaseIntakeForm
+
     def get_queryset(self, request):
         # The one visibility rule here too: the admin's view right alone does not show every case.
         visible = super().get_queryset(request) & cases_visible_to(request.user)
-        return annotate_days_left(visible, timezone.localdate())
+        return annotate_running_deadline(visible, timezone.localdate())
 
-    @admin.display(description="days left", ordering="days_left")
-    def days_left(self, obj):
-        return getattr(obj, "days_left", None)
+    @admin.display(description="injured worker")
+    def injured_worker(self, obj):
+        return injured_worker_html(obj)
 
-    @admin.display(description="days with reviewer", ordering="review_started_at")
-    def days_waiting(self, obj):
-        return case_days_with_reviewer(obj, timezone.localdate())
+    @admin.display(description="current reviewer")
+    def current_reviewer(self, obj):
+        return self.reviewer_label(obj)
 
     def get_fieldsets(self, request, obj=None):
-        intake = (
+        if obj is None:
+            return INTAKE_FIELDSETS
+        application = (
             None,
             {
-                "fields": ("case_number", "claim", "priority", "application_received", "ur_decision_date", "parent"),
-                "description": "A new application starts as 'Application received'. Everything after that is "
-                "done with the lifecycle buttons on the case page or the actions of the case list.",
+                "fields": (
+                    "case_number",
+                    "injured_worker",
+                    "claim",
+                    "priority",
+                    "application_received",
+                    "ur_decision_date",
+                    "parent",
+                ),
             },
         )
-        if obj is None:
-            return [intake]
         return [
-            intake,
+            application,
             (
                 "Lifecycle",
                 {
@@ -410,7 +392,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
             ),
             (
                 "Reviewer",
-                {"fields": ("reviewer", "review_started_at", "review_cycle", "assignment_suggestions")},
+                {"fields": ("current_reviewer", "review_started_at", "review_cycle", "assignment_suggestions")},
             ),
             (
                 "Deadlines",
@@ -456,16 +438,23 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                 inlines.append(LetterImportInline)
         return inlines
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm  # the intake's worker and claim fields are for a new case only
+        return super().get_form(request, obj, change, **kwargs)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
-        if change and formset.model is DisputedItem and formset.has_changed():
+        if change and formset.model in (DisputedItem, Citation) and formset.has_changed():
             case_content_changed(case=form.instance)
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
         else:
-            lifecycle.case_receive(case=obj, actor=request.user)
+            claim = form.cleaned_data.get("claim")
+            new = {} if claim is not None else {"worker": form.new_worker(), "new_claim": form.new_claim()}
+            case_intake(case=obj, claim=claim, actor=request.user, **new)
 
     # Read-only displays on the change page --------------------------------------------------------------------
 
@@ -485,85 +474,22 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         ]
         if not links:
             return NO_LIFECYCLE_ACTION
-        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+        return format_html(
+            '<span class="lifecycle-buttons">{}</span>',
+            format_html_join(" ", '<a class="button" href="{}">{}</a>', links),
+        )
 
     @admin.display(description="timeline")
     def timeline(self, obj):
-        events = CaseEvent.objects.filter(case=obj).select_related("actor").order_by("at", "id")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    f"{timezone.localtime(e.at):%Y-%m-%d %H:%M}",
-                    (e.actor.get_username() if e.actor else "system"),
-                    e.kind,
-                    f"{e.get_from_status_display() or '—'} → {e.get_to_status_display()}"
-                    if e.from_status != e.to_status
-                    else e.get_to_status_display(),
-                    e.note,
-                )
-                for e in events
-            ),
-        )
-        return format_html(
-            '<table class="case-timeline"><thead><tr><th>When</th><th>Who</th><th>Event</th><th>Status</th>'
-            "<th>Note</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
-        )
+        return timeline_html(obj)
 
     @admin.display(description="assignment suggestions")
     def assignment_suggestions(self, obj):
-        if obj.status not in lifecycle.ASSIGNABLE_STATUSES:
-            return SUGGESTIONS_NOT_NOW
-        matches = reviewer_suggestions(case=obj, on=timezone.localdate(), limit=SUGGESTIONS_SHOWN)
-        if not matches:
-            return NO_REVIEWER_ON_FILE
-        assign_url = reverse("admin:cases_case_lifecycle", args=[obj.pk, "assign_reviewer"])
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td>{}</td></tr>",
-            (
-                (
-                    rank,
-                    reverse("admin:reviewers_reviewer_change", args=[m.reviewer.pk]),
-                    m.reviewer.reference,
-                    "eligible" if m.eligible else "not eligible",
-                    m.open_cases,
-                    m.reviewer.capacity,
-                    "yes" if m.california else "no",
-                    m.reviewer.years_in_practice or "—",
-                    _reasons_list(m),
-                    format_html("<a class='button' href='{}?reviewer={}'>Assign</a>", assign_url, m.reviewer.pk)
-                    if m.eligible
-                    else "",
-                )
-                for rank, m in enumerate(matches, start=1)
-            ),
-        )
-        return format_html(
-            '<table class="assignment-suggestions"><thead><tr><th>#</th><th>Reviewer</th><th>Eligible</th>'
-            "<th>Open cases</th><th>California licence</th><th>Years</th><th>Why</th><th></th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
+        return suggestions_html(obj)
 
     @admin.display(description="recent accesses")
     def recent_accesses(self, obj):
-        accesses = CaseAccess.objects.filter(case=obj).select_related("user").order_by("-at")[:RECENT_ACCESSES_SHOWN]
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((f"{timezone.localtime(a.at):%Y-%m-%d %H:%M}", a.user.get_username(), a.path) for a in accesses),
-        )
-        log_url = reverse("admin:cases_caseaccess_changelist") + f"?case__id__exact={obj.pk}"
-        return format_html(
-            "<table><thead><tr><th>When</th><th>Who</th><th>Page</th></tr></thead><tbody>{}</tbody></table>"
-            "<p><a href='{}'>Full access log of this case</a></p>",
-            rows,
-            log_url,
-        )
+        return recent_accesses_html(obj)
 
     # The lifecycle page: one form per action, one service per form ----------------------------------------------
 
@@ -592,7 +518,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
         suggestions = None
         warning = _records_warning(case) if action == "mark_records_complete" else ""
         if action == "assign_reviewer":
-            suggestions = reviewer_suggestions(case=case, on=timezone.localdate())
+            suggestions = matches_for_display(reviewer_suggestions(case=case, on=timezone.localdate()))
             kwargs["suggestions"] = suggestions
         if request.method == "POST":
             form = spec.form_class(request.POST, **kwargs)
@@ -688,7 +614,7 @@ class CaseAdmin(CaseAccessLogMixin, HistoryAdmin):
                     note=d["note"],
                     allow_reassignment=False,  # a reassignment is a decision about one case: its own page
                 ),
-                DONE_ASSIGNED.format(reviewer=d["reviewer"]),
+                DONE_ASSIGNED.format(reviewer=d["reviewer"].label),
             )
             return None
         return self._intermediate(

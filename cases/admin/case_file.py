@@ -2,6 +2,7 @@
 and the records only services write (determinations, assignments, events, the access log), read-only.
 """
 
+import nested_admin
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from ..models import (
 )
 from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
 from . import forms as admin_forms
-from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, ReviewerLabelMixin
 
 
 def _case_of(obj):
@@ -30,7 +31,7 @@ def _case_of(obj):
     if isinstance(obj, Citation):
         return obj.item.case
     if isinstance(obj, DisputedItem | Document):
-        return obj.case
+        return obj.case if obj.case_id else None  # a new item of a new case (an inline's empty form)
     return obj
 
 
@@ -38,7 +39,8 @@ class FrozenContentMixin:
     """Read-only (no change, add or delete) once the case's content is frozen in a determination."""
 
     def _frozen(self, obj):
-        return obj is not None and case_content_frozen(_case_of(obj))
+        case = _case_of(obj) if obj is not None else None
+        return case is not None and case_content_frozen(case)
 
     def has_change_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_change_permission(request, obj)
@@ -75,6 +77,10 @@ class InjuredWorkerAdmin(HistoryAdmin):
 class ClaimAdmin(HistoryAdmin):
     list_display = ("__str__", "worker", "date_of_injury")
     list_select_related = ("worker",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("worker")  # the autocomplete's labels name the worker
+
     search_fields = ("claim_number", "worker__last_name", "worker__first_name")
     autocomplete_fields = ("worker",)
     date_hierarchy = "date_of_injury"
@@ -117,11 +123,11 @@ class DocumentAdmin(CaseAccessLogMixin, FrozenDeleteMixin, HistoryAdmin):
 
 
 @admin.register(DocumentReview)
-class DocumentReviewAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class DocumentReviewAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The reviewer's own "reviewed" ticks (they satisfy a sign-off rule and feed the letter): read-only here."""
 
     case_path = "document__case"
-    list_display = ("document", "reviewer", "reviewed_at")
+    list_display = ("document", "reviewer_label", "reviewed_at")
     list_select_related = ("document", "reviewer")
     search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
     autocomplete_fields = ("document", "reviewer")
@@ -197,7 +203,7 @@ class CitationInlineForm(forms.ModelForm):
         return super().clean()
 
 
-class CitationInline(FrozenContentInlineMixin, admin.TabularInline):
+class CitationInline(FrozenContentInlineMixin, nested_admin.NestedTabularInline):
     model = Citation
     form = CitationInlineForm
     verbose_name = "claims administrator citation"
@@ -222,7 +228,7 @@ class ReviewerCitationInline(ReadOnlyInline):
 
 
 @admin.register(DisputedItem)
-class DisputedItemAdmin(CaseContentAdmin):
+class DisputedItemAdmin(nested_admin.NestedModelAdminMixin, CaseContentAdmin):
     form = DisputedItemForm
     list_display = ("__str__", "case", "specialty", "decision")
     list_select_related = ("case", "specialty")
@@ -258,8 +264,8 @@ def _is_reviewers(citation):
 
 
 @admin.register(Determination)
-class DeterminationAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "version", "origin", "reviewer", "signed_at", "decision_date", "superseded_by")
+class DeterminationAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "version", "origin", "reviewer_label", "signed_at", "decision_date", "superseded_by")
     list_select_related = ("case", "reviewer", "superseded_by")
     list_filter = ("origin",)
     search_fields = ("case__case_number",)
@@ -267,8 +273,8 @@ class DeterminationAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("case", "reviewer", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
+class AssignmentAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "reviewer_label", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
     list_select_related = ("case", "reviewer", "assigned_by")
     list_filter = ("ended_at",)
     search_fields = ("case__case_number", "reviewer__reference")

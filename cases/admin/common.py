@@ -1,5 +1,6 @@
 """Shared pieces of the admin: read-only admin classes and how a refused service is shown."""
 
+import nested_admin
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
@@ -41,7 +42,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, nested_admin.NestedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -78,3 +79,17 @@ class CaseAccessLogMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.record_case_access(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReviewerLabelMixin:
+    """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)", loaded in two queries per list."""
+
+    def get_queryset(self, request):
+        # The changelist skips ``list_select_related`` once the queryset selects anything: name those here too.
+        listed = getattr(self, "list_select_related", ())
+        related = ("reviewer__user", *(listed if isinstance(listed, list | tuple) else ()))
+        return super().get_queryset(request).select_related(*related).prefetch_related("reviewer__specialties")
+
+    @admin.display(description="reviewer", ordering="reviewer__reference")
+    def reviewer_label(self, obj):
+        return obj.reviewer.label if obj.reviewer_id else "—"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewers.models import Reviewer
+from reviewers.selectors import matches_for_display, reviewers_for_display
 
 from ..models import Document, IneligibilityCode, NoticeChannel
 
@@ -68,24 +69,29 @@ class AssignForm(forms.Form):
     def __init__(self, *args, suggestions=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["reviewer"]
-        field.queryset = Reviewer.objects.all()
         if suggestions is not None:
+            field.queryset = Reviewer.objects.all()
             # Ranked as the matching rules rank them; the label says at a glance whether each one may take it.
             field.choices = [("", "---------")] + [
                 (
                     m.reviewer.pk,
-                    f"{m.reviewer.reference} — {'eligible' if m.eligible else 'not eligible'}, "
+                    f"{m.reviewer.label} — {'eligible' if m.eligible else 'not eligible'}, "
                     f"{m.open_cases}/{m.reviewer.capacity} open",
                 )
-                for m in suggestions
+                for m in matches_for_display(suggestions)
             ]
 
 
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class BulkAssignForm(AssignForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = Reviewer.objects.filter(active=True)
-        self.fields["reviewer"].help_text = "Each selected case is checked against this reviewer on its own."
+    reviewer = ReviewerChoiceField(
+        queryset=reviewers_for_display(Reviewer.objects.filter(active=True)),
+        help_text="Each selected case is checked against this reviewer on its own.",
+    )
 
 
 class GuidelineImportForm(forms.Form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import Letter
+from ..selectors import letters_failed, letters_to_issue
 from ..services.letters import letter_mark_issued, letter_rerender
 from .common import CaseAccessLogMixin
 
@@ -15,6 +16,23 @@ REFUSED = "{letter}: {reason}"
 RERENDERED = "Queued {count} new letter version(s)."
 ISSUED = "Marked {count} letter(s) issued."
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
+
+
+class ToDoFilter(admin.SimpleListFilter):
+    """Letters that need a coordinator: signed cases' letters ready to issue, or failed renders to retry."""
+
+    title = "to do"
+    parameter_name = "to_do"
+
+    def lookups(self, request, model_admin):
+        return [("issue", "Ready to issue"), ("failed", "Failed (retry or re-render)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "issue":
+            return letters_to_issue(queryset)
+        if self.value() == "failed":
+            return letters_failed(queryset)
+        return queryset
 
 
 def letter_live_status(case):
@@ -36,7 +54,7 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
         "issued_at",
         "download",
     )
-    list_filter = ("status", ("issued_at", admin.EmptyFieldListFilter))
+    list_filter = (ToDoFilter, "status", ("issued_at", admin.EmptyFieldListFilter))
     search_fields = ("determination__case__case_number",)
     list_select_related = ("determination__case",)
     ordering = ("-queued_at", "-id")

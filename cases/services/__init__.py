@@ -5,5 +5,6 @@ A package because several roles share it; each module keeps one concern:
 - ``determinations``: the frozen snapshot of a signed determination and its hash.
 - ``letters``: letter rows, their rendering job and its bookkeeping.
 - ``interchange``: importing ``imr-case/1`` documents (``case_import``); the format itself is ``cases.interchange``.
+- ``intake``: a new application with its worker and claim (the admin's one-page intake).
 - ``demo``: the demo data of ``load_demo``.
 """

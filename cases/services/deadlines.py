@@ -15,7 +15,7 @@ from ..selectors import RECORDS_CLOCK_STATUSES, cases_overdue
 
 logger = logging.getLogger(__name__)
 
-EVENT_DEADLINE_MISSED = "deadline_missed"
+EVENT_DEADLINE_MISSED = CaseEvent.Kind.DEADLINE_MISSED
 RECORDS_MISSED = "The claims administrator's records were due {due:%m/%d/%Y} and are not complete."
 DECISION_MISSED = "The decision was due {due:%m/%d/%Y} and the case is not signed."
 

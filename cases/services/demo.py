@@ -1,11 +1,11 @@
 """Demo data for ``make run`` (``load_demo``): the seed case as dr.psych's unsigned draft, dr.ortho with cases of his
-own, an administrator, a coordinator and an auditor (in their groups, ``cases.roles``), and the guideline library.
-Idempotent: whatever exists already is left exactly as it is, so a second run writes nothing (not even a history
-row).
+own, an administrator, a coordinator and an auditor (in their groups, ``cases.roles``), the guideline library, and a
+working day of 40 more cases in every status for three more reviewers (``demo_workload``). Idempotent: whatever
+exists already is left exactly as it is, so a second run writes nothing (not even a history row).
 
 Cases move through ``case_transition`` along the legal path (received, eligibility review, assigned, awaiting
 records, in review), so the timeline reads like a real one and nothing sets ``status`` by hand. Deadlines are set
-relative to the day of loading (decision due 20 days later, records due 10 days later) so that a fresh demo is
+relative to the day of loading (decision due 20 days later, records due 11 days later) so that a fresh demo is
 neither hopelessly overdue nor empty of due dates; a later run does not move them.
 """
 
@@ -31,6 +31,7 @@ from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, UROutcome, normalize_title
 from ..roles import AUDITOR, COORDINATOR
 from . import lifecycle
+from .demo_workload import demo_workload
 from .guideline_topics import guideline_topics_load
 from .interchange import case_import
 from .lifecycle import case_transition
@@ -123,11 +124,24 @@ def demo_load(*, today: datetime.date | None = None) -> DemoReport:
                 actor=admin,
                 today=today,
             )
+
+        def unnamed_login(username, first_name, last_name):
+            return _user(report, username, first_name=first_name, last_name=last_name, login=False)
+
+        demo_workload(report, today=today, actor=admin, user_for=unnamed_login)
     return report
 
 
 def _user(
-    report: DemoReport, username: str, *, first_name: str, last_name: str, staff=False, superuser=False, group=""
+    report: DemoReport,
+    username: str,
+    *,
+    first_name: str,
+    last_name: str,
+    staff=False,
+    superuser=False,
+    group="",
+    login=True,
 ):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
@@ -141,7 +155,10 @@ def _user(
             is_staff=staff,
             is_superuser=superuser,
         )
-        user.set_password(DEMO_PASSWORD)
+        if login:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()  # a reviewer of the workload, named on cases, not a demo login
         user.save()
         if group:
             user.groups.add(Group.objects.get(name=group))
@@ -210,8 +227,10 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
             case.found_eligible_at = now
             case.reviewer = reviewer
             case.review_started_at = now
-            # The notice goes out a few days after the application (DOMAIN.md, states 2-3).
-            case.date_assigned = case.date_assigned or case.application_received + datetime.timedelta(days=5)
+            # Deadlines follow the day of loading: a notice the document does not date went out a few days ago (two
+            # weeks for a case already in review), so the records are due soon, not years ago.
+            days_ago = datetime.timedelta(days=14 if status == Status.IN_REVIEW else 4)
+            case.date_assigned = case.date_assigned or today - days_ago
             Assignment.objects.create(
                 case=case,
                 reviewer=reviewer,

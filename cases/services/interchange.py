@@ -38,7 +38,7 @@ LETTER_SERVED_NOT_REPLACED = "{case_number} has a letter served to the parties a
 # delete the served letter and move the case back to signed.
 _SERVED_STATUSES = (Status.ISSUED, Status.APPEALED, Status.REMANDED)
 
-EVENT_IMPORTED = "imported"
+EVENT_IMPORTED = CaseEvent.Kind.IMPORTED
 
 # Rank of a title the library lacks: every MTUS citation is standard (A) of LC 4610.5(c)(2) by definition; the
 # rank of anything else is for an administrator to decide when reviewing the entry.

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from .. import letters as letter_text
-from ..models import Determination, Letter, Status, letter_upload_to
+from ..models import CaseEvent, Determination, Letter, Status, letter_upload_to
 from .lifecycle import case_record_event, case_transition
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def letter_rerender(*, letter: Letter, actor=None) -> Letter:
         new = letter_create(determination=determination)
         case_record_event(
             case=determination.case,
-            kind="letter_rerendered",
+            kind=CaseEvent.Kind.LETTER_RERENDERED,
             actor=actor,
             note=f"Letter v{new.version} queued to replace v{letter.version}.",
         )
@@ -194,7 +194,7 @@ def letter_retry(*, letter: Letter, actor=None) -> Letter:
         letter.save(update_fields=["status", "queued_at"])
         case_record_event(
             case=letter.determination.case,
-            kind="letter_retried",
+            kind=CaseEvent.Kind.LETTER_RETRIED,
             actor=actor,
             note=f"Letter v{letter.version} queued again after: {letter.error[:200]}",
         )
@@ -229,7 +229,7 @@ def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
             case=determination.case,
             to=Status.ISSUED,
             actor=actor,
-            kind="letter_issued",
+            kind=CaseEvent.Kind.LETTER_ISSUED,
             note=f"Letter v{letter.version} issued (SHA-256 {letter.sha256}).",
         )
     return letter

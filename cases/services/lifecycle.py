@@ -33,10 +33,17 @@ TERMINAL = "Case {case} is {current}: it is closed and cannot change."
 REASON_REQUIRED = "Say why the case becomes {target}: a reason is required."
 UNKNOWN_INELIGIBILITY_CODE = "Unknown ineligibility code {code!r}."
 NOT_IN_ELIGIBILITY_REVIEW = "Case {case} is {current}: only a case in eligibility review can be found eligible."
+ALREADY_FOUND_ELIGIBLE = "Case {case} was already found eligible on {on:%m/%d/%Y}: assign a reviewer."
+ITEMS_WITHOUT_SPECIALTY = (
+    "Case {case} cannot be found eligible yet: give each disputed item its specialty first ({items}). The specialty "
+    "decides which reviewers can be matched."
+)
 NOTICE_DATE_REQUIRED = "The date the assignment notice was sent is required."
-NOTICE_BEFORE_APPLICATION = "The assignment notice ({notice}) cannot precede the application ({received})."
-DATE_IN_FUTURE = "The {what} ({on}) cannot be in the future."
-RECORDS_BEFORE_NOTICE = "Records cannot be complete ({on}) before the assignment notice ({notice})."
+NOTICE_BEFORE_APPLICATION = (
+    "The assignment notice ({notice:%m/%d/%Y}) cannot precede the application ({received:%m/%d/%Y})."
+)
+DATE_IN_FUTURE = "The {what} ({on:%m/%d/%Y}) cannot be in the future."
+RECORDS_BEFORE_NOTICE = "Records cannot be complete ({on:%m/%d/%Y}) before the assignment notice ({notice:%m/%d/%Y})."
 CANNOT_ASSIGN = "Case {case} is {current}: a reviewer is assigned only after eligibility review or a remand."
 NOT_FOUND_ELIGIBLE = (
     "Case {case} has not been found eligible in this eligibility review: record the finding (Find eligible) before "
@@ -156,9 +163,9 @@ def _apply_deadlines(case: Case) -> bool:
 def _deadline_note(case: Case) -> str:
     parts = []
     if case.records_due:
-        parts.append(f"records due {timezone.localtime(case.records_due):%Y-%m-%d}")
+        parts.append(f"records due {timezone.localtime(case.records_due):%m/%d/%Y}")
     if case.decision_due:
-        parts.append(f"decision due {case.decision_due:%Y-%m-%d}")
+        parts.append(f"decision due {case.decision_due:%m/%d/%Y}")
     return ("Deadlines: " + ", ".join(parts) + ".") if parts else ""
 
 
@@ -207,6 +214,27 @@ def _require_reason(reason: str, target: Status) -> str:
     return reason
 
 
+# The timeline kind of a plain move to a status (a caller that knows better names its own kind).
+KIND_OF_MOVE_TO = {
+    Status.ELIGIBILITY_REVIEW: CaseEvent.Kind.ELIGIBILITY_REVIEW,
+    Status.INELIGIBLE: CaseEvent.Kind.INELIGIBLE,
+    Status.DEFERRED: CaseEvent.Kind.DEFERRED,
+    Status.ASSIGNED: CaseEvent.Kind.ASSIGNED,
+    Status.AWAITING_RECORDS: CaseEvent.Kind.RECORDS_REQUESTED,
+    Status.IN_REVIEW: CaseEvent.Kind.RECORDS_COMPLETE,
+    Status.SIGNED: CaseEvent.Kind.DETERMINATION_SIGNED,
+    Status.ISSUED: CaseEvent.Kind.LETTER_ISSUED,
+    Status.WITHDRAWN: CaseEvent.Kind.WITHDRAWN,
+    Status.TERMINATED: CaseEvent.Kind.TERMINATED,
+    Status.APPEALED: CaseEvent.Kind.APPEALED,
+    Status.REMANDED: CaseEvent.Kind.REMANDED,
+}
+
+
+def event_kind_for(target) -> CaseEvent.Kind:
+    return KIND_OF_MOVE_TO.get(Status(target), CaseEvent.Kind.STATUS_CHANGED)
+
+
 def _event(case: Case, *, kind: str, actor, note: str, from_status: str) -> CaseEvent:
     """A timeline entry, now, ending in the case's current status."""
     return CaseEvent.objects.create(
@@ -226,7 +254,7 @@ def case_transition(*, case: Case, to: str, actor=None, note: str = "", kind: st
         case.status = target
         _apply_deadlines(case)
         case.save()
-        return _event(case, kind=kind or f"status:{target.value}", actor=actor, note=note, from_status=current)
+        return _event(case, kind=kind or event_kind_for(target), actor=actor, note=note, from_status=current)
 
 
 def case_record_event(*, case: Case, kind: str, actor=None, note: str = "") -> CaseEvent:
@@ -248,8 +276,8 @@ def case_receive(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         case.status = Status.RECEIVED
         _apply_deadlines(case)
         case.save()
-        note = _join(f"Application received {case.application_received:%Y-%m-%d}.", note)
-        return _event(case, kind="received", actor=actor, note=note, from_status="")
+        note = _join(f"Application received {case.application_received:%m/%d/%Y}.", note)
+        return _event(case, kind=CaseEvent.Kind.RECEIVED, actor=actor, note=note, from_status="")
 
 
 def case_start_eligibility_review(*, case: Case, actor=None, note: str = "") -> CaseEvent:
@@ -267,7 +295,7 @@ def case_start_eligibility_review(*, case: Case, actor=None, note: str = "") -> 
         case.status_reason = ""
         case.found_eligible_at = None
         return case_transition(
-            case=case, to=Status.ELIGIBILITY_REVIEW, actor=actor, note=note, kind="eligibility_review"
+            case=case, to=Status.ELIGIBILITY_REVIEW, actor=actor, note=note, kind=CaseEvent.Kind.ELIGIBILITY_REVIEW
         )
 
 
@@ -278,9 +306,22 @@ def case_find_eligible(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         current = _lock(case)
         if current != Status.ELIGIBILITY_REVIEW:
             raise TransitionError(NOT_IN_ELIGIBILITY_REVIEW.format(case=case.case_number, current=_label(current)))
+        found = Case.objects.values_list("found_eligible_at", flat=True).get(pk=case.pk)
+        if found is not None:
+            raise TransitionError(
+                ALREADY_FOUND_ELIGIBLE.format(case=case.case_number, on=timezone.localtime(found).date())
+            )
+        missing = list(
+            case.items.filter(specialty__isnull=True).order_by("order", "id").values_list("title", flat=True)
+        )
+        if missing:
+            items = "; ".join(f"“{title[:60]}”" for title in missing)
+            raise TransitionError(ITEMS_WITHOUT_SPECIALTY.format(case=case.case_number, items=items))
         case.found_eligible_at = timezone.now()
         case.save(update_fields=["found_eligible_at", "updated"])
-        return case_record_event(case=case, kind="eligible", actor=actor, note=_join("Found eligible.", note))
+        return case_record_event(
+            case=case, kind=CaseEvent.Kind.ELIGIBLE, actor=actor, note=_join("Found eligible.", note)
+        )
 
 
 def case_find_ineligible(*, case: Case, reason: str, actor=None, code: str = "") -> CaseEvent:
@@ -294,7 +335,9 @@ def case_find_ineligible(*, case: Case, reason: str, actor=None, code: str = "")
         case.status_reason = reason
         case.ineligibility_code = code
         label = f"{IneligibilityCode(code).label}: " if code else ""
-        return case_transition(case=case, to=Status.INELIGIBLE, actor=actor, note=label + reason, kind="ineligible")
+        return case_transition(
+            case=case, to=Status.INELIGIBLE, actor=actor, note=label + reason, kind=CaseEvent.Kind.INELIGIBLE
+        )
 
 
 def case_defer(*, case: Case, reason: str, actor=None) -> CaseEvent:
@@ -303,7 +346,9 @@ def case_defer(*, case: Case, reason: str, actor=None) -> CaseEvent:
         _lock(case)
         _check_move(case, Status.DEFERRED)
         case.status_reason = _require_reason(reason, Status.DEFERRED)
-        return case_transition(case=case, to=Status.DEFERRED, actor=actor, note=case.status_reason, kind="deferred")
+        return case_transition(
+            case=case, to=Status.DEFERRED, actor=actor, note=case.status_reason, kind=CaseEvent.Kind.DEFERRED
+        )
 
 
 # Assignment -----------------------------------------------------------------------------------------------------
@@ -385,9 +430,9 @@ def case_assign_reviewer(
             case.save()
             case_record_event(
                 case=case,
-                kind="reassigned",
+                kind=CaseEvent.Kind.REASSIGNED,
                 actor=actor,
-                note=_join(f"Reassigned from {previous} to {reviewer}.", note),
+                note=_join(f"Reassigned from {previous.label if previous else '—'} to {reviewer.label}.", note),
             )
         else:
             case.date_assigned = notice_date
@@ -399,9 +444,9 @@ def case_assign_reviewer(
                 case=case,
                 to=Status.ASSIGNED,
                 actor=actor,
-                kind="assigned",
+                kind=CaseEvent.Kind.ASSIGNED,
                 note=_join(
-                    f"Assigned to {reviewer}; notice sent {notice_date:%Y-%m-%d} by {channel}.",
+                    f"Assigned to {reviewer.label}; notice sent {notice_date:%m/%d/%Y} by {channel}.",
                     _deadline_note(case),
                     note,
                 ),
@@ -419,7 +464,7 @@ def case_request_records(*, case: Case, actor=None, note: str = "") -> CaseEvent
             case=case,
             to=Status.AWAITING_RECORDS,
             actor=actor,
-            kind="records_requested",
+            kind=CaseEvent.Kind.RECORDS_REQUESTED,
             note=_join(_deadline_note(case), note),
         )
 
@@ -440,8 +485,8 @@ def case_mark_records_complete(*, case: Case, on: datetime.date | None = None, a
             case=case,
             to=Status.IN_REVIEW,
             actor=actor,
-            kind="records_complete",
-            note=_join(f"Records complete {on:%Y-%m-%d}.", _deadline_note(case), note),
+            kind=CaseEvent.Kind.RECORDS_COMPLETE,
+            note=_join(f"Records complete {on:%m/%d/%Y}.", _deadline_note(case), note),
         )
 
 
@@ -459,7 +504,7 @@ def _close(case: Case, target: Status, reason: str, actor) -> CaseEvent:
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=END_CLOSED.format(status=_label(target))
         )
-        return case_transition(case=case, to=target, actor=actor, note=reason, kind=target.value)
+        return case_transition(case=case, to=target, actor=actor, note=reason, kind=CaseEvent.Kind(target.value))
 
 
 def case_withdraw(*, case: Case, reason: str, actor=None) -> CaseEvent:
@@ -481,7 +526,7 @@ def case_appeal(*, case: Case, actor=None, note: str = "") -> CaseEvent:
     with transaction.atomic():
         _lock(case)
         _check_move(case, Status.APPEALED)
-        return case_transition(case=case, to=Status.APPEALED, actor=actor, note=note, kind="appealed")
+        return case_transition(case=case, to=Status.APPEALED, actor=actor, note=note, kind=CaseEvent.Kind.APPEALED)
 
 
 def _appealed_from(case: Case) -> Status | None:
@@ -507,7 +552,7 @@ def case_dismiss_appeal(*, case: Case, actor=None, note: str = "") -> CaseEvent:
         if back is None:
             raise TransitionError(NO_APPEAL_TO_DISMISS.format(case=case.case_number))
         _check_move(case, back)
-        return case_transition(case=case, to=back, actor=actor, note=note, kind="appeal_dismissed")
+        return case_transition(case=case, to=back, actor=actor, note=note, kind=CaseEvent.Kind.APPEAL_DISMISSED)
 
 
 def case_remand(*, case: Case, actor=None, note: str = "") -> CaseEvent:
@@ -540,7 +585,7 @@ def case_remand(*, case: Case, actor=None, note: str = "") -> CaseEvent:
             case=case,
             to=Status.REMANDED,
             actor=actor,
-            kind="remanded",
+            kind=CaseEvent.Kind.REMANDED,
             note=_join(
                 f"Review cycle {case.review_cycle} begins"
                 + (f"; {previous} and earlier reviewers are excluded." if previous else "."),
@@ -558,7 +603,7 @@ def _remand_ineligibility(case: Case, actor, note: str) -> CaseEvent:
         case=case,
         to=Status.ELIGIBILITY_REVIEW,
         actor=actor,
-        kind="remanded",
+        kind=CaseEvent.Kind.REMANDED,
         note=_join(REMANDED_INELIGIBILITY_NOTE, note),
     )
 
@@ -581,7 +626,10 @@ def case_convert_to_expedited(*, case: Case, actor=None, note: str = "") -> Case
         _apply_deadlines(case)
         case.save()
         return case_record_event(
-            case=case, kind="expedited", actor=actor, note=_join("Converted to expedited.", _deadline_note(case), note)
+            case=case,
+            kind=CaseEvent.Kind.EXPEDITED,
+            actor=actor,
+            note=_join("Converted to expedited.", _deadline_note(case), note),
         )
 
 
@@ -605,7 +653,7 @@ def case_extend_deadline(*, case: Case, days: int, reason: str, actor=None, appr
         _apply_deadlines(case)
         case.save()
         return case_record_event(
-            case=case, kind="extended", actor=actor, note=_join(f"Extended {line}.", _deadline_note(case))
+            case=case, kind=CaseEvent.Kind.EXTENDED, actor=actor, note=_join(f"Extended {line}.", _deadline_note(case))
         )
 
 
@@ -619,7 +667,7 @@ def case_allowed_actions(case: Case) -> list[str]:
     allowed = []
     if status in ELIGIBILITY_REVIEW_STARTS_FROM:
         allowed.append("start_eligibility_review")
-    if status == Status.ELIGIBILITY_REVIEW:
+    if status == Status.ELIGIBILITY_REVIEW and not case.found_eligible_at:
         allowed.append("find_eligible")
     if Status.INELIGIBLE in moves and status == Status.ELIGIBILITY_REVIEW:
         allowed.append("find_ineligible")

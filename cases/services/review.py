@@ -19,7 +19,17 @@ from reviewers.selectors import (
 )
 
 from ..desk_selectors import reviewer_signed_rationales, treatment_synonyms
-from ..models import CLINICAL_DOCUMENT_TYPES, Case, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..models import (
+    CLINICAL_DOCUMENT_TYPES,
+    Case,
+    CaseEvent,
+    Citation,
+    Decision,
+    Document,
+    DocumentReview,
+    Guideline,
+    Status,
+)
 from ..selectors import case_is_assigned_to
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
@@ -374,7 +384,7 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
         if warnings:
             determination.warnings_overridden = [w.as_record(override_note.strip()) for w in warnings]
             determination.save(update_fields=["warnings_overridden"])
-        case_transition(case=locked, to=Status.SIGNED, actor=user, kind="determination_signed")
+        case_transition(case=locked, to=Status.SIGNED, actor=user, kind=CaseEvent.Kind.DETERMINATION_SIGNED)
         letter_create(determination=determination)
         case.status = locked.status
         return determination

@@ -75,25 +75,39 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     reviewer = reviewer_in(reference="ER-PSY")
     conflicted = reviewer_in(reference="ER-CONFLICT")
     f.AffiliationFactory(reviewer=conflicted, kind="employer", name="ACME stores")
-    claim = f.ClaimFactory(claim_number="CLM-77")
+    guideline = f.GuidelineFactory(title="Chronic Pain Medical Treatment Guidelines")
 
-    # Received: the application is added in the admin, with its party and disputed item.
+    # Received: the application is entered on one page, with a new worker and claim, a party with its address, and
+    # a disputed item with the claims administrator's citation (dates as MM/DD/YYYY, as the page shows them).
     response = admin_client.post(
         reverse("admin:cases_case_add"),
         {
             "case_number": "CM14-0000100",
-            "claim": claim.pk,
+            "claim": "",
+            "worker_first_name": "Maria",
+            "worker_last_name": "Gonzalez",
+            "worker_date_of_birth": "03/02/1970",
+            "worker_sex": "female",
+            "claim_number": "CLM-77",
+            "date_of_injury": "01/15/2014",
             "priority": "standard",
-            "application_received": "2014-08-20",
-            "ur_decision_date": "2014-08-04",
+            "application_received": "08/20/2014",
+            "ur_decision_date": "08/04/2014",
             "parent": "",
             **inline_management("parties", 1),
             "parties-0-role": "employer",
             "parties-0-name": "Acme Stores",
+            "parties-0-address": "1 Market St\nSan Francisco, CA 94105",
             **inline_management("items", 1),
             "items-0-order": "1",
             "items-0-title": "Psychotherapy, 6 sessions",
             "items-0-specialty": psychiatry.pk,
+            **inline_management("items-0-citations", 1),
+            "items-0-citations-0-order": "1",
+            "items-0-citations-0-guideline": guideline.pk,
+            "items-0-citations-0-sections": "Cognitive behavioral therapy",
+            "items-0-citations-0-pages": "23",
+            **inline_management("items-empty-citations"),
             **inline_management("treatment_history"),
             **inline_management("documents"),
             "_save": "Save",
@@ -102,6 +116,23 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     case = m.Case.objects.get(case_number="CM14-0000100")
     assert case.status == m.Status.RECEIVED
+    worker = case.claim.worker
+    assert (worker.first_name, worker.last_name, worker.date_of_birth) == (
+        "Maria",
+        "Gonzalez",
+        datetime.date(1970, 3, 2),
+    )
+    assert (case.claim.claim_number, case.claim.date_of_injury) == ("CLM-77", datetime.date(2014, 1, 15))
+    assert case.parties.get().address == "1 Market St\nSan Francisco, CA 94105"
+    citation = m.Citation.objects.get(item__case=case)
+    assert (citation.side, citation.guideline, citation.pages) == (
+        m.Citation.Side.CLAIMS_ADMINISTRATOR,
+        guideline,
+        "23",
+    )
+    page = admin_client.get(change_url(case)).content.decode()
+    assert "Maria Gonzalez</span>, born 03/02/1970 (age 44), female" in page
+    assert "CLM-77 · Maria Gonzalez, injured 01/15/2014" in page
 
     def act(action, data=None, follow=True):
         response = admin_client.post(lifecycle_url(case, action), data or {}, follow=follow)
@@ -111,11 +142,15 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
 
     act("start_eligibility_review")
     assert case.status == m.Status.ELIGIBILITY_REVIEW
+    assert lifecycle_url(case, "find_eligible") in admin_client.get(change_url(case)).content.decode()
     act("find_eligible", {"note": "Timely, signed, UR letter attached."})
 
-    # The suggestions on the case page: the qualified reviewer first, the conflicted one refused with why.
+    # The suggestions on the case page: the qualified reviewer first, by name, reference and specialty; the
+    # conflicted one refused with why. "Find eligible" is no longer offered.
     page = admin_client.get(change_url(case)).content.decode()
+    assert lifecycle_url(case, "find_eligible") not in page
     assert "Assignment suggestions" in page
+    assert f"Dr. {reviewer.user.get_full_name()} (ER-PSY, Psychiatry)" in page
     assert page.index("ER-PSY") < page.index("ER-CONFLICT")
     assert (
         "Reviewer ER-CONFLICT declared an affiliation (ACME stores) that matches the employer of case CM14-0000100: "
@@ -134,6 +169,9 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     form_page = admin_client.get(lifecycle_url(case, "assign_reviewer") + f"?reviewer={reviewer.pk}")
     assert form_page.status_code == 200
     assert form_page.context["form"].initial["reviewer"] == str(reviewer.pk)
+    assert (
+        f"Dr. {reviewer.user.get_full_name()} (ER-PSY, Psychiatry) — eligible, 0/10 open" in form_page.content.decode()
+    )
     act("assign_reviewer", {"reviewer": reviewer.pk, "notice_date": "2014-09-02", "notice_channel": "mail"})
     assert (case.status, case.reviewer, case.date_assigned) == (m.Status.ASSIGNED, reviewer, TODAY)
 
@@ -164,10 +202,23 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
         "records_requested",
         "records_complete",
         "determination_signed",
-        "status:issued",
+        "letter_issued",
     ]
-    positions = [timeline.index(f"<td>{kind}</td>") for kind in kinds]
+    labels = [
+        "Application received",
+        "Eligibility review started",
+        "Found eligible",
+        "Reviewer assigned",
+        "Records requested",
+        "Records complete",
+        "Determination signed",
+        "Letter issued",
+    ]
+    positions = [timeline.index(f"<td>{label}</td>") for label in labels]
     assert positions == sorted(positions)
+    assert "records_complete" not in timeline and "status:" not in timeline
+    assert f"Assigned to Dr. {reviewer.user.get_full_name()} (ER-PSY, Psychiatry); notice sent 09/02/2014" in timeline
+    assert f"<td>{admin_user.get_full_name()}</td>" in timeline
     assert "Application received → Eligibility review" in timeline
     assert "In review → Signed" in timeline
     assert "Signed → Issued" in timeline
@@ -199,7 +250,7 @@ def test_a_note_typed_for_a_refused_assignment_does_not_carry_over_to_the_next_o
     )
     event = m.CaseEvent.objects.get(case=case, kind="assigned")
     assert event.note == (
-        "Assigned to ER-GOOD; notice sent 2014-08-29 by electronic. Deadlines: records due 2014-09-10."
+        f"Assigned to {good.label}; notice sent 08/29/2014 by electronic. Deadlines: records due 09/10/2014."
     )
 
 
@@ -265,7 +316,7 @@ def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
         follow=True,
     )
     assert messages_of(done) == [
-        "CM14-0000001: assigned to ER-PSY.",
+        f"CM14-0000001: assigned to {reviewer.label}.",
         "CM14-0000002: Reviewer ER-PSY declared an affiliation (smith law) that matches the attorney of case "
         "CM14-0000002: Smith Law.",
         "CM14-0000003: Case CM14-0000003 is withdrawn: it is closed and cannot change.",
@@ -296,7 +347,7 @@ def test_bulk_assignment_makes_first_assignments_only(admin_client):
         follow=True,
     )
     assert messages_of(done) == [
-        "CM14-0000001: assigned to ER-SECOND.",
+        f"CM14-0000001: assigned to {second.label}.",
         *(
             f"{number}: " + lc.NOT_A_FIRST_ASSIGNMENT.format(case=number, current=m.Status(case.status).label.lower())
             for number, case in taken.items()
@@ -389,7 +440,7 @@ def test_the_access_log_is_read_only_filterable_and_searchable(admin_client, adm
     )
     # The case page shows its recent accesses.
     page = admin_client.get(change_url(case)).content.decode()
-    assert "dr.reader" in page and f"/cases/{case.case_number}/" in page
+    assert reader.get_full_name() in page and f"/cases/{case.case_number}/" in page
 
 
 def test_a_staff_member_without_permission_cannot_see_the_access_log(client):

@@ -102,17 +102,24 @@ def test_an_item_edited_on_the_case_page_moves_the_revision_on(admin_client, rev
     item = review_case.items.get()
     page = admin_client.get(reverse("admin:cases_case_change", args=[review_case.pk]))
     data = {}
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
+
+    def fill(formset):
+        """The formset as the page shows it, with the citations nested inside each item."""
+        management = formset.management_form
         for name, field in management.fields.items():
             data[f"{management.prefix}-{name}"] = management.initial.get(name, field.initial)
-        for form in formset.formset.forms:
+        for form in formset.forms:
             data[form.add_prefix("id")] = form.instance.pk
-            data[form.add_prefix("case")] = review_case.pk
+            data[form.add_prefix(formset.fk.name)] = formset.instance.pk
             for name in form.fields:
                 value = form.initial.get(name)
                 if value is not None and name != "file":
                     data[form.add_prefix(name)] = getattr(value, "pk", value)
+            for nested in getattr(form, "nested_formsets", []):
+                fill(nested)
+
+    for formset in page.context["inline_admin_formsets"]:
+        fill(formset.formset)
     data.update(
         {
             "case_number": review_case.case_number,

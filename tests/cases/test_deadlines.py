@@ -118,7 +118,7 @@ def test_converting_to_expedited_recomputes_both_deadlines(staff):
     case.refresh_from_db()
     assert case.priority == Priority.EXPEDITED
     assert (case.records_due, case.decision_due) == (end_of("2014-09-03"), datetime.date(2014, 9, 13))
-    assert event.note == "Converted to expedited. Deadlines: records due 2014-09-03, decision due 2014-09-13."
+    assert event.note == "Converted to expedited. Deadlines: records due 09/03/2014, decision due 09/13/2014."
 
 
 def test_expediting_needs_the_physician_certification(staff, db):
@@ -152,7 +152,7 @@ def test_an_extension_adds_days_with_its_reason_and_approver(staff):
     assert case.extension_approved_by == "DWC IMR Unit"
     assert event.note == (
         "Extended +3 day(s): Complex case (approved by DWC IMR Unit). "
-        "Deadlines: records due 2014-09-17, decision due 2014-10-13."
+        "Deadlines: records due 09/17/2014, decision due 10/13/2014."
     )
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from freezegun import freeze_time
 
 from cases.models import Assignment, Case, CaseEvent, Document, FeeTier, IneligibilityCode, Status
@@ -49,7 +50,7 @@ def test_receiving_an_application_starts_the_timeline(staff):
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
     assert (event.kind, event.from_status, event.to_status, event.actor) == ("received", "", Status.RECEIVED, staff)
-    assert event.note == "Application received 2014-08-20."
+    assert event.note == "Application received 08/20/2014."
 
 
 @pytest.mark.parametrize("start", [Status.RECEIVED, Status.DEFERRED])
@@ -67,6 +68,54 @@ def test_finding_eligible_is_an_event_without_a_status_change(staff):
     event = lc.case_find_eligible(case=case, actor=staff, note="Timely and complete.")
     assert (event.kind, event.from_status, event.to_status) == ("eligible", "eligibility_review", "eligibility_review")
     assert event.note == "Found eligible. Timely and complete."
+
+
+def test_a_case_is_not_found_eligible_while_an_item_lacks_its_specialty(staff):
+    case = f.CaseFactory(status=Status.ELIGIBILITY_REVIEW)
+    f.DisputedItemFactory(case=case, title="Psychotherapy, 6 sessions", specialty=f.SpecialtyFactory())
+    f.DisputedItemFactory(case=case, title="Zolpidem 10 mg, #30", specialty=None)
+    with pytest.raises(lc.TransitionError) as refused:
+        lc.case_find_eligible(case=case, actor=staff)
+    assert refused.value.messages == [
+        lc.ITEMS_WITHOUT_SPECIALTY.format(case=case.case_number, items="“Zolpidem 10 mg, #30”")
+    ]
+    assert refused.value.messages[0] == (
+        f"Case {case.case_number} cannot be found eligible yet: give each disputed item its specialty first "
+        "(“Zolpidem 10 mg, #30”). The specialty decides which reviewers can be matched."
+    )
+    case.refresh_from_db()
+    assert case.found_eligible_at is None and not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_find_eligible_is_offered_only_until_the_finding(staff):
+    case = case_needing(found_eligible_at=None)
+    assert "find_eligible" in lc.case_allowed_actions(case)
+    lc.case_find_eligible(case=case, actor=staff)
+    assert "find_eligible" not in lc.case_allowed_actions(case)
+    assert "assign_reviewer" in lc.case_allowed_actions(case)
+    with pytest.raises(lc.TransitionError) as refused:  # nor done twice through a stale page
+        lc.case_find_eligible(case=case, actor=staff)
+    assert refused.value.messages == [
+        f"Case {case.case_number} was already found eligible on 09/02/2014: assign a reviewer."
+    ]
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ELIGIBLE).count() == 1
+
+
+def test_the_timeline_takes_only_kinds_of_the_closed_set():
+    case = f.CaseFactory()
+    with pytest.raises(ValueError, match="Unknown timeline event kind 'status:assigned'"):
+        CaseEvent.objects.create(
+            case=case, at=datetime.datetime(2014, 9, 2, tzinfo=datetime.UTC), kind="status:assigned"
+        )
+    assert CaseEvent.Kind.RECORDS_COMPLETE.label == "Records complete"
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [(Status.SIGNED, "determination_signed"), (Status.ISSUED, "letter_issued"), (Status.WITHDRAWN, "withdrawn")],
+)
+def test_a_plain_move_is_named_by_its_target(target, kind):
+    assert lc.event_kind_for(target) == kind
 
 
 def test_finding_ineligible_keeps_reason_and_code(staff):
@@ -113,7 +162,7 @@ def test_assignment_records_the_reviewer_notice_and_conflict_check(staff):
     }
     assert all(rule["passed"] for rule in check["rules"])
     assert last_event(case).note == (
-        f"Assigned to {reviewer}; notice sent 2014-09-02 by mail. Deadlines: records due 2014-09-17."
+        f"Assigned to {reviewer.label}; notice sent 09/02/2014 by mail. Deadlines: records due 09/17/2014."
     )
 
 
@@ -140,9 +189,10 @@ def test_signing_and_issuing_go_through_case_transition(staff):
         "assigned",
         "records_requested",
         "records_complete",
-        "status:signed",
-        "status:issued",
+        "determination_signed",
+        "letter_issued",
     ]
+    assert CaseEvent.objects.filter(case=case).last().get_kind_display() == "Letter issued"
 
 
 @pytest.mark.parametrize("status", [Status.AWAITING_RECORDS, Status.IN_REVIEW, Status.ASSIGNED])
@@ -161,7 +211,11 @@ def test_reassignment_ends_the_previous_turn_keeps_the_stage_and_restarts_days_w
     assert turns[0].end_reason == lc.END_REASSIGNED and turns[0].ended_at is not None
     assert turns[1].ended_at is None
     event = last_event(case)
-    assert (event.kind, event.note) == ("reassigned", f"Reassigned from {first} to {second}. First reviewer on leave.")
+    assert (event.kind, event.note) == (
+        "reassigned",
+        f"Reassigned from {first.label} to {second.label}. First reviewer on leave.",
+    )
+    assert first.label.startswith(f"Dr. {first.user.get_full_name()} ({first.reference}, ")
 
 
 def test_a_reassignment_moves_the_draft_revision_on(staff):
@@ -287,7 +341,7 @@ def test_a_case_not_found_eligible_cannot_be_assigned(staff):
 
 
 def test_a_finding_does_not_survive_a_deferral(staff):
-    case = case_needing()
+    case = case_needing(found_eligible_at=None)
     lc.case_find_eligible(case=case, actor=staff)
     lc.case_defer(case=case, actor=staff, reason="Compensability disputed")
     lc.case_start_eligibility_review(case=case, actor=staff)
@@ -425,11 +479,11 @@ ILLEGAL = [
     (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
     (Status.ELIGIBILITY_REVIEW, "defer_no_reason", "Say why the case becomes deferred: a reason is required."),
     (Status.ELIGIBILITY_REVIEW, "assign_no_notice", "The date the assignment notice was sent is required."),
-    (Status.ELIGIBILITY_REVIEW, "assign_future_notice", "The assignment notice (2014-09-03) cannot be in the future."),
+    (Status.ELIGIBILITY_REVIEW, "assign_future_notice", "The assignment notice (09/03/2014) cannot be in the future."),
     (
         Status.ELIGIBILITY_REVIEW,
         "assign_early_notice",
-        "The assignment notice (2014-08-01) cannot precede the application (2014-08-20).",
+        "The assignment notice (08/01/2014) cannot precede the application (08/20/2014).",
     ),
     (
         Status.DEFERRED,
@@ -438,11 +492,11 @@ ILLEGAL = [
     ),
     (Status.ASSIGNED, "complete", "Cannot move case CM14-0000042 from Assigned to In review."),
     (Status.ASSIGNED, "sign", "Cannot move case CM14-0000042 from Assigned to Signed."),
-    (Status.AWAITING_RECORDS, "complete_future", "The records completion date (2014-09-03) cannot be in the future."),
+    (Status.AWAITING_RECORDS, "complete_future", "The records completion date (09/03/2014) cannot be in the future."),
     (
         Status.AWAITING_RECORDS,
         "complete_before_notice",
-        "Records cannot be complete (2014-08-31) before the assignment notice (2014-09-01).",
+        "Records cannot be complete (08/31/2014) before the assignment notice (09/01/2014).",
     ),
     (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
     (Status.IN_REVIEW, "issue", "Cannot move case CM14-0000042 from In review to Issued."),
@@ -551,3 +605,24 @@ def test_days_with_reviewer_count_from_the_assignment_and_restart_on_reassignmen
     Case.objects.filter(pk=case.pk).update(status=Status.SIGNED)
     case.refresh_from_db()
     assert case_days_with_reviewer(case, today) is None
+
+
+# Intake validation ----------------------------------------------------------------------------------------------
+
+
+def test_the_ur_decision_cannot_be_after_the_application():
+    case = f.CaseFactory.build(
+        claim=f.ClaimFactory(),
+        application_received=datetime.date(2014, 8, 20),
+        ur_decision_date=datetime.date(2014, 8, 21),
+    )
+    with pytest.raises(ValidationError) as refused:
+        case.full_clean()
+    assert refused.value.message_dict == {
+        "ur_decision_date": [
+            "The UR decision date (08/21/2014) is after the application was received (08/20/2014): an IMR application "
+            "answers a UR decision already made."
+        ]
+    }
+    case.ur_decision_date = datetime.date(2014, 8, 20)
+    case.full_clean()  # the same day is fine

@@ -11,14 +11,30 @@ from django.utils import timezone
 
 from cases.interchange import case_export
 from cases.management.commands.load_demo import NOT_IN_DEBUG
-from cases.models import Assignment, Case, Citation, Guideline, Status
-from cases.selectors import cases_visible_to
+from cases.models import Assignment, Case, Citation, Guideline, Letter, Status
+from cases.selectors import cases_today_work, cases_visible_to, letters_to_issue
 from cases.services import demo
+from cases.services.demo_workload import workload_case_numbers
 from reviewers.models import Reviewer
-from reviewers.selectors import ALREADY_ASSIGNED, reviewer_credentials, reviewer_match
+from reviewers.selectors import (
+    ALREADY_ASSIGNED,
+    reviewer_credentials,
+    reviewer_match,
+    reviewers_credentials_expiring,
+)
 from tests.support import SEED_CASE_PATH, row_counts, seed_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def loaded_once(django_db_setup, django_db_blocker):
+    """The demo is loaded once for this module (it renders letters: seconds, not milliseconds); each test runs in a
+    transaction on top of it, and the module leaves an empty database behind."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--force", stdout=io.StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
@@ -71,7 +87,7 @@ def test_prints_the_demo_logins(debug):
 
 def test_demo_users_log_in_with_the_demo_password(debug):
     load()
-    users = {user.username: user for user in get_user_model().objects.all()}
+    users = {user.username: user for user in get_user_model().objects.all() if user.has_usable_password()}
     assert sorted(users) == ["admin", "auditor", "coordinator", "dr.ortho", "dr.psych"]
     assert all(user.check_password("imr-demo") for user in users.values())
     assert users["admin"].is_staff and users["admin"].is_superuser
@@ -103,10 +119,10 @@ def test_seed_case_is_the_fixture_as_an_unsigned_draft(debug):
     ]
     assert list(case.events.values_list("kind", flat=True)) == [
         "imported",
-        "status:eligibility_review",
-        "status:assigned",
-        "status:awaiting_records",
-        "status:in_review",
+        "eligibility_review",
+        "assigned",
+        "records_requested",
+        "records_complete",
     ]
 
 
@@ -172,3 +188,47 @@ def test_the_assigned_demo_reviewer_passes_every_matching_rule_but_already_havin
     case = Case.objects.get(case_number="CM16-0301234")
     match = reviewer_match(case=case, reviewer=case.reviewer, on=timezone.localdate())
     assert match.failures == [ALREADY_ASSIGNED.format(reviewer=case.reviewer, case=case)]
+
+
+# A working day: deadlines from the load date, every status, several reviewers ---------------------------------
+
+
+def test_no_deadline_is_years_old_and_today_has_work(debug):
+    today = timezone.localdate()
+    open_cases = Case.objects.filter(status__in=[Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW])
+    assert open_cases.count() >= 20
+    for case in open_cases:
+        running = timezone.localtime(case.records_due).date() if case.status != Status.IN_REVIEW else case.decision_due
+        assert abs((running - today).days) <= 30, case.case_number
+    assert cases_today_work(today) == {
+        "records_overdue": 2,
+        "decisions_overdue": 1,
+        "decisions_due_today": 2,
+        "decisions_due_week": 6,
+        "waiting_for_reviewer": 2,
+    }
+    seed = Case.objects.get(case_number="CM14-0000001")
+    assert (seed.status, seed.reviewer.user.username, seed.determinations.exists()) == (
+        Status.IN_REVIEW,
+        "dr.psych",
+        False,
+    )
+
+
+def test_the_workload_holds_every_status_for_several_reviewers(debug):
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Case.objects.count() == 44
+    reviewers = set(Case.objects.exclude(reviewer=None).values_list("reviewer__reference", flat=True))
+    assert {"ER-0001", "ER-0002", "ER-0003", "ER-0004", "ER-0005"} <= reviewers
+    # Signed and later cases went through real signing: a determination, and a rendered letter to issue or issued.
+    assert letters_to_issue().count() == 2
+    assert Letter.objects.filter(issued_at__isnull=False).count() == 4  # two issued, one appealed, one remanded
+    lapsing = reviewers_credentials_expiring(Reviewer.objects.filter(active=True), timezone.localdate())
+    assert [r.reference for r in lapsing] == ["ER-0005"]
+
+
+def test_every_workload_case_went_through_the_services(debug):
+    for case in Case.objects.filter(case_number__in=workload_case_numbers()).prefetch_related("events"):
+        kinds = [event.kind for event in case.events.all()]
+        assert kinds[0] == "received", case.case_number
+        assert case.claim.worker.last_name and case.items.get().specialty is not None

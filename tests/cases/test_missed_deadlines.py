@@ -63,11 +63,17 @@ def test_the_command_reports_how_many(cases, capsys):
 
 
 @freeze_time("2026-03-10 12:00:00")
-def test_the_admin_home_page_shows_overdue_and_due_this_week(cases, admin_client):
+def test_the_admin_home_page_shows_the_overdue_records_and_decisions(cases, admin_client):
     page = admin_client.get("/admin/").content.decode()
-    assert "2 cases overdue" in page
-    assert "/admin/cases/case/?deadline=overdue" in page
-    assert "1 due in the next 7 days" in page
+    assert (
+        '<a href="/admin/cases/case/?deadline=overdue&amp;clock=records" class="attention">'
+        '<span class="count">1</span> records overdue from the claims administrator</a>' in page
+    )
+    assert (
+        '<a href="/admin/cases/case/?deadline=overdue&amp;clock=decision" class="attention">'
+        '<span class="count">1</span> decisions overdue</a>' in page
+    )
+    assert '<span class="count">1</span> decisions due within 7 days' in page
 
 
 @pytest.mark.parametrize(

@@ -18,14 +18,14 @@ TODAY = datetime.date(2026, 3, 10)
 def reviewers():
     current = ReviewerFactory()  # licence to 2099, lifetime certification
     licence_soon = ReviewerFactory()
-    License.objects.filter(reviewer=licence_soon).update(expires_on=TODAY + datetime.timedelta(days=59))
+    License.objects.filter(reviewer=licence_soon).update(expires_on=TODAY + datetime.timedelta(days=29))
     board_soon = ReviewerFactory()
     BoardCertification.objects.filter(reviewer=board_soon).update(expires_on=TODAY + datetime.timedelta(days=10))
     lapsed = ReviewerFactory()
     License.objects.filter(reviewer=lapsed).update(expires_on=TODAY - datetime.timedelta(days=1))
     later = ReviewerFactory()
     BoardCertification.objects.create(
-        reviewer=later, specialty=SpecialtyFactory(name="Neurology"), expires_on=TODAY + datetime.timedelta(days=60)
+        reviewer=later, specialty=SpecialtyFactory(name="Neurology"), expires_on=TODAY + datetime.timedelta(days=30)
     )
     return {
         "current": current,
@@ -36,7 +36,7 @@ def reviewers():
     }
 
 
-def test_expiring_within_sixty_days(reviewers):
+def test_expiring_within_thirty_days(reviewers):
     found = set(reviewers_credentials_expiring(Reviewer.objects.all(), TODAY))
     assert found == {reviewers["licence_soon"], reviewers["board_soon"]}
 
@@ -57,6 +57,6 @@ def test_the_reviewer_list_filters_by_credentials(reviewers, admin_client):
 def test_the_admin_home_page_counts_active_reviewers_to_renew(reviewers, admin_client):
     Reviewer.objects.filter(pk=reviewers["board_soon"].pk).update(active=False)
     page = admin_client.get("/admin/").content.decode()
-    assert "1 active reviewer with an expired licence or certification" in page
-    assert "1 expiring within 60 days" in page
+    assert '<span class="count">1</span> active reviewers with an expired licence or certification' in page
+    assert '<span class="count">1</span> active reviewers whose credentials lapse within 30 days' in page
     assert "/admin/reviewers/reviewer/?active__exact=1&amp;credentials=expired" in page

@@ -1,0 +1,100 @@
+"""The case list's columns and filters. The "running deadline" column and the deadline filters agree by
+construction: the same selectors (``cases.selectors``) decide which clock runs and when it falls due, on Pacific
+dates."""
+
+from django.contrib import admin
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.utils.html import format_html
+
+from ..selectors import (
+    RECORDS_CLOCK_STATUSES,
+    case_days_with_reviewer,
+    cases_due_within,
+    cases_on_clock,
+    cases_overdue,
+    cases_waiting_for_reviewer,
+)
+
+
+class CaseListColumnsMixin:
+    """Columns of the case list: the worker and the reviewer by name, the running deadline with its days left.
+    The queryset carries ``deadline_days_left`` (``cases.selectors.annotate_running_deadline``)."""
+
+    @admin.display(description="worker", ordering="claim__worker__last_name")
+    def worker_name(self, obj):
+        return str(obj.claim.worker)
+
+    @admin.display(description="running deadline")
+    def running_deadline(self, obj):
+        """Records due while the records are awaited, then the decision due (as the deadline filters count)."""
+        if getattr(obj, "deadline_days_left", None) is None:
+            return "—"
+        if obj.status in RECORDS_CLOCK_STATUSES:
+            return f"Records due {timezone.localtime(obj.records_due):%m/%d/%Y}"
+        return f"Decision due {obj.decision_due:%m/%d/%Y}"
+
+    @admin.display(description="days left", ordering="deadline_days_left")
+    def deadline_days_left(self, obj):
+        days = getattr(obj, "deadline_days_left", None)
+        if days is None:
+            return "—"
+        if days < 0:
+            return format_html('<span class="deadline-overdue">{} day{} overdue</span>', -days, pluralize(-days))
+        if days == 0:
+            return format_html('<span class="deadline-today">{}</span>', "due today")
+        return f"{days} day{pluralize(days)} left"
+
+    @admin.display(description="days with reviewer", ordering="review_started_at")
+    def days_waiting(self, obj):
+        return case_days_with_reviewer(obj, timezone.localdate())
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """The deadline running now: the records until they are complete, then the decision. Open cases only."""
+
+    title = "running deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("today", "Due today"), ("week", "Due this week (today and the next 6 days)")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return cases_overdue(queryset, today)
+        if self.value() == "today":
+            return cases_due_within(queryset, today, days=1)
+        if self.value() == "week":
+            return cases_due_within(queryset, today, days=7)
+        return queryset
+
+
+class ClockFilter(admin.SimpleListFilter):
+    """Whose deadline runs: the claims administrator's records (assigned, awaiting records) or the decision."""
+
+    title = "clock"
+    parameter_name = "clock"
+
+    def lookups(self, request, model_admin):
+        return [("records", "Records awaited"), ("decision", "Decision (in review)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("records", "decision"):
+            return cases_on_clock(queryset, self.value())
+        return queryset
+
+
+class ReviewerWaitFilter(admin.SimpleListFilter):
+    """Eligible cases that still need a reviewer: found eligible, or remanded for a new review cycle."""
+
+    title = "reviewer"
+    parameter_name = "reviewer_wait"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Eligible, not yet assigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return cases_waiting_for_reviewer(queryset)
+        return queryset
