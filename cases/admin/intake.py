@@ -149,17 +149,6 @@ class DocumentInline(FrozenDeleteMixin, nested_admin.NestedStackedInline):
     form = admin_forms.DocumentForm
     extra = 0
     fieldsets = [
-        (
-            None,
-            {
-                "fields": (
-                    ("doc_type", "title"),
-                    ("author", "document_date", "received_date", "pages"),
-                    "file",
-                    "text_status",
-                )
-            },
-        )
+        (None, {"fields": (("doc_type", "title"), ("author", "document_date", "received_date", "pages"), "file")})
     ]
-    readonly_fields = ("text_status",)
     show_change_link = True

@@ -72,9 +72,9 @@ def test_intake_on_one_page_within_1366_px(chromium_page, live_server, artifacts
     item.locator("textarea[name$='-title']").fill("Cognitive behavioral therapy, 6 sessions")
     pick(page, item.locator(".field-specialty"), "Psychiatry")
     item.get_by_role("link", name=re.compile("Add another Claims Administrator Citation", re.I)).click()
-    citation = item.locator(".djn-item:visible", has=page.locator("input[name$='-sections']")).last
+    citation = item.locator(".djn-item:visible", has=page.locator("[name$='-sections']")).last
     pick(page, citation, "Chronic Pain Medical Treatment 2009")
-    citation.locator("input[name$='-sections']").fill("Behavioral interventions")
+    citation.locator("[name$='-sections']").fill("Behavioral interventions")
     citation.locator("input[name$='-pages']").fill("23")
 
     page.get_by_role("link", name="Add another Document").click()
