@@ -17,6 +17,7 @@ TASK_GROUPS = (
             "cases.Citation",
             "cases.Document",
             "cases.TreatmentEvent",
+            "letterimport",
         ),
     ),
     ("review", "Review", ("cases.Assignment", "cases.DocumentReview", "cases.Determination")),

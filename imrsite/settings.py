@@ -7,6 +7,7 @@ and a missing SECRET_KEY is an error.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",  # citations inside their disputed item on the case page (docs/adr)
     "axes",
+    "csp",
     "imrsite",
     "reviewers",
     "cases",
@@ -44,11 +46,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imrsite.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "imrsite.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,15 +99,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# E-mail goes out only when EMAIL_URL says how (django-environ's form, e.g. smtp+tls://user:password@host:587).
+# Without it nothing is sent, and the password reset pages answer 404 rather than claim a mail that never leaves.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Lockout: repeated failed logins lock the username for an hour (PHI behind the login).
+# The proxies in front of the site (DESIGN.md): unset or 0, none, and the client address is REMOTE_ADDR; N, the N
+# trusted proxies each append to X-Forwarded-For, so the client is its N-th address from the right (what a client
+# writes there itself is further left and never read). Only then is X-Forwarded-Proto trusted for HTTPS.
+IMR_TRUSTED_PROXY_COUNT = env.int("IMR_TRUSTED_PROXY_COUNT", default=0)
+
+# Lockout: repeated failed logins lock that username *from that address* for an hour (PHI behind the login). The
+# combination: a flood from one address cannot lock a user out everywhere, nor lock every user behind one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "imrsite.client_address.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"  # California deadlines are counted in Pacific time.
@@ -140,13 +158,35 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IMR_TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (django-csp; docs/adr/0011). Scripts, styles, images, fonts and htmx's
+# requests come from this origin only; no inline script unless it carries the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``), no eval (htmx's eval and script tags are off: static/js/htmx-config.js).
+# Style *attributes* are allowed (the admin, django-simple-history and htmx's settling write some); with images and
+# fonts limited to this origin they can fetch nothing. Style *elements* come from this origin or carry the nonce.
+# Files served from case storage keep their own stricter "sandbox" policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's and the admin's icons are data: SVGs in their stylesheets
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly, in-process (make run, no services).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -160,8 +200,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A short connect timeout so signing never hangs when Redis is down; the sweeper re-queues later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
+# The timeout bounds a publish (the web's enqueue gives up after it); retries are unlimited, so that a worker
+# whose broker went away reconnects however long it takes instead of exiting (docs/adr/0011).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-letters": {"task": "cases.tasks.letters_sweep", "schedule": 60.0},

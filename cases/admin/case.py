@@ -31,7 +31,7 @@ from ..selectors import (
 )
 from ..services import lifecycle
 from ..services.intake import case_intake
-from ..services.review import case_content_changed
+from ..services.review import case_content_changed, case_content_lock
 from . import forms as admin_forms
 from .case_display import (  # noqa: F401 - the messages are part of this page
     NO_REVIEWER_ON_FILE,
@@ -42,7 +42,14 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
     timeline_html,
 )
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
-from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyInline, ReviewerLabelMixin, error_text
+from .common import (
+    CaseAccessLogMixin,
+    HistoryAdmin,
+    ReadOnlyInline,
+    RefusalAsMessageMixin,
+    ReviewerLabelMixin,
+    error_text,
+)
 from .intake import (
     INTAKE_FIELDSETS,
     CaseIntakeForm,
@@ -262,6 +269,7 @@ def _bulk_action(description, service, done, warn=None):
 
 @admin.register(Case)
 class CaseAdmin(
+    RefusalAsMessageMixin,
     ReviewerLabelMixin,
     CaseListColumnsMixin,
     CaseAccessLogMixin,
@@ -337,7 +345,7 @@ class CaseAdmin(
     )
 
     class Media:
-        js = ("vendor/htmx-2.0.11/htmx.min.js",)  # the live letter status polls with htmx
+        js = ("vendor/htmx-2.0.11/htmx.min.js", "js/htmx-config.js")  # the live letter status polls with htmx
 
     form = CaseIntakeForm
 
@@ -444,13 +452,25 @@ class CaseAdmin(
         return super().get_form(request, obj, change, **kwargs)
 
     def save_formset(self, request, form, formset, change):
+        items_changed = change and formset.model in (DisputedItem, Citation) and formset.has_changed()
+        if items_changed:
+            case_content_lock(case=form.instance)  # before writing: a signature in progress is waited for, refused
         super().save_formset(request, form, formset, change)
-        if change and formset.model in (DisputedItem, Citation) and formset.has_changed():
+        if items_changed:
             case_content_changed(case=form.instance)
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            # Only what this form changed, under the row lock: the status, the reviewer, the deadlines and the
+            # revision belong to the services and may have moved since the form was loaded (a signature racing this
+            # save); saving the whole row would put their old values back.
+            locked = Case.objects.select_for_update().get(pk=obj.pk)
+            concrete = {field.name for field in Case._meta.concrete_fields}
+            changed = [name for name in form.changed_data if name in concrete]
+            if changed:
+                for name in changed:
+                    setattr(locked, name, getattr(obj, name))
+                locked.save(update_fields=[*changed, "updated"])  # its history row shows the current state
         else:
             claim = form.cleaned_data.get("claim")
             new = {} if claim is not None else {"worker": form.new_worker(), "new_claim": form.new_claim()}

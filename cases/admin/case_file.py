@@ -21,9 +21,21 @@ from ..models import (
     Party,
     TreatmentEvent,
 )
-from ..services.review import case_content_changed, case_content_frozen, case_content_refusal
+from ..services.review import (
+    case_content_changed,
+    case_content_frozen,
+    case_content_lock,
+    case_content_refusal,
+)
 from . import forms as admin_forms
-from .common import CaseAccessLogMixin, HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, ReviewerLabelMixin
+from .common import (
+    CaseAccessLogMixin,
+    HistoryAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    RefusalAsMessageMixin,
+    ReviewerLabelMixin,
+)
 
 
 def _case_of(obj):
@@ -137,7 +149,7 @@ class DocumentReviewAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminM
 # revision check); the admin edits the rest while the case is open, and nothing once the case is signed.
 
 
-class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
+class CaseContentAdmin(RefusalAsMessageMixin, CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
     """Saving or deleting through these pages moves the case's revision on (``case_content_changed``), so the
     reviewer's open form is refused as stale rather than overwriting the change."""
 
@@ -146,6 +158,10 @@ class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
         actions.pop("delete_selected", None)  # a bulk delete would skip the per-case freeze and revision
         return actions
 
+    def save_model(self, request, obj, form, change):
+        case_content_lock(case=_case_of(obj))  # before writing: a signature in progress is waited for, then refused
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
@@ -153,6 +169,7 @@ class CaseContentAdmin(CaseAccessLogMixin, FrozenContentMixin, HistoryAdmin):
 
     def delete_model(self, request, obj):
         case = _case_of(obj)
+        case_content_lock(case=case)
         super().delete_model(request, obj)
         case_content_changed(case=case)
 
@@ -197,6 +214,8 @@ class CitationInlineForm(forms.ModelForm):
     class Meta:
         model = Citation
         fields = ("order", "guideline", "sections", "pages")
+        # Sections have no length limit (a text column) but read as one line in a row of the table.
+        widgets = {"sections": forms.TextInput(attrs={"size": 40})}
 
     def clean(self):
         self.instance.side = Citation.Side.CLAIMS_ADMINISTRATOR

@@ -1,19 +1,41 @@
 """Shared pieces of the admin: read-only admin classes and how a refused service is shown."""
 
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..services.access import case_access_record
+from ..services.review import ReviewError
 
+EDIT_REFUSED = "Nothing was saved: {reason}"
 SUGGESTIONS_SHOWN = 10
 RECENT_ACCESSES_SHOWN = 20
 
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+class RefusalAsMessageMixin:
+    """A save or deletion the review rules refuse once the admin's transaction is under way (the case was signed
+    after the form was checked: a save racing the signature) has rolled back; say so and show the page again (now
+    read-only where the case is frozen) instead of a 500."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)
+
+    def _refusal_as_message(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ReviewError as exc:
+            self.message_user(request, EDIT_REFUSED.format(reason=error_text(exc)), messages.ERROR)
+            return redirect(request.get_full_path())
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -1,15 +1,18 @@
 """Forms of the admin's lifecycle pages. They only collect input; the services in ``cases.services.lifecycle``
 enforce the rules and their messages are shown as they are."""
 
+from pathlib import Path
+
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from reviewers.models import Reviewer
 from reviewers.selectors import matches_for_display, reviewers_for_display
 
-from ..models import Document, IneligibilityCode, NoticeChannel
+from ..models import DOCUMENT_EMPTY, Document, IneligibilityCode, NoticeChannel
 
 OPEN_FILE = "Open file"
 
@@ -123,6 +126,21 @@ class DocumentFileWidget(AdminFileWidget):
         return context
 
 
+class DocumentUploadField(forms.FileField):
+    """The upload of a case document. The sender's file name may be of any length: it is never stored (the stored
+    name is random, ``document_upload_to``), so the model column's 100 characters do not apply to it. An empty file
+    is refused with its name, like every other refusal of ``validate_document_file``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = None
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        if data not in self.empty_values and getattr(data, "name", None) and not getattr(data, "size", None):
+            raise ValidationError(DOCUMENT_EMPTY.format(name=Path(data.name).name), code="empty")
+        return super().to_python(data)
+
+
 class DocumentForm(forms.ModelForm):
     """A case document; its file links to ``cases:document_file`` (authorised, logged) instead of the storage."""
 
@@ -130,6 +148,7 @@ class DocumentForm(forms.ModelForm):
         model = Document
         fields = ("case", "doc_type", "title", "author", "document_date", "received_date", "pages", "file")
         widgets = {"file": DocumentFileWidget}
+        field_classes = {"file": DocumentUploadField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -80,7 +80,7 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
 
     class Media:
         # The status partial polls with htmx; the admin does not load it by itself.
-        js = ("vendor/htmx-2.0.11/htmx.min.js",)
+        js = ("vendor/htmx-2.0.11/htmx.min.js", "js/htmx-config.js")
 
     def has_add_permission(self, request):
         return False  # letters come from signing, re-render and retry only

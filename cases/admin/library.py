@@ -64,7 +64,7 @@ class GuidelineAdmin(HistoryAdmin):
             form = admin_forms.GuidelineImportForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    result = guideline_csv_import(data=form.cleaned_data["file"].read())
+                    result = guideline_csv_import(data=form.cleaned_data["file"].read(), actor=request.user)
                 except GuidelineImportError as exc:
                     for message in exc.messages:
                         messages.error(request, message)

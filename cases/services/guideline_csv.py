@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Guideline, fold_whitespace, normalize_title
 
@@ -23,6 +24,10 @@ MISSING_COLUMNS = "Header: missing column(s) {columns}."
 UNKNOWN_SOURCE = 'Row {row}, column "source": unknown source {value!r}; expected MTUS or Non-MTUS.'
 TITLE_REQUIRED = 'Row {row}, column "title": a title is required.'
 TITLE_TOO_LONG = 'Row {row}, column "title": longer than 300 characters.'
+NUL_IN_CELL = 'Row {row}, column "{column}": contains a NUL character, which no text may hold.'
+BAD_CSV = "Row {row}: {error}. Nothing after it was read."
+CELL_TOO_LONG = "a cell is longer than {limit:,} characters"
+TOO_MANY_ROWS = "The file has more than {limit:,} rows: split it into smaller files."
 UNKNOWN_RANK = 'Row {row}, column "evidence_rank": {value!r} is not one of A, B, C, D, E, F (or empty).'
 BAD_ACTIVE = 'Row {row}, column "active": {value!r} is not true or false (yes/no, 1/0; empty means true).'
 DUPLICATE_ROW = 'Row {row}, column "title": same source and title as row {first}.'
@@ -30,6 +35,12 @@ DUPLICATE_ROW = 'Row {row}, column "title": same source and title as row {first}
 # Spreadsheets run a cell starting with these as a formula (CSV injection): the export prefixes such a cell with a
 # single quote, which spreadsheets show as text, and the import takes that quote off again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# A whole library is a few hundred entries. The bound keeps one import a web request can finish well within a
+# worker's timeout (10,000 new entries take a few seconds; 60,000 took minutes one by one and got the worker
+# killed); a larger file is refused at once, before anything is written. Rows go in batches with their history.
+MAX_ROWS = 10_000
+BATCH_SIZE = 1000
 
 _SOURCES = {"mtus": Guideline.Source.MTUS, "nonmtus": Guideline.Source.NON_MTUS}
 _TRUE = {"", "true", "yes", "y", "1"}
@@ -76,8 +87,14 @@ def _parse(data) -> list[dict]:
         except UnicodeDecodeError as exc:
             raise GuidelineImportError(NOT_UTF8) from exc
     reader = csv.DictReader(io.StringIO(data))
+    try:
+        reader.fieldnames  # noqa: B018 - reads the header row
+    except csv.Error as exc:
+        raise GuidelineImportError(BAD_CSV.format(row=1, error=_csv_error(exc))) from exc
     if not reader.fieldnames:
         raise GuidelineImportError(EMPTY_FILE)
+    if any("\x00" in (name or "") for name in reader.fieldnames):
+        raise GuidelineImportError(NUL_IN_CELL.format(row=1, column="header"))
     header = [(name or "").strip().lower() for name in reader.fieldnames]
     reader.fieldnames = header
     missing = [c for c in CSV_COLUMNS if c not in header]
@@ -85,18 +102,21 @@ def _parse(data) -> list[dict]:
         raise GuidelineImportError(MISSING_COLUMNS.format(columns=", ".join(f'"{c}"' for c in missing)))
 
     errors, rows, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _numbered_rows(reader):
         values = {c: _unquote_cell((raw.get(c) or "").strip()) for c in CSV_COLUMNS}
         if not any(values.values()):
             continue  # blank line
-        row_errors = []
+        row_errors = [NUL_IN_CELL.format(row=number, column=c) for c in CSV_COLUMNS if "\x00" in values[c]]
+        if row_errors:
+            errors += row_errors
+            continue
         source = _SOURCES.get(values["source"].casefold().replace("-", "").replace(" ", ""))
         if source is None:
             row_errors.append(UNKNOWN_SOURCE.format(row=number, value=values["source"]))
         title = fold_whitespace(values["title"])
         if not title:
             row_errors.append(TITLE_REQUIRED.format(row=number))
-        elif len(title) > 300:
+        elif len(normalize_title(title)) > 300:  # the matching key must fit too (casefold() can grow a title)
             row_errors.append(TITLE_TOO_LONG.format(row=number))
         rank = values["evidence_rank"].upper()
         if rank and rank not in Guideline.EvidenceRank.values:
@@ -120,7 +140,24 @@ def _parse(data) -> list[dict]:
     return rows
 
 
-def guideline_csv_import(*, data) -> ImportResult:
+def _numbered_rows(reader):
+    """The reader's rows with their spreadsheet row numbers; a row the csv module cannot read (a cell over its
+    field limit) or one row too many is refused with its number."""
+    number = 1
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if number > MAX_ROWS + 1:
+                raise GuidelineImportError(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+            yield number, raw
+    except csv.Error as exc:
+        raise GuidelineImportError(BAD_CSV.format(row=number + 1, error=_csv_error(exc))) from exc
+
+
+def _csv_error(exc: csv.Error) -> str:
+    return CELL_TOO_LONG.format(limit=csv.field_size_limit()) if "field limit" in str(exc) else str(exc)
+
+
+def guideline_csv_import(*, data, actor=None) -> ImportResult:
     """Import the CSV ``data`` (bytes or text): every row valid or nothing written."""
     rows = _parse(data)
     result = ImportResult()
@@ -131,11 +168,11 @@ def guideline_csv_import(*, data) -> ImportResult:
                 normalized_title__in={normalize_title(r["title"]) for r in rows}
             )
         }
+        created, updated = [], []
         for row in rows:
             guideline = existing.get((row["source"], normalize_title(row["title"])))
             if guideline is None:
-                Guideline.objects.create(**row)
-                result.created += 1
+                created.append(Guideline(**row, normalized_title=normalize_title(row["title"])))
                 continue
             changed = False
             for name in ("title", "evidence_rank", "aliases", "active"):
@@ -143,8 +180,15 @@ def guideline_csv_import(*, data) -> ImportResult:
                     setattr(guideline, name, row[name])
                     changed = True
             if changed:
-                guideline.save()
-                result.updated += 1
+                guideline.normalized_title = normalize_title(guideline.title)
+                updated.append(guideline)
             else:
                 result.unchanged += 1
+        # In batches, each with its history row (what Guideline.save and the history middleware would write).
+        bulk_create_with_history(created, Guideline, batch_size=BATCH_SIZE, default_user=actor)
+        bulk_update_with_history(
+            updated, Guideline, ["title", "normalized_title", "evidence_rank", "aliases", "active"],
+            batch_size=BATCH_SIZE, default_user=actor,
+        )  # fmt: skip
+        result.created, result.updated = len(created), len(updated)
     return result

@@ -80,6 +80,11 @@ class ReviewError(ValidationError):
     """A write the review rules refuse; ``messages`` says every reason."""
 
 
+class CaseClosedError(ReviewError):
+    """The case is no longer open for editing (signed or closed), found once its row was locked: a write that raced
+    the signature."""
+
+
 class StaleRevisionError(ReviewError):
     """The draft moved on since the form was opened."""
 
@@ -125,15 +130,23 @@ def case_content_refusal(case: Case) -> str | None:
     return None
 
 
+def case_content_lock(*, case: Case) -> Case:
+    """Lock the row of ``case`` for an edit of its items or citations (call it inside the edit's transaction, before
+    writing); refused once the content is frozen. A signature waits for the edit to commit, or the edit sees the
+    signature and writes nothing."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = case_content_refusal(locked)
+    if refusal:
+        raise CaseClosedError(refusal)
+    return locked
+
+
 def case_content_changed(*, case: Case) -> int:
     """Record that someone other than the reviewer's draft form (the admin) changed the case's disputed items or
     citations: the revision moves on, so a reviewer's form opened before is refused as stale instead of silently
     overwriting the change. Refused once the content is frozen. Returns the new revision."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        refusal = case_content_refusal(locked)
-        if refusal:
-            raise ReviewError(refusal)
+        locked = case_content_lock(case=case)
         locked.revision += 1
         locked.save(update_fields=["revision", "updated"])
         case.revision = locked.revision
@@ -145,7 +158,7 @@ def _lock(case: Case) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refusal = case_edit_refusal(locked)
     if refusal:
-        raise ReviewError(refusal)
+        raise CaseClosedError(refusal)
     return locked
 
 

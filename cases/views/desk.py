@@ -1,6 +1,8 @@
 """The reviewer's desk beside the draft: search in the case's documents, and the letter's DRAFT preview on the sign
 page (the letter template itself, as HTML or as a PDF). Cases come through ``case_view`` (the one visibility rule)."""
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -32,7 +34,8 @@ def _draft_snapshot(request, case):
 
 
 @never_cache
-@xframe_options_sameorigin  # shown in the sign page's frame
+@xframe_options_sameorigin  # shown in the sign page's frame, and nowhere else
+@csp_replace({"frame-ancestors": [SELF]})
 @case_view()
 def sign_preview(request, case):
     """The letter as it will print, from the same template, marked DRAFT."""

@@ -142,7 +142,7 @@ def draft_save(request, case):
     if refusal:  # signed (or closed) meanwhile: the page is read-only, the typed text is shown to copy from
         if background:
             return _refused_json([refusal], 409)
-        return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
+        return _closed_case_page(request, case, refusal)
     if not selectors.case_is_assigned_to(case, request.user):
         if background:
             return _refused_json([review.NOT_THE_REVIEWER], 403)
@@ -154,6 +154,11 @@ def draft_save(request, case):
         return _case_page(request, case, draft=draft, errors=[NOTHING_SAVED, *draft.errors], status=422)
     try:
         review.case_save_draft(case=case, user=request.user, **draft.save_arguments())
+    except review.CaseClosedError as exc:  # signed while this save waited for the case: the same read-only 409
+        if background:
+            return _refused_json(exc.messages, 409)
+        case.refresh_from_db()
+        return _closed_case_page(request, case, *exc.messages)
     except review.StaleRevisionError as exc:
         if background:  # the page keeps the text; "Save draft" then shows the conflict and overwrites deliberately
             return _refused_json(exc.messages, 409, stale=True)
@@ -168,6 +173,10 @@ def draft_save(request, case):
         return _saved_json(case)
     messages.success(request, DRAFT_SAVED)
     return redirect("cases:detail", case_number=case.case_number)
+
+
+def _closed_case_page(request, case, refusal):
+    return _case_page(request, case, errors=[refusal], status=409, unsaved=_typed_text(request.POST, case))
 
 
 def _typed_text(data, case) -> list[dict]:

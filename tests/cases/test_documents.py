@@ -141,3 +141,26 @@ def test_a_document_of_another_case_answers_404(client_a, review_case):
     other = DocumentFactory(file=SimpleUploadedFile("o.pdf", PDF))
     url = reverse("cases:document_file", kwargs={"case_number": review_case.case_number, "document_pk": other.pk})
     assert client_a.get(url).status_code == 404
+
+
+def _upload(admin_client, upload):
+    case = CaseFactory()
+    data = {"case": case.pk, "doc_type": Document.Type.PR2, "title": "Progress report", "file": upload}
+    return admin_client.post(reverse("admin:cases_document_add"), data)
+
+
+def test_admin_upload_accepts_a_file_name_longer_than_100_characters(admin_client):
+    name = "Progress report of the primary treating physician, " * 4 + "07-25-2014.pdf"
+    assert len(name) > 200
+    response = _upload(admin_client, SimpleUploadedFile(name, PDF))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    stored = Document.objects.get()
+    assert stored.file.name.endswith(".pdf") and len(stored.file.name) < 100  # the stored name is random
+
+
+def test_admin_upload_names_an_empty_file(admin_client):
+    response = _upload(admin_client, SimpleUploadedFile("pr2-07-25-2014.pdf", b""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["file"] == [DOCUMENT_EMPTY.format(name="pr2-07-25-2014.pdf")]
+    assert DOCUMENT_EMPTY.format(name="x.pdf") == "The file x.pdf is empty."
+    assert not Document.objects.exists()

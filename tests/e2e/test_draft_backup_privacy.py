@@ -49,7 +49,8 @@ def test_the_next_reviewer_on_the_same_browser_is_not_offered_the_previous_ones_
     summary = page.get_by_role("textbox", name="Clinical case summary")
     summary.fill(TYPED)
     key = f"imr-draft:{first.user.pk}:{SEED_CASE}:{case.revision}"
-    page.wait_for_function(f"localStorage.getItem('{key}') !== null")
+    # A function, not an expression string: the page's CSP forbids eval, which Playwright uses for expressions.
+    page.wait_for_function("(key) => localStorage.getItem(key) !== null", arg=key)
     assert page.evaluate(BACKUPS) == [key]
     assert json.loads(page.evaluate(f"localStorage.getItem('{key}')"))["fields"]["clinical_summary"] == TYPED
 

@@ -8,134 +8,28 @@ transactional tests), the same Redis database and a shared MEDIA_ROOT. Every wor
 
 import hashlib
 import io
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pypdf
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from cases.models import Letter
 from cases.services.determinations import determination_create
 from cases.services.letters import letter_create, letters_sweep
-from imrsite.celery import app as celery_app
-from tests.conftest import _require
 from tests.factories import StaffFactory
 
 from ..cases.letters_support import determination_from_document, load_document
+from .workers import letter_queued_in_subprocess, letter_status, unused_port, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).parent / "celery"
 # Big enough that a render takes seconds (so a worker can be killed in the middle of it), real content otherwise.
 SLOW_LETTER_ITEMS = 250
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def letter_status(letter_id):
-    return Letter.objects.filter(pk=letter_id).values_list("status", flat=True).first()
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def services(redis_url):
-    _require("PostgreSQL", connection.vendor == "postgresql", f"the database is {connection.vendor}")
-    assert not celery_app.conf.task_always_eager, "REDIS_URL is set: tasks must go through the broker"
-    # Leftover messages of earlier runs would only be skipped, but they cost the worker time: start clean.
-    redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index", "unacked_mutex")
-    return redis_url
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def worker_env(services, media):
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": services,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "MEDIA_ROOT": str(media),
-    }
-
-
-class Worker:
-    def __init__(self, env, log: Path):
-        self.log = log
-        self.process = subprocess.Popen(
-            [str(CELERY), "-A", "imrsite", "worker", "-l", "info", "--pool=prefork", "--concurrency=1",
-             "-n", f"letters-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        wait_for(lambda: b" ready." in log.read_bytes() or self.process.poll() is not None, 60, "the worker")
-        assert self.process.poll() is None, log.read_text()[-3000:]
-
-    def pool_children(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return [int(pid) for pid in children]
-
-    def kill(self):
-        """SIGKILL the whole worker (main process and pool), as a crashed machine would."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def start_worker(transactional_db, worker_env, tmp_path):
-    started = []
-
-    def start():
-        worker = Worker(worker_env, tmp_path / f"worker-{len(started)}.log")
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.kill()
 
 
 def _committed_letter(determination):
@@ -211,34 +105,13 @@ def test_worker_killed_mid_render_is_finished_by_a_new_worker_after_the_sweep(st
     assert hashlib.sha256((media / letter.file.name).read_bytes()).hexdigest() == letter.sha256
 
 
-SIGN_WHILE_REDIS_IS_DOWN = """
-import json, time, django
-django.setup()
-from django.db import transaction
-from cases.models import Determination
-from cases.services.letters import letter_create
-determination = Determination.objects.get(pk={determination_id})
-started = time.monotonic()
-with transaction.atomic():
-    letter = letter_create(determination=determination)
-elapsed = time.monotonic() - started
-letter.refresh_from_db()
-print(json.dumps({{"letter": letter.id, "status": letter.status, "seconds": elapsed}}))
-"""
-
-
 def test_signing_while_redis_is_down_then_the_sweeper_gets_it_rendered(start_worker, worker_env, media):
     determination = determination_from_document(load_document())
     down = {**worker_env, "REDIS_URL": f"redis://127.0.0.1:{unused_port()}/3"}
-    script = SIGN_WHILE_REDIS_IS_DOWN.format(determination_id=determination.id)
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=down, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    outcome, stderr = letter_queued_in_subprocess(down, determination)
     assert outcome["status"] == "queued"
     assert outcome["seconds"] < 5, "enqueueing must fail fast when the broker is down"
-    assert "stays queued" in result.stderr
+    assert "stays queued" in stderr
 
     start_worker()
     time.sleep(1)
