@@ -8,12 +8,12 @@ from cases.models import Document, DocumentPage
 from tests.factories import CaseFactory
 from tests.support.pdfs import pdf_with_pages
 
-from .test_letters_worker import media, services, start_worker, wait_for, worker_env  # noqa: F401  (fixtures)
+from .workers import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
 
-def test_an_upload_is_made_searchable_by_the_worker(start_worker, media):  # noqa: F811  (pytest fixtures)
+def test_an_upload_is_made_searchable_by_the_worker(start_worker, media):
     start_worker()
     case = CaseFactory()
     with transaction.atomic():
