@@ -47,6 +47,12 @@ test: $(VENV)/.installed-dev
 fuzz: $(VENV)/.installed-dev
 	IMR_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest tests/cases/test_interchange_fuzz.py -q -s --timeout 3600
 
+# The page and import benchmarks need PostgreSQL databases they may wipe, e.g.
+#   BENCH_SMALL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/imr_bench_10k \
+#   BENCH_LARGE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/imr_bench_1m \
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/imr_bench_import make bench
+# Seed the two page databases first (10,000 and 1,000,000 cases; the large one takes about two minutes):
+#   .venv/bin/python bench/seed.py --cases 1000000 --database-url $$BENCH_LARGE_DATABASE_URL
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 

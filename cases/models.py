@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Case as SqlCase
+from django.db.models import F, Func, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 # ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which allows a final newline).
@@ -128,6 +130,38 @@ VIEW_ALL_CASES = "view_all_cases"
 VIEW_ALL_CASES_PERMISSION = f"cases.{VIEW_ALL_CASES}"
 
 
+class PacificDate(Func):
+    """The Pacific calendar date of a timestamp, in SQL that a generated column may hold (an immutable expression).
+
+    SQLite has no time zones: there it subtracts eight hours, which gives the right date for the end-of-day instants
+    that ``records_due`` holds in both standard and daylight time (23:59 PST/PDT is 07:59/06:59 UTC the next day).
+    """
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.get_source_expressions()[0])
+        return f"date({inner}, '-8 hours')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.get_source_expressions()[0])
+        return f"(({inner}) AT TIME ZONE 'America/Los_Angeles')::date", params
+
+
+# Stored sort keys, computed by the database from the status and deadlines on every write (whoever writes: a
+# service, ``QuerySet.update`` or a bulk load), so the queues and the changelist sort through an index.
+QUEUE_RANK = SqlCase(When(status__in=OPEN_REVIEW_STATUSES, then=Value(0)), default=Value(1))
+RUNNING_DEADLINE = SqlCase(
+    When(
+        Q(status__in=(Status.ASSIGNED, Status.AWAITING_RECORDS), records_complete__isnull=True),
+        then=PacificDate(F("records_due")),
+    ),
+    When(status=Status.IN_REVIEW, then=F("decision_due")),
+    default=None,
+    output_field=models.DateField(),
+)
+
+
 class Case(models.Model):
     case_number = models.CharField(
         max_length=12,
@@ -213,7 +247,29 @@ class Case(models.Model):
     revision = models.PositiveIntegerField(default=0, help_text="Bumped on every saved draft; detects stale forms.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["revision", "updated"])
+    queue_rank = models.GeneratedField(
+        expression=QUEUE_RANK,
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        help_text="0 while the case is open work (assigned, awaiting records, in review), else 1: the queues' first "
+        "sort key.",
+    )
+    running_due = models.GeneratedField(
+        expression=RUNNING_DEADLINE,
+        output_field=models.DateField(),
+        db_persist=True,
+        help_text="The deadline running now: the records' due day (Pacific) while assigned or awaiting records (and "
+        "the records are not complete), the decision due date while in review, else empty.",
+    )
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="What the admin search matches: case and claim numbers, the worker's name and the parties' names, "
+        "lower-cased (kept current by cases.services.search).",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"]
+    )
 
     class Meta:
         ordering = ["-application_received", "case_number"]
@@ -221,14 +277,27 @@ class Case(models.Model):
         # see cases they are not assigned to, in the workspace, the downloads and the admin (cases_visible_to).
         permissions = [(VIEW_ALL_CASES, "Can see every case (its content, documents and letters)")]
         indexes = [
-            # The reviewer queue: own cases by due date, with or without a status filter; staff see all by due date.
+            # The queues: open work first, then by decision due (reviewer: own cases; staff: all).
+            models.Index(
+                fields=["reviewer", "queue_rank", "decision_due", "case_number"], name="case_queue_mine", include=["id"]
+            ),
+            models.Index(fields=["queue_rank", "decision_due", "case_number"], name="case_queue_all", include=["id"]),
+            # A queue filtered by status.
             models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),
-            models.Index(fields=["reviewer", "decision_due", "case_number"], name="case_queue_all"),
-            models.Index(fields=["decision_due", "case_number"], name="case_due"),
             models.Index(fields=["status", "decision_due"], name="case_status_due"),
             models.Index(fields=["status", "records_due"], name="case_status_records_due"),
             models.Index(fields=["priority", "status"], name="case_priority_status"),
-            models.Index(fields=["application_received"], name="case_received"),
+            # The admin changelist: its default order, and each sortable column with the primary key as the tie-break
+            # (cases.admin.changelist keeps the tie-break in the column's direction, so one index serves both ways).
+            models.Index(fields=["-application_received", "case_number"], name="case_received", include=["id"]),
+            models.Index(fields=["status", "id"], name="case_sort_status"),
+            models.Index(fields=["priority", "id"], name="case_sort_priority"),
+            models.Index(fields=["reviewer", "id"], name="case_sort_reviewer"),
+            models.Index(fields=["decision_due", "id"], name="case_sort_decision_due"),
+            models.Index(fields=["running_due", "id"], name="case_sort_running_due"),
+            models.Index(fields=["review_started_at", "id"], name="case_sort_review_started"),
+            # Case number prefixes ("CM14-00001") through the btree, whatever the database's collation.
+            models.Index(fields=["case_number"], name="case_number_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Reads. ``cases_visible_to`` is the one visibility rule: every view that shows a case goes through it."""
 
 import datetime
+import re
 
 from django.db.models import (
     BooleanField,
@@ -19,6 +20,7 @@ from django.db.models import (
 from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 
 from .models import (
     CLINICAL_DOCUMENT_TYPES,
@@ -29,6 +31,7 @@ from .models import (
     DocumentReview,
     Letter,
     Status,
+    fold_whitespace,
 )
 
 
@@ -75,17 +78,44 @@ def case_queue(user, *, status: str = "", priority: str = ""):
     """The signed-in user's queue (staff: every case): open work first (assigned, awaiting records, in review), then
     the rest (signed, issued, closed...); within each, soonest decision due first, undated last.
 
-    Served by the ``case_queue`` index (reviewer, status, decision_due); one query per page plus the count.
+    Served by the ``case_queue_mine``/``case_queue_all`` indexes (reviewer, queue_rank, decision_due, case_number),
+    or ``case_queue``/``case_status_due`` with a status; one query per page plus the count.
     """
     cases = cases_visible_to(user).select_related("claim")
     if status:
         cases = cases.filter(status=status)
     if priority:
         cases = cases.filter(priority=priority)
-    open_work = SqlCase(When(status__in=OPEN_REVIEW_STATUSES, then=Value(0)), default=Value(1))
-    return cases.alias(open_work_last=open_work).order_by(
-        "open_work_last", F("decision_due").asc(nulls_last=True), "case_number"
-    )
+    # ``queue_rank`` is a stored column the database keeps from the status: the order comes off an index.
+    return cases.order_by("queue_rank", F("decision_due").asc(nulls_last=True), "case_number")
+
+
+# A whole case number, or its beginning ("CM14-00001"): served by the case number's btree, not the text search.
+CASE_NUMBER_PREFIX_RE = re.compile(r"^CM\d{2}(-\d{0,7})?$", re.IGNORECASE)
+
+
+def search_terms(query: str) -> list[str]:
+    """The terms of a search box entry, as the admin splits them: words, or "quoted phrases", case-folded."""
+    terms = []
+    for bit in smart_split(query):
+        if bit[:1] in "\"'" and bit[-1:] == bit[:1] and len(bit) > 1:
+            bit = unescape_string_literal(bit)
+        bit = fold_whitespace(bit).casefold()
+        if bit:
+            terms.append(bit)
+    return terms
+
+
+def cases_matching(queryset, query: str):
+    """Cases of ``queryset`` found by ``query``: a case number (whole or its beginning) through the case number's
+    index; otherwise every term must appear in the case's ``search_text`` (claim number, the worker's first and last
+    name, any party's name), which the pg_trgm index serves for any part of a word ("gonz", "acme")."""
+    terms = search_terms(query)
+    if len(terms) == 1 and CASE_NUMBER_PREFIX_RE.match(terms[0]):
+        return queryset.filter(case_number__startswith=terms[0].upper())
+    for term in terms:
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
 
 
 def worker_age(worker, on: datetime.date) -> int | None:
@@ -237,24 +267,18 @@ def case_days_with_reviewer(case, today: datetime.date) -> int | None:
 
 
 def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_or_after: datetime.date | None):
-    """Cases whose running deadline (records, then decision) falls in [on_or_after, before)."""
+    """Cases whose running deadline (records, then decision) falls in [on_or_after, before).
 
-    def window(field, low, high):
-        q = Q()
-        if low is not None:
-            q &= Q(**{f"{field}__gte": low})
-        if high is not None:
-            q &= Q(**{f"{field}__lt": high})
-        return q
-
-    def start(day):
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
-
-    records = Q(status__in=RECORDS_CLOCK_STATUSES, records_complete__isnull=True) & window(
-        "records_due", start(on_or_after), start(before)
-    )
-    decision = Q(status__in=DECISION_CLOCK_STATUSES) & window("decision_due", on_or_after, before)
-    return Q(status__in=OPEN_REVIEW_STATUSES) & (records | decision)
+    Read from ``Case.running_due``, the stored date of that deadline (the records' Pacific due day while assigned
+    or awaiting records not yet complete, the decision due date in review), so the ``case_sort_running_due``
+    index serves it.
+    """
+    q = Q(running_due__isnull=False)
+    if on_or_after is not None:
+        q &= Q(running_due__gte=on_or_after)
+    if before is not None:
+        q &= Q(running_due__lt=before)
+    return q
 
 
 def cases_overdue(queryset, today: datetime.date):

@@ -25,7 +25,7 @@ TASK_GROUPS = (
     ("reviewers", "Reviewers", ("reviewers",)),
     ("library", "Guideline library", ("cases.Guideline", "precedents")),
     ("audit", "Audit", ("cases.CaseEvent", "cases.CaseAccess", "axes", "simple_history")),
-    ("access", "Users and groups", ("auth",)),
+    ("access", "Users and groups", ("auth", "authtoken")),
 )
 OTHER_GROUP = ("other", "Other")
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text and trigram lookups (precedent search on PostgreSQL)
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "reviewers",
     "cases",
     "letterimport",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "precedents",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +88,10 @@ TEMPLATES = [
 # Database: PostgreSQL in production and CI; SQLite under var/ is the embedded default for `make run`.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'imr.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Persistent connections: a new PostgreSQL connection per request costs more than a page's queries. Health checks
+# replace a connection the server closed (restart, idle timeout) before a request uses it. 0 closes after each request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker and the web server write without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
@@ -219,6 +228,36 @@ IMR_REQUIRE_SERVICES = env.bool("IMR_REQUIRE_SERVICES", default=False)
 
 # Row history is an audit trail: readable in the admin, never reverted (cases.admin.common.HistoryAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# JSON API (/api/): the browser's session or a per-user token (admin: Auth Token), throttled per user and per
+# address so a script cannot page through the precedents at will; the OpenAPI schema comes from drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous call is answered 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "30/minute",
+        "user": "600/minute",
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "cases.pagination.LargeTablePagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IMR case management API",
+    "DESCRIPTION": "Precedents, decision analytics and cases, with the same visibility rules as the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

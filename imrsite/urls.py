@@ -31,5 +31,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
+    path("precedents/", include("precedents.urls")),
+    path("analytics/", include("precedents.analytics_urls")),
+    path("api/", include("precedents.api_urls")),
     path("admin/", admin.site.urls),
 ]

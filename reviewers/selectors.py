@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from cases.models import (
     OPEN_REVIEW_STATUSES,
@@ -212,9 +213,17 @@ def reviewers_credentials_expired(queryset, today: datetime.date):
 
 def reviewers_with_open_cases(queryset=None):
     """Reviewers annotated with ``open_cases``: cases assigned to them that are assigned, awaiting records or in
-    review (counted in SQL)."""
+    review. Counted per reviewer by a subquery that the ``case_queue`` index (reviewer, status, ...) answers alone,
+    reading only that reviewer's open cases, however many cases the table holds."""
     queryset = Reviewer.objects.all() if queryset is None else queryset
-    return queryset.annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_REVIEW_STATUSES)))
+    open_cases = (
+        Case.objects.filter(reviewer=OuterRef("pk"), status__in=OPEN_REVIEW_STATUSES)
+        .order_by()
+        .values("reviewer")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0))
 
 
 @dataclass
@@ -425,11 +434,26 @@ def reviewer_match(*, case: Case, reviewer: Reviewer, on: datetime.date) -> Revi
     return _match(fresh, context)
 
 
+def suggestion_candidates(context: CaseMatchContext, limit: int | None = None):
+    """The reviewers worth measuring against a case: those practising every specialty its items name (anyone else
+    fails the specialty rule, so is never eligible). A case naming no specialty matches nobody; then the first
+    ``limit`` reviewers are shown, each saying why."""
+    if not context.specialties:
+        reviewers = Reviewer.objects.order_by("reference")
+        return reviewers[:limit] if limit else reviewers
+    reviewers = Reviewer.objects.all()
+    for specialty_id in context.specialties:
+        reviewers = reviewers.filter(specialties=specialty_id)
+    return reviewers
+
+
 def reviewer_suggestions(*, case: Case, on: datetime.date, limit: int | None = None) -> list[ReviewerMatch]:
-    """Every reviewer ranked for ``case``: eligible first, then fewer open cases, California licence first, then more
-    years in practice. A constant number of queries whatever the number of reviewers."""
+    """The reviewers who practise the case's specialties (``suggestion_candidates``) ranked for ``case``: eligible
+    first, then fewer open cases, California licence first, then more years in practice. A constant number of
+    queries whatever the number of reviewers, each reading only the candidates' rows."""
     context = case_match_context(case, on)
-    matches = [_match(reviewer, context) for reviewer in _prefetched_reviewers(Reviewer.objects.all(), on)]
+    candidates = Reviewer.objects.filter(pk__in=suggestion_candidates(context, limit).values("pk"))
+    matches = [_match(reviewer, context) for reviewer in _prefetched_reviewers(candidates, on)]
     matches.sort(key=ReviewerMatch.rank_key)
     return matches[:limit] if limit else matches
 

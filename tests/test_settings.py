@@ -58,3 +58,22 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_debug_mode_runs_without_a_secret_key():
     result = _manage("check", DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def _database_setting(**env):
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DEBUG": "1", **env}
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'imrsite.settings'; from django.conf import settings; "
+        "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_database_connections_persist_with_health_checks_and_conn_max_age_comes_from_the_environment():
+    assert _database_setting() == ["60", "True"]
+    assert _database_setting(CONN_MAX_AGE="0") == ["0", "True"]
+    assert _database_setting(CONN_MAX_AGE="300") == ["300", "True"]

@@ -22,7 +22,6 @@ from letterimport.admin import LetterImportInline
 from reviewers.selectors import matches_for_display, reviewer_suggestions
 
 from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
-from ..pagination import LargeTablePaginator
 from ..selectors import (
     annotate_running_deadline,
     case_has_clinical_document,
@@ -42,6 +41,7 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
     timeline_html,
 )
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
+from .changelist import LargeTableAdminMixin
 from .common import (
     CaseAccessLogMixin,
     HistoryAdmin,
@@ -269,6 +269,7 @@ def _bulk_action(description, service, done, warn=None):
 
 @admin.register(Case)
 class CaseAdmin(
+    LargeTableAdminMixin,
     RefusalAsMessageMixin,
     ReviewerLabelMixin,
     CaseListColumnsMixin,
@@ -296,11 +297,10 @@ class CaseAdmin(
         ReviewerWaitFilter,
         ("application_received", admin.DateFieldListFilter),
     )
-    search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name")
+    # Shown for the search box; the search itself is LargeTableAdminMixin's (an index serves every form of it).
+    search_fields = ("case_number", "claim__claim_number", "claim__worker__last_name", "parties__name")
     list_select_related = ("reviewer__user", "claim__worker")
     # No date_hierarchy: its SELECT DISTINCT over every case's date grows with the table. A date filter is free.
-    paginator = LargeTablePaginator
-    show_full_result_count = False  # a second COUNT(*) of the whole table on every filtered page
     autocomplete_fields = ("claim", "parent")
     change_form_template = "admin/cases/case/change_form.html"
     case_path = ""  # the case itself

@@ -74,6 +74,15 @@ class FrozenContentInlineMixin(FrozenContentMixin):
     def has_add_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
 
+    def get_queryset(self, request):
+        # The permission checks read each row's case (``_case_of``): joined here, not fetched once per row.
+        queryset = super().get_queryset(request)
+        if queryset.model is Citation:
+            return queryset.select_related("item__case")
+        if queryset.model in (DisputedItem, Document):
+            return queryset.select_related("case")
+        return queryset
+
 
 # Workers and claims ---------------------------------------------------------------------------------------------
 

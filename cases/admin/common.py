@@ -77,6 +77,14 @@ class CaseAccessLogMixin:
 
     case_path = "case"
 
+    def get_object(self, request, object_id, from_field=None):
+        """Once per request: the access log, the change view and its displays share the row."""
+        cache = request.__dict__.setdefault("_admin_objects", {})
+        key = (self.model, object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
     def case_of(self, obj):
         for name in filter(None, self.case_path.split("__")):
             obj = getattr(obj, name)
@@ -112,6 +120,7 @@ class ReviewerLabelMixin:
         related = ("reviewer__user", *(listed if isinstance(listed, list | tuple) else ()))
         return super().get_queryset(request).select_related(*related).prefetch_related("reviewer__specialties")
 
-    @admin.display(description="reviewer", ordering="reviewer__reference")
+    # "reviewer": the reviewers' own order (reference); the case list sorts it by key (cases.admin.changelist).
+    @admin.display(description="reviewer", ordering="reviewer")
     def reviewer_label(self, obj):
         return obj.reviewer.label if obj.reviewer_id else "—"

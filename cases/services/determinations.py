@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from precedents.services import precedent_index_case
+
 from ..models import Determination
 from ..selectors import case_items_as_dicts
 
@@ -72,4 +74,5 @@ def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, si
         if previous is not None:
             previous.superseded_by = determination
             previous.save(update_fields=["superseded_by"])
+        precedent_index_case(case=case)  # the new version's items become the case's precedents
         return determination

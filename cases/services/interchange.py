@@ -6,8 +6,14 @@ transaction, so a refused document leaves the database exactly as it was.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from precedents.services import precedent_index_case
 
 from ..interchange import CaseDocument, CaseDocumentError, CitationData, FieldError, case_document_parse
 from ..models import (
@@ -28,6 +34,7 @@ from ..models import (
 )
 from .determinations import case_snapshot, determination_create
 from .lifecycle import case_deadlines
+from .search import case_search_text
 
 CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
 SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
@@ -47,6 +54,24 @@ _NEW_TITLE_RANK = {Guideline.Source.MTUS: Guideline.EvidenceRank.A, Guideline.So
 # Statuses kept when a replace brings no determination: the replace corrects the content, it does not rewind the
 # work under way. Any other status (signed, issued... from an imported determination) goes back to received.
 _KEPT_ON_REPLACE = BEFORE_SIGNING_STATUSES
+
+
+# The library shared by the imports of one batch (``case_import_batch``), read once instead of once per document.
+_batch_library: ContextVar[_GuidelineLibrary | None] = ContextVar("batch_library", default=None)
+
+
+@contextmanager
+def case_import_batch():
+    """Import several documents (``case_import`` calls inside the block) in one transaction: one commit instead of one
+    per document, and the guideline library read once. Each document stays all or nothing: its ``case_import`` runs
+    in a savepoint of its own, rolled back alone when the document is refused. The block's caller reports a document
+    as imported only once the block has exited (committed)."""
+    token = _batch_library.set(_GuidelineLibrary())
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _batch_library.reset(token)
 
 
 def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
@@ -121,12 +146,31 @@ def _case_create(parsed: CaseDocument) -> Case:
     # A new worker and claim per imported case: redacted documents carry no name to match an existing worker on,
     # and merging two people's claims by mistake is worse than a duplicate a coordinator can merge.
     claim = Claim.objects.create(worker=worker, claim_number=data.claim_number, date_of_injury=data.date_of_injury)
-    case = Case(case_number=parsed.case_number, claim=claim, status=_initial_status(parsed), **_case_fields(parsed))
+    case = Case(
+        case_number=parsed.case_number,
+        claim=claim,
+        status=_initial_status(parsed),
+        search_text=_search_text(parsed),
+        **_case_fields(parsed),
+    )
     # The import writes its own event instead of a transition, so it computes the deadlines itself (the lifecycle's
     # rule): a case imported with its assignment date has its records clock running.
     case.records_due, case.decision_due = case_deadlines(case)
     case.save()
     return case
+
+
+def _search_text(parsed: CaseDocument) -> str:
+    """``Case.search_text`` of the document's case, written with the case: the parties are bulk inserted without the
+    signals that would otherwise recompute it (``cases.signals``)."""
+    data = parsed.injured_worker
+    return case_search_text(
+        case_number=parsed.case_number,
+        claim_number=data.claim_number,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        party_names=[p.name for p in parsed.parties],
+    )
 
 
 def _case_fields(parsed: CaseDocument) -> dict:
@@ -148,6 +192,7 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
     # Versions point at the version superseding them (PROTECT); unlink before deleting.
     determinations.update(superseded_by=None)
     determinations.delete()
+    precedent_index_case(case=case)  # its precedents go with them (a decided document brings new ones)
     if files:
         storage = Letter._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
@@ -176,29 +221,42 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
         case.status = _initial_status(parsed)
     case.records_due, case.decision_due = case_deadlines(case)
     case.save()
+    # After the save: the signals of the worker, claim and case saves computed it from the parties just deleted.
+    Case.objects.filter(pk=case.pk).update(search_text=_search_text(parsed))
     return case
 
 
 def _content_create(case: Case, parsed: CaseDocument):
-    Party.objects.bulk_create(
-        Party(case=case, role=p.role, name=p.name, address=p.address, email=p.email) for p in parsed.parties
+    """Parties, treatment history, items and citations: one bulk insert per table, each with its history rows."""
+    bulk_create_with_history(
+        [Party(case=case, role=p.role, name=p.name, address=p.address, email=p.email) for p in parsed.parties], Party
     )
-    TreatmentEvent.objects.bulk_create(
-        TreatmentEvent(case=case, order=i, date=t.date, kind=t.kind, description=t.description)
-        for i, t in enumerate(parsed.treatment_history)
+    bulk_create_with_history(
+        [
+            TreatmentEvent(case=case, order=i, date=t.date, kind=t.kind, description=t.description)
+            for i, t in enumerate(parsed.treatment_history)
+        ],
+        TreatmentEvent,
     )
-    library = _GuidelineLibrary()
-    for order, data in enumerate(parsed.disputed_items):
-        item = DisputedItem.objects.create(
-            case=case, order=order, title=data.title, decision=data.decision or "", rationale=data.rationale
-        )
+    items = bulk_create_with_history(
+        [
+            DisputedItem(
+                case=case, order=order, title=data.title, decision=data.decision or "", rationale=data.rationale
+            )
+            for order, data in enumerate(parsed.disputed_items)
+        ],
+        DisputedItem,
+    )
+    library = _batch_library.get() or _GuidelineLibrary()
+    citations = []
+    for item, data in zip(items, parsed.disputed_items, strict=True):
         sides = (
             (Citation.Side.CLAIMS_ADMINISTRATOR, data.claims_administrator_citations),
             (Citation.Side.IMRO, data.citations),
         )
-        for side, citations in sides:
-            for position, citation in enumerate(citations):
-                Citation.objects.create(
+        for side, cited in sides:
+            citations += [
+                Citation(
                     item=item,
                     side=side,
                     guideline=library.guideline_for(citation),
@@ -206,6 +264,9 @@ def _content_create(case: Case, parsed: CaseDocument):
                     pages=citation.pages or "",
                     order=position,
                 )
+                for position, citation in enumerate(cited)
+            ]
+    bulk_create_with_history(citations, Citation)
 
 
 def _determination_import(case: Case, parsed: CaseDocument):
@@ -224,16 +285,22 @@ class _GuidelineLibrary:
     Matching is by source and title, case-insensitive with whitespace folded (``Guideline.normalized_title``), or
     by one of an entry's aliases (one per line). Inactive entries match too: an old letter may cite a retired
     chapter, and a duplicate entry would break the one-title-per-source rule.
+
+    The library (hundreds of entries) is read whole on first use, once per import or per batch of imports. An entry
+    added by an import joins that table once its transaction commits (a refused document's entry never existed);
+    until then it is found by its own query.
     """
 
     def __init__(self):
-        self._aliases: dict[str, dict[str, Guideline]] = {}
+        self._titles: dict[tuple[str, str], Guideline] | None = None
+        self._aliases: dict[tuple[str, str], Guideline] = {}
 
     def guideline_for(self, citation: CitationData) -> Guideline:
-        key = normalize_title(citation.title)
-        found = Guideline.objects.filter(source=citation.source, normalized_title=key).first()
+        key = (citation.source, normalize_title(citation.title))
+        titles = self._library()
+        found = titles.get(key) or self._aliases.get(key)
         if found is None:
-            found = self._by_alias(citation.source).get(key)
+            found = Guideline.objects.filter(source=citation.source, normalized_title=key[1]).first()
         if found is None:
             found = Guideline.objects.create(
                 source=citation.source,
@@ -241,16 +308,16 @@ class _GuidelineLibrary:
                 evidence_rank=_NEW_TITLE_RANK[citation.source],
                 imported_unreviewed=True,
             )
+            transaction.on_commit(lambda: titles.setdefault(key, found))
         return found
 
-    def _by_alias(self, source: str) -> dict[str, Guideline]:
-        # Aliases are free text, so they cannot be matched in SQL; the library is small (hundreds of entries) and
-        # is read once per import.
-        if source not in self._aliases:
-            table = {}
-            for guideline in Guideline.objects.filter(source=source).exclude(aliases="").order_by("id"):
+    def _library(self) -> dict[tuple[str, str], Guideline]:
+        # Aliases are free text, so they cannot be matched in SQL: they are read with the titles.
+        if self._titles is None:
+            self._titles = {}
+            for guideline in Guideline.objects.order_by("id"):
+                self._titles[(guideline.source, guideline.normalized_title)] = guideline
                 for alias in guideline.aliases.splitlines():
                     if alias.strip():
-                        table.setdefault(normalize_title(alias), guideline)
-            self._aliases[source] = table
-        return self._aliases[source]
+                        self._aliases.setdefault((guideline.source, normalize_title(alias)), guideline)
+        return self._titles

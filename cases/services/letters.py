@@ -87,7 +87,13 @@ def letter_create(*, determination: Determination) -> Letter:
 def _letter_claim(letter_id: int) -> tuple[Letter | None, bool]:
     """Take the letter for this attempt: queued or rendering (a previous attempt died) becomes rendering."""
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
+        # One read: the letter (locked alone) with the determination and case the render needs.
+        letter = (
+            Letter.objects.select_for_update(of=("self",))
+            .select_related("determination__case")
+            .filter(pk=letter_id)
+            .first()
+        )
         if letter is None:
             logger.warning("Letter %s does not exist; nothing to render.", letter_id)
             return None, False
@@ -98,7 +104,7 @@ def _letter_claim(letter_id: int) -> tuple[Letter | None, bool]:
         letter.render_started_at = timezone.now()
         letter.error = ""
         letter.save(update_fields=["status", "attempts", "render_started_at", "error"])
-    return Letter.objects.select_related("determination__case").get(pk=letter_id), True
+    return letter, True
 
 
 def _letter_store(letter: Letter, pdf: bytes) -> Letter:

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from cases import models as m
 from cases.admin import case as case_admin
@@ -21,6 +22,7 @@ from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
 from letterimport.models import LetterImport
+from precedents.models import TreatmentCategory
 from reviewers import models as r
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
@@ -505,6 +507,8 @@ BUILDERS = {
     m.CaseEvent: f.CaseEventFactory,
     m.CaseAccess: f.CaseAccessFactory,
     LetterImport: f.LetterImportFactory,
+    TokenProxy: lambda: TokenProxy.objects.get(key=Token.objects.create(user=f.UserFactory()).key),
+    TreatmentCategory: lambda: TreatmentCategory.objects.create(name=f"Category {next(_seq)}", keywords="brace"),
 }
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 

@@ -42,3 +42,16 @@ def test_a_small_table_counts_exactly(require_postgres):
 @pytest.mark.django_db
 def test_lists_of_python_objects_count_exactly():
     assert LargeTablePaginator(list(range(7)), 5).count == 7
+
+
+@pytest.mark.django_db
+def test_a_filtered_list_is_counted_up_to_its_cap(monkeypatch):
+    CaseFactory.create_batch(4)
+    filtered = Case.objects.filter(priority="standard").order_by("case_number")
+    monkeypatch.setattr(LargeTablePaginator, "count_cap", 3)
+    capped = LargeTablePaginator(filtered, 2)
+    assert (capped.count, capped.count_capped) == (4, True)  # counted to cap + 1: "more than 3"
+    monkeypatch.setattr(LargeTablePaginator, "count_cap", 10)
+    exact = LargeTablePaginator(filtered, 2)
+    assert (exact.count, exact.count_capped) == (4, False)
+    assert LargeTablePaginator(list(range(7)), 5).count_capped is False

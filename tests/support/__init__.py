@@ -25,7 +25,11 @@ def row_counts() -> dict[str, int]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    models = [*apps.get_app_config("cases").get_models(), *apps.get_app_config("reviewers").get_models()]
+    models = [
+        *apps.get_app_config("cases").get_models(),
+        *apps.get_app_config("reviewers").get_models(),
+        *apps.get_app_config("precedents").get_models(),
+    ]
     models.append(get_user_model())
     # One query for every table (the fuzz test counts twice per document).
     counts = ", ".join(f"(SELECT count(*) FROM {connection.ops.quote_name(m._meta.db_table)})" for m in models)
