@@ -8,10 +8,11 @@ PORT ?= 8000
 
 .PHONY: run test fuzz bench lint check-system venv clean
 
-# WeasyPrint needs Pango; say which Debian package to install instead of failing obscurely later.
+# WeasyPrint needs Pango, the letters Liberation Serif; say which Debian package to install instead of failing later.
 check-system:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
-	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else "WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")'
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else "WeasyPrint needs Pango and the letters need their fonts: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core")'
+	@fc-list 'Liberation Serif' 2>/dev/null | grep -q . || { echo "The letters are set in Liberation Serif (Times-metric): apt-get install fonts-liberation"; exit 1; }
 
 $(VENV)/.installed: requirements.txt | check-system
 	$(PYTHON) -m venv $(VENV)

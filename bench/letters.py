@@ -1,6 +1,7 @@
 """Letter rendering benchmark: median time to render the seed letter and a 20-item letter, through our service
 (claim the row, template, static-only fetcher, WeasyPrint, store the file, SHA-256, mark ready) and through
-`letter_pdf` alone, against WeasyPrint rendering the same HTML and CSS directly. The ratio is our overhead.
+`letter_pdf` alone, against WeasyPrint rendering the same HTML and CSS directly as the same PDF/A-3a variant. The
+ratio is our overhead; the last column is what archiving and tagging (PDF/A-3a) cost against a plain PDF.
 
 Runs on a throwaway SQLite database and media folder; needs only the venv (`make bench`).
 """
@@ -32,7 +33,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
-from cases.letters import letter_html, letter_pdf  # noqa: E402
+from cases.letters import PDF_VARIANT, letter_html, letter_pdf  # noqa: E402
 from cases.models import Letter  # noqa: E402
 from cases.selectors import current_determination  # noqa: E402
 from cases.services.determinations import determination_create  # noqa: E402
@@ -68,7 +69,10 @@ def measure(determination) -> dict:
     return {
         "service": median_seconds(service),
         "letter_pdf": median_seconds(lambda: letter_pdf(snapshot)),
-        "weasyprint": median_seconds(lambda: HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])),
+        "weasyprint": median_seconds(
+            lambda: HTML(string=html).write_pdf(stylesheets=[CSS(string=css)], pdf_variant=PDF_VARIANT)
+        ),
+        "plain": median_seconds(lambda: HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])),
     }
 
 
@@ -80,13 +84,17 @@ def main():
         case=case, snapshot=dict(seed.snapshot, items=seed.snapshot["items"] * 20), origin="signed"
     )
     rows = [("seed letter (1 item)", measure(seed)), ("20-item letter", measure(twenty))]
-    print(f"Median of {RUNS} runs, seconds (WeasyPrint direct = same HTML and CSS, no service, no fetcher)")
-    header = f"{'letter':<22}{'service':>10}{'letter_pdf':>12}{'WeasyPrint':>12}{'overhead':>10}"
+    print(f"Median of {RUNS} runs, seconds (WeasyPrint direct = same HTML, CSS and PDF/A-3a, no service, no fetcher)")
+    header = f"{'letter':<22}{'service':>10}{'letter_pdf':>12}{'WeasyPrint':>12}{'overhead':>10}{'PDF/A cost':>12}"
     print(header)
     print("-" * len(header))
     for name, r in rows:
         ratio = r["service"] / r["weasyprint"]
-        print(f"{name:<22}{r['service']:>10.3f}{r['letter_pdf']:>12.3f}{r['weasyprint']:>12.3f}{ratio:>9.2f}x")
+        archival = r["weasyprint"] / r["plain"]
+        print(
+            f"{name:<22}{r['service']:>10.3f}{r['letter_pdf']:>12.3f}{r['weasyprint']:>12.3f}{ratio:>9.2f}x"
+            f"{archival:>11.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -98,9 +98,9 @@ def measure(database_url: str, rounds: int) -> dict:
     facts = {
         "case_number": sample.case_number,
         "claim_number": sample.claim.claim_number,
-        "assignable_case_id": Case.objects.filter(status="eligibility_review").order_by("pk").values_list(
-            "pk", flat=True
-        )[0],
+        "assignable_case_id": Case.objects.filter(status="eligibility_review")
+        .order_by("pk")
+        .values_list("pk", flat=True)[0],
         "deep_admin_page": min(2000, total // 50),
         "deep_queue_page": min(2000, total // 25),
     }

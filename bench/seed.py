@@ -206,10 +206,34 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
             "\t".join(
                 str(v) if v is not None else "\\N"
                 for v in (
-                    n, case_number, n, "expedited" if n % 40 == 0 else "standard", status, "", "", "", received,
-                    f"{received} 18:00:00+00" if reviewer else None, received - datetime.timedelta(days=20),
-                    assigned, "mail", reviewer, started, records_due, records_complete, decision_due, 0, "", "", 1,
-                    None, "", 0, f"{received} 16:00:00+00", f"{received} 16:00:00+00", search,
+                    n,
+                    case_number,
+                    n,
+                    "expedited" if n % 40 == 0 else "standard",
+                    status,
+                    "",
+                    "",
+                    "",
+                    received,
+                    f"{received} 18:00:00+00" if reviewer else None,
+                    received - datetime.timedelta(days=20),
+                    assigned,
+                    "mail",
+                    reviewer,
+                    started,
+                    records_due,
+                    records_complete,
+                    decision_due,
+                    0,
+                    "",
+                    "",
+                    1,
+                    None,
+                    "",
+                    0,
+                    f"{received} 16:00:00+00",
+                    f"{received} 16:00:00+00",
+                    search,
                 )
             )  # fmt: skip
             + "\n",
@@ -226,7 +250,7 @@ COPY_COLUMNS = {
     "review_started_at, records_due, records_complete, decision_due, extension_days, extension_reason, "
     "extension_approved_by, review_cycle, parent_id, clinical_summary, revision, created, updated, search_text",
     "cases_party": "id, case_id, role, name, address, email",
-    "cases_disputeditem": "id, case_id, \"order\", title, specialty_id, decision, rationale",
+    "cases_disputeditem": 'id, case_id, "order", title, specialty_id, decision, rationale',
 }
 
 

@@ -67,40 +67,21 @@ def guideline_line(side: str, citations: list[dict]) -> str:
 
 # --- The qualification paragraph -------------------------------------------------------------------------------
 
-CALIFORNIA = "California"
-
-
-def _join_and(words: list[str]) -> str:
-    words = [w for w in words if w]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
 
 def qualification_paragraph(organization_name: str, reviewer: dict) -> str:
     """How the IMR determination was made, claiming only what the reviewer's stored credentials show.
 
-    ``reviewer`` is the snapshot's credentials block. The name and the internal reference are never read.
+    The 2016-17 form: licensure and certification are printed once, in the credentials block that follows
+    ("State(s) of Licensure:", "Certification(s)/Specialty:"), never also as the 2014-15 sentence ("The expert
+    reviewer is Board Certified in ... and is licensed ..."). ``reviewer`` is the snapshot's credentials block; the
+    name and the internal reference are never read.
     """
-    states = reviewer.get("licensure_states") or []
-    specialties = reviewer.get("specialties") or []
     years = reviewer.get("years_in_practice")
     hours = reviewer.get("weekly_practice_hours")
     sentences = [
         f"{organization_name} sent the complete case file to an expert reviewer.",
         "He/she has no affiliation with the employer, employee, providers or the claims administrator.",
     ]
-    board = bool(reviewer.get("board_certified")) and bool(specialties)
-    california = CALIFORNIA in states
-    if board and california:
-        sentences.append(
-            f"The expert reviewer is Board Certified in {_join_and(specialties)} and is licensed to practice in "
-            "California."
-        )
-    elif board:
-        sentences.append(f"The expert reviewer is Board Certified in {_join_and(specialties)}.")
-    elif california:
-        sentences.append("The expert reviewer is licensed to practice in California.")
     experienced = years is not None and years > 5
     full_time = hours is not None and hours >= 24
     if experienced and full_time:
@@ -126,7 +107,7 @@ def qualification_paragraph(organization_name: str, reviewer: dict) -> str:
 
 STATIC_SCHEME = "static"
 LETTER_STYLESHEET = "static:letters/letter.css"
-FETCHABLE_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg"}
+FETCHABLE_SUFFIXES = {".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg", ".xmp"}
 FETCH_REFUSED = "Letters may only load our own static files; refused {url!r}: {reason}."
 
 
@@ -202,6 +183,12 @@ ROLE_LABELS = {
     "employee_representative": "Employee Representative",
 }
 DECISION_LABELS = {"upheld": "Upheld", "overturned": "Overturned"}
+RECIPIENT_LABELS = {
+    "injured_worker": "Injured Worker",
+    **ROLE_LABELS,
+    "dwc": "Copy",
+}
+DWC_NAME = "Division of Workers' Compensation, Independent Medical Review Unit"
 CLAIMS_ADMINISTRATOR_SIDE = "The Claims Administrator"
 EXPERT_REVIEWER_SIDE = "The Expert Reviewer"
 
@@ -230,10 +217,48 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def letter_context(snapshot: dict) -> dict:
-    """What the template prints, from a determination snapshot. Names of the IMRO come from settings."""
-    reviewer = snapshot.get("reviewer") or {}
+def recipients_from_snapshot(snapshot: dict) -> list[dict]:
+    """Who a determination is served on, from what was signed: the injured worker, each party, and the DWC's copy.
+    Each is ``{role, name, address, email}``; the proof-of-service rows are planned from this list."""
     worker = snapshot.get("injured_worker") or {}
+    recipients = [
+        {
+            "role": "injured_worker",
+            "name": _fold(f"{worker.get('first_name', '')} {worker.get('last_name', '')}") or "The injured worker",
+            "address": worker.get("address") or "",
+            "email": "",
+        }
+    ]
+    recipients += [
+        {
+            "role": p.get("role") or "",
+            "name": p.get("name") or "",
+            "address": p.get("address") or "",
+            "email": p.get("email") or "",
+        }
+        for p in snapshot.get("parties") or []
+    ]
+    recipients.append({"role": "dwc", "name": DWC_NAME, "address": "", "email": ""})
+    return recipients
+
+
+def distribution_lines(recipients: list[dict]) -> list[dict]:
+    """The distribution list as printed: the role's label, the name, the address (its own lines)."""
+    return [
+        {
+            "role": RECIPIENT_LABELS.get(r["role"], (r["role"] or "").replace("_", " ").title()),
+            "name": r["name"],
+            "address": r.get("address") or "",
+        }
+        for r in recipients
+    ]
+
+
+def letter_context(snapshot: dict, *, distribution: list[dict] | None = None) -> dict:
+    """What the template prints, from a determination snapshot. Names of the IMRO come from settings.
+    ``distribution`` is the recipients it is served on (its proof-of-service rows); by default, those the snapshot
+    names."""
+    reviewer = snapshot.get("reviewer") or {}
     short_name = settings.IMR_ORGANIZATION_SHORT_NAME
     items = [
         {
@@ -248,7 +273,6 @@ def letter_context(snapshot: dict) -> dict:
         for item in snapshot.get("items") or []
     ]
     return {
-        "organization_name": settings.IMR_ORGANIZATION_NAME,
         "organization_short_name": short_name,
         "case_number": snapshot["case_number"],
         "header": {
@@ -265,30 +289,61 @@ def letter_context(snapshot: dict) -> dict:
         "clinical_summary": snapshot.get("clinical_summary") or "",
         "items": items,
         "documents_reviewed": [_document_line(d) for d in snapshot.get("documents_reviewed") or []],
-        "worker_name": _fold(f"{worker.get('first_name', '')} {worker.get('last_name', '')}"),
-        "parties": [
-            {
-                "role": ROLE_LABELS.get(p.get("role"), (p.get("role") or "").replace("_", " ").title()),
-                "name": p.get("name") or "",
-                "address": p.get("address") or "",
-            }
-            for p in snapshot.get("parties") or []
-        ],
+        "distribution": distribution_lines(
+            recipients_from_snapshot(snapshot) if distribution is None else distribution
+        ),
+        "correction": _correction_line(snapshot.get("correction")),
+        **letterhead(),
     }
 
 
-def letter_html(snapshot: dict, *, draft: bool = False) -> str:
+CORRECTED_LINE = "Corrected: this Final Determination replaces the determination dated {date} (version {version})."
+
+
+def _correction_line(correction: dict | None) -> str:
+    """The "Corrected" mark of a determination that supersedes another, from what was signed."""
+    if not correction:
+        return ""
+    return CORRECTED_LINE.format(date=us_date(correction.get("decision_date")), version=correction.get("version"))
+
+
+def letterhead() -> dict:
+    """What every document's letterhead prints: the organisation's name, logo (a static file, from settings) and
+    return address."""
+    return {
+        "organization_name": settings.IMR_ORGANIZATION_NAME,
+        "organization_logo": f"{STATIC_SCHEME}:{settings.IMR_ORGANIZATION_LOGO}"
+        if settings.IMR_ORGANIZATION_LOGO
+        else "",
+        "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
+    }
+
+
+def letter_html(
+    snapshot: dict, *, distribution: list[dict] | None = None, public: bool = False, draft: bool = False
+) -> str:
     """The letter as HTML; ``draft`` marks every page DRAFT (the sign page's preview, never an issued letter)."""
-    return render_to_string("letters/letter.html", {**letter_context(snapshot), "draft": draft})
+    context = letter_context(snapshot, distribution=distribution)
+    return render_to_string("letters/letter.html", {**context, "public": public, "draft": draft})
+
+
+# Archival and accessible: PDF/A-3 level A (tagged, with a structure tree, fonts embedded) plus the PDF/UA-1
+# identification in the XMP metadata (WeasyPrint's tags, the html ``lang`` and ``<title>``). docs/adr/0011.
+PDF_VARIANT = "pdf/a-3a"
+PDF_UA_METADATA = "static:letters/pdfua.xmp"
 
 
 def html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
     """WeasyPrint, with our print stylesheet, no base URL (no relative file access) and the static-only fetcher."""
     fetcher = url_fetcher or StaticOnlyURLFetcher()
     stylesheet = CSS(url=LETTER_STYLESHEET, url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT, xmp_metadata=[PDF_UA_METADATA]
+    )
 
 
-def letter_pdf(snapshot: dict, *, url_fetcher=None, draft: bool = False) -> bytes:
+def letter_pdf(
+    snapshot: dict, *, url_fetcher=None, distribution: list[dict] | None = None, draft: bool = False
+) -> bytes:
     """The letter of a determination snapshot as PDF bytes."""
-    return html_to_pdf(letter_html(snapshot, draft=draft), url_fetcher=url_fetcher)
+    return html_to_pdf(letter_html(snapshot, distribution=distribution, draft=draft), url_fetcher=url_fetcher)

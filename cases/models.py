@@ -45,6 +45,10 @@ class InjuredWorker(models.Model):
         null=True, blank=True, help_text="Age at application; used only when the date of birth is unknown."
     )
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    address = models.TextField(
+        blank=True,
+        help_text="Mailing address, as on the envelope: the letter's distribution list and proof of service use it.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -86,6 +90,7 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
     APPEALED = "appealed", "Appealed"
     REMANDED = "remanded", "Remanded"
+    CORRECTING = "correcting", "Correction in progress"
 
 
 OPEN_REVIEW_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
@@ -267,9 +272,7 @@ class Case(models.Model):
         help_text="What the admin search matches: case and claim numbers, the worker's name and the parties' names, "
         "lower-cased (kept current by cases.services.search).",
     )
-    history = HistoricalRecords(
-        excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"]
-    )
+    history = HistoricalRecords(excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"])
 
     class Meta:
         ordering = ["-application_received", "case_number"]
@@ -668,23 +671,56 @@ class Determination(models.Model):
         return f"{self.case} v{self.version}"
 
 
+class Correction(models.Model):
+    """A coordinator's correction of a signed determination: opened with a reason, closed when the reviewer (or a
+    new one) signs the new version that supersedes it. Both versions and their letters stay, linked."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="corrections")
+    determination = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, related_name="corrections", help_text="The version being corrected."
+    )
+    reason = models.TextField(help_text="Why the determination is corrected (kept on the record, not printed).")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    opened_at = models.DateTimeField()
+    corrected_by = models.OneToOneField(
+        Determination,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        help_text="The new version, once signed.",
+    )
+
+    class Meta:
+        ordering = ["case", "opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(corrected_by__isnull=True), name="one_open_correction_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"Correction of {self.determination}"
+
+
 def letter_upload_to(letter, filename):
     return f"letters/{letter.determination.case.case_number}/{filename}"
 
 
-class Letter(models.Model):
-    """A rendered Final Determination Letter. Job state lives here, not in Celery."""
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
 
-    determination = models.ForeignKey(Determination, on_delete=models.PROTECT, related_name="letters")
-    version = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    file = models.FileField(upload_to=letter_upload_to, blank=True)
+class RenderedDocument(models.Model):
+    """A PDF the system renders in a worker: its job state (queued -> rendering -> ready | failed), never in Celery,
+    the stored file and its SHA-256. Letters and every notice share these fields and ``cases.services.render_jobs``."""
+
+    Status = RenderStatus
+
+    status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED, db_index=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -694,6 +730,17 @@ class Letter(models.Model):
         null=True, blank=True, help_text="When the latest render attempt began; the sweeper re-queues stale ones."
     )
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Letter(RenderedDocument):
+    """A rendered Final Determination Letter. Job state lives here, not in Celery."""
+
+    determination = models.ForeignKey(Determination, on_delete=models.PROTECT, related_name="letters")
+    version = models.PositiveSmallIntegerField(default=1)
+    file = models.FileField(upload_to=letter_upload_to, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -759,6 +806,11 @@ class CaseEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         TERMINATED = "terminated", "Terminated"
         STATUS_CHANGED = "status_changed", "Status changed"
+        # Notices, proof of service and corrections (issue 14).
+        SERVED = "served", "Served (proof of service)"
+        NOTICE_RETRIED = "notice_retried", "Notice render retried"
+        CORRECTION_OPENED = "correction_opened", "Correction opened"
+        CORRECTION_SIGNED = "correction_signed", "Corrected determination signed"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(db_index=True)

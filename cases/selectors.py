@@ -28,6 +28,7 @@ from .models import (
     VIEW_ALL_CASES_PERMISSION,
     Case,
     Citation,
+    Correction,
     DocumentReview,
     Letter,
     Status,
@@ -180,6 +181,11 @@ def case_items_as_dicts(case) -> list[dict]:
             }
         )
     return items
+
+
+def correction_pending(case):
+    """The case's open correction (opened, its new version not signed yet), or None."""
+    return Correction.objects.filter(case=case, corrected_by__isnull=True).select_related("determination").first()
 
 
 def current_determination(case):

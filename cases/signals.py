@@ -52,6 +52,4 @@ def _claim_saved(sender, instance, created, **kwargs):
 @receiver(post_save, sender=InjuredWorker)
 def _worker_saved(sender, instance, created, **kwargs):
     if not created:
-        cases_refresh_search_text(
-            case_ids=Case.objects.filter(claim__worker=instance).values_list("pk", flat=True)
-        )
+        cases_refresh_search_text(case_ids=Case.objects.filter(claim__worker=instance).values_list("pk", flat=True))

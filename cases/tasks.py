@@ -5,20 +5,10 @@ from celery import shared_task
 from .services import deadlines as deadline_services
 from .services import document_text
 from .services import letters as letter_services
+from .services.render_jobs import RENDER_TASK_OPTIONS
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,  # a worker killed mid-render leaves the message to be redelivered
-    reject_on_worker_lost=True,
-    autoretry_for=letter_services.TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=letter_services.RENDER_SOFT_TIME_LIMIT,
-    time_limit=letter_services.RENDER_TIME_LIMIT,
-)
+@shared_task(**RENDER_TASK_OPTIONS)
 def letter_render(self, letter_id):
     """Render letter ``letter_id``; a ready letter is skipped (the service is idempotent)."""
     letter_services.letter_render(letter_id=letter_id)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "imrsite",
     "reviewers",
     "cases",
+    "notices",
     "letterimport",
     "rest_framework",
     "rest_framework.authtoken",
@@ -216,12 +217,19 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-letters": {"task": "cases.tasks.letters_sweep", "schedule": 60.0},
+    "sweep-notices": {"task": "notices.tasks.notices_sweep", "schedule": 60.0},
     "flag-missed-deadlines": {"task": "cases.tasks.deadlines_flag_missed", "schedule": 3600.0},
 }
 
 # The IMRO named in every letter.
 IMR_ORGANIZATION_NAME = env.str("IMR_ORGANIZATION_NAME", default="MAXIMUS Federal Services")
 IMR_ORGANIZATION_SHORT_NAME = env.str("IMR_ORGANIZATION_SHORT_NAME", default="MAXIMUS")
+# The letterhead's mark: a path among our static files (PNG, JPEG or SVG); empty prints the name instead.
+IMR_ORGANIZATION_LOGO = env.str("IMR_ORGANIZATION_LOGO", default="letters/logo.svg")
+# Where parties send records and correspondence (printed on notices and cover pages); lines separated by "|".
+IMR_ORGANIZATION_ADDRESS = env.str(
+    "IMR_ORGANIZATION_ADDRESS", default="Independent Medical Review|P.O. Box 138009|Sacramento, CA 95813-8009"
+).split("|")
 
 # Tests: with 1, a missing PostgreSQL/Redis fails the run instead of skipping the integration tests.
 IMR_REQUIRE_SERVICES = env.bool("IMR_REQUIRE_SERVICES", default=False)

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/", include("notices.urls")),
     path("precedents/", include("precedents.urls")),
     path("analytics/", include("precedents.analytics_urls")),
     path("api/", include("precedents.api_urls")),

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cases import models as m
 from letterimport.models import LetterImport
+from notices import models as notice_models
 from reviewers import models as r
 
 
@@ -241,3 +242,29 @@ class LetterImportFactory(factory.django.DjangoModelFactory):
     layout = "2016-17 header table"
     importer_version = "1.0"
     imported_at = factory.LazyFunction(lambda: datetime.datetime(2017, 2, 1, 9, 0, tzinfo=datetime.UTC))
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """A queued public copy with a redaction report (the admin shows it); rendering is the services' business."""
+
+    class Meta:
+        model = notice_models.Notice
+
+    case = factory.SubFactory(CaseFactory)
+    kind = notice_models.Notice.Kind.PUBLIC_COPY
+    version = factory.Sequence(lambda k: k + 1)
+    content = factory.LazyFunction(lambda: {"terms": [["worker name", "Alex"]]})
+    report = factory.LazyFunction(
+        lambda: [{"where": "Clinical case summary", "kind": "worker name", "text": "Alex", "count": 1}]
+    )
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = notice_models.Service
+
+    notice = factory.SubFactory(NoticeFactory)
+    case = factory.SelfAttribute("notice.case")
+    role = "injured_worker"
+    recipient = "Alex Worker"
+    address = "1 Elm Street"

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from letterimport.admin import LetterImportInline
+from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
+from notices.services import serve_current_letter
 from reviewers.selectors import matches_for_display, reviewer_suggestions
 
 from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
@@ -29,6 +31,7 @@ from ..selectors import (
     cases_visible_to,
 )
 from ..services import lifecycle
+from ..services.corrections import correction_open
 from ..services.intake import case_intake
 from ..services.review import case_content_changed, case_content_lock
 from . import forms as admin_forms
@@ -222,6 +225,20 @@ LIFECYCLE_ACTIONS = {
         admin_forms.NoteForm,
         lambda case, user, d: lifecycle.case_remand(case=case, actor=user, note=d["note"]),
     ),
+    "serve_letter": LifecycleAction(
+        "Serve the letter",
+        "Signed → issued: serve the newest ready letter on every recipient of its distribution list (proof of "
+        "service per recipient, cover pages for mail). Each recipient served by mail needs an address.",
+        admin_forms.ServeForm,
+        lambda case, user, d: serve_current_letter(case=case, actor=user, served_on=d["served_on"]),
+    ),
+    "open_correction": LifecycleAction(
+        "Open a correction",
+        "Signed or issued → correction in progress: the reviewer (or a new one, assigned under the same rules) "
+        "signs a new version; its letter is marked Corrected and served like the first. Nothing is deleted.",
+        admin_forms.ReasonForm,
+        lambda case, user, d: correction_open(case=case, actor=user, reason=d["reason"]),
+    ),
     "withdraw": LifecycleAction(
         "Withdraw",
         "Any state before signing → withdrawn (closed). A reason is required; the fee tier is recorded.",
@@ -342,6 +359,7 @@ class CaseAdmin(
         "assignment_suggestions",
         "recent_accesses",
         "letter_status",
+        "documents",
     )
 
     class Media:
@@ -420,7 +438,7 @@ class CaseAdmin(
                     "decision 30 days after the records are complete (3 when expedited), plus extension days.",
                 },
             ),
-            ("Final Determination Letter", {"fields": ("letter_status",)}),
+            ("Letters and notices", {"fields": ("letter_status", "documents")}),
             ("Timeline", {"fields": ("timeline",)}),
             ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
             ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
@@ -441,7 +459,7 @@ class CaseAdmin(
     def get_inlines(self, request, obj):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
         if obj is not None:
-            inlines += [AssignmentInline, DeterminationInline]
+            inlines += [AssignmentInline, DeterminationInline, *CASE_DOCUMENT_INLINES]
             if obj.letter_imports.exists():  # a case imported from a published letter shows where it came from
                 inlines.append(LetterImportInline)
         return inlines
@@ -477,6 +495,10 @@ class CaseAdmin(
             case_intake(case=obj, claim=claim, actor=request.user, **new)
 
     # Read-only displays on the change page --------------------------------------------------------------------
+
+    @admin.display(description="documents sent")
+    def documents(self, obj):
+        return documents_sent(obj)
 
     @admin.display(description="letter")
     def letter_status(self, obj):

@@ -111,6 +111,39 @@ class CaseAccessLogMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+REFUSED_ROW = "{row}: {reason}"
+
+# What the admin shows of a rendered document's job (``RenderedDocument``), letters and notices alike.
+RENDER_JOB_FIELDS = (
+    "status",
+    "attempts",
+    "error",
+    "sha256",
+    "download",
+    "created",
+    "queued_at",
+    "render_started_at",
+    "rendered_at",
+)
+
+
+def each_row(model_admin, request, rows, service, done_message: str) -> int:
+    """Run ``service(row, user)`` on each row of an admin action; every refusal is shown with its row and reason,
+    then how many were done. Returns that count."""
+    done = 0
+    for row in rows:
+        try:
+            service(row, request.user)
+            done += 1
+        except ValidationError as exc:  # the service (or the case transition it calls) refused
+            model_admin.message_user(
+                request, REFUSED_ROW.format(row=row, reason=" ".join(exc.messages)), messages.ERROR
+            )
+    if done:
+        model_admin.message_user(request, done_message.format(count=done), messages.SUCCESS)
+    return done
+
+
 class ReviewerLabelMixin:
     """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)", loaded in two queries per list."""
 

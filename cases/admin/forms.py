@@ -157,3 +157,17 @@ class DocumentForm(forms.ModelForm):
             self.fields["file"].widget.open_url = reverse(
                 "cases:document_file", args=[document.case.case_number, document.pk]
             )
+
+
+class ServeForm(forms.Form):
+    served_on = forms.DateField(
+        label="Date of service",
+        initial=timezone.localdate,
+        help_text="The day the letter went to the recipients (not in the future, not before the signature). It is "
+        "the issued date and starts the 30 days to appeal.",
+    )
+    confirm = forms.BooleanField(
+        label="I confirm the letter was served on every recipient of its distribution list",
+        help_text="One proof-of-service row per recipient is recorded with this date and your name; recipients "
+        "served by mail get cover pages.",
+    )

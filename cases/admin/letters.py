@@ -1,20 +1,19 @@
 """Admin for Final Determination Letters: a fast changelist, the live status on the change page, and actions that
 call the letter services. Imported by ``cases/admin/__init__.py``; registers itself."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from ..models import Letter
 from ..selectors import letters_failed, letters_to_issue
-from ..services.letters import letter_mark_issued, letter_rerender
-from .common import CaseAccessLogMixin
+from ..services.letters import letter_rerender
+from .common import RENDER_JOB_FIELDS, CaseAccessLogMixin, each_row
 
-REFUSED = "{letter}: {reason}"
 RERENDERED = "Queued {count} new letter version(s)."
-ISSUED = "Marked {count} letter(s) issued."
+SERVED = "Served {count} letter(s) today (proof of service recorded per recipient)."
 STATUS_COLOURS = {"queued": "#6c757d", "rendering": "#0d6efd", "ready": "#198754", "failed": "#dc3545"}
 
 
@@ -59,21 +58,13 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
     list_select_related = ("determination__case",)
     ordering = ("-queued_at", "-id")
     show_full_result_count = False  # no COUNT(*) over a million rows on every page
-    actions = ("rerender_action", "mark_issued_action")
+    actions = ("rerender_action", "serve_today_action")
     fields = (
         "live_status",
         "case_number",
         "determination",
         "version",
-        "status",
-        "attempts",
-        "error",
-        "sha256",
-        "download",
-        "created",
-        "queued_at",
-        "render_started_at",
-        "rendered_at",
+        *RENDER_JOB_FIELDS,
         "issued_at",
     )
     readonly_fields = fields
@@ -118,23 +109,23 @@ class LetterAdmin(CaseAccessLogMixin, admin.ModelAdmin):
         return letter_live_status(letter.determination.case)
 
     def _each(self, request, queryset, service, done_message):
-        done = 0
-        for letter in queryset.select_related("determination__case"):
-            try:
-                service(letter=letter, actor=request.user)
-                done += 1
-            except ValidationError as exc:  # the letter service or the case transition refused
-                self.message_user(request, REFUSED.format(letter=letter, reason=" ".join(exc.messages)), messages.ERROR)
-        if done:
-            self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+        each_row(self, request, queryset.select_related("determination__case"), service, done_message)
 
     @admin.action(description="Re-render (new version)")
     def rerender_action(self, request, queryset):
-        self._each(request, queryset, letter_rerender, RERENDERED)
+        self._each(request, queryset, lambda letter, actor: letter_rerender(letter=letter, actor=actor), RERENDERED)
 
-    @admin.action(description="Mark issued")
-    def mark_issued_action(self, request, queryset):
-        self._each(request, queryset, letter_mark_issued, ISSUED)
+    @admin.action(description="Serve today (proof of service for every recipient)")
+    def serve_today_action(self, request, queryset):
+        from notices.services import document_serve
+
+        today = timezone.localdate()
+        self._each(
+            request,
+            queryset,
+            lambda letter, actor: document_serve(letter=letter, served_on=today, actor=actor),
+            SERVED,
+        )
 
 
 admin.site.register(Letter, LetterAdmin)

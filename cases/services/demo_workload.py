@@ -16,6 +16,7 @@ from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
 from ..models import Case, Citation, Decision, Document, Guideline, Party, Priority, Status
 from . import lifecycle
+from .corrections import correction_open
 from .intake import case_intake
 from .letters import letter_mark_issued, letter_render
 from .review import determination_sign, document_mark_reviewed
@@ -93,6 +94,7 @@ WORKLOAD = (
     DemoCase(Status.ISSUED),
     DemoCase(Status.APPEALED),
     DemoCase(Status.REMANDED),
+    DemoCase(Status.CORRECTING),
     DemoCase(Status.WITHDRAWN),
     DemoCase(Status.WITHDRAWN, closed_after_assignment=True),
     DemoCase(Status.TERMINATED, closed_after_assignment=True),
@@ -253,6 +255,9 @@ def _advance(case, spec: DemoCase, dates, *, reviewer, item, guideline, report, 
         return
     letter_mark_issued(letter=letter, actor=actor)
     if target == Status.ISSUED:
+        return
+    if target == Status.CORRECTING:
+        correction_open(case=case, actor=actor, reason="Demo: item 1's guideline citation names the wrong chapter.")
         return
     lifecycle.case_appeal(case=case, actor=actor, note="Demo: verified petition filed with the WCAB.")
     if target == Status.REMANDED:

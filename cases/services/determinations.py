@@ -1,4 +1,5 @@
-"""Signed determinations: the frozen snapshot a letter is rendered from, and its content hash.
+"""Signed determinations: the frozen snapshot a letter is rendered from, and its content hash. A new version
+supersedes the current one and sends ``cases.hooks.determination_superseded`` after commit.
 
 The snapshot holds everything the letter prints, so a letter re-rendered years later reads the same even if the
 case file changed since. Its ``reviewer`` block never holds a name.
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from precedents.services import precedent_index_case
 
+from ..hooks import determination_superseded
 from ..models import Determination
 from ..selectors import case_items_as_dicts
 
@@ -36,7 +38,7 @@ def case_snapshot(*, case, reviewer_credentials: dict, decision_date, documents_
         "date_assigned": _iso(case.date_assigned),
         "date_of_injury": _iso(case.claim.date_of_injury),
         "decision_date": _iso(decision_date),
-        "injured_worker": {"first_name": worker.first_name, "last_name": worker.last_name},
+        "injured_worker": {"first_name": worker.first_name, "last_name": worker.last_name, "address": worker.address},
         "clinical_summary": case.clinical_summary,
         "items": items,
         "reviewer": reviewer_credentials,
@@ -50,15 +52,20 @@ def snapshot_hash(snapshot: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def determination_current_locked(case) -> Determination | None:
+    """The case's current determination, its row locked until the caller's transaction ends."""
+    return (
+        Determination.objects.select_for_update()
+        .filter(case=case, superseded_by__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+
+
 def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, signed_by=None) -> Determination:
     """Store a new determination version for ``case``; the previous current one is superseded by it."""
     with transaction.atomic():
-        previous = (
-            Determination.objects.select_for_update()
-            .filter(case=case, superseded_by__isnull=True)
-            .order_by("-version")
-            .first()
-        )
+        previous = determination_current_locked(case)
         version = (Determination.objects.filter(case=case).aggregate(v=Max("version"))["v"] or 0) + 1
         determination = Determination.objects.create(
             case=case,
@@ -74,5 +81,8 @@ def determination_create(*, case, snapshot: dict, origin: str, reviewer=None, si
         if previous is not None:
             previous.superseded_by = determination
             previous.save(update_fields=["superseded_by"])
+            transaction.on_commit(
+                lambda: determination_superseded.send(sender=Determination, old=previous, new=determination)
+            )
         precedent_index_case(case=case)  # the new version's items become the case's precedents
         return determination

@@ -1,27 +1,29 @@
 """Final Determination Letters: the row that tracks a letter, its rendering job, re-renders, issue, and the sweeper.
 
-Job state lives in ``Letter.status`` (queued -> rendering -> ready | failed), never in Celery. Rendering is
-idempotent: a ready (or failed) letter is skipped, and every attempt writes the same file name, so a redelivered
-task overwrites rather than duplicates. Enqueueing happens after commit and never raises into the caller: when the
-broker is down the letter stays queued and ``letters_sweep`` re-queues it later (docs/adr/0005).
+The job itself (claim, store with SHA-256, fail, retry, sweep) is ``render_jobs``, shared with the notices: a letter
+is one ``RenderJob``. Job state lives in ``Letter.status`` (queued -> rendering -> ready | failed), never in Celery
+(docs/adr/0005). Who receives the letter (its distribution list, printed on it) is the letter's proof-of-service
+rows, planned when the letter is queued (``notices.services.letter_queued``).
 """
 
-import hashlib
-import logging
-from datetime import timedelta
+import datetime
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from .. import letters as letter_text
 from ..models import CaseEvent, Determination, Letter, Status, letter_upload_to
+from . import render_jobs
 from .lifecycle import case_record_event, case_transition
-
-logger = logging.getLogger(__name__)
+from .render_jobs import (  # noqa: F401 - the letter's job limits, as callers and tests know them
+    RENDER_SOFT_TIME_LIMIT,
+    RENDER_TIME_LIMIT,
+    SWEEP_QUEUED_AFTER,
+    SWEEP_RENDERING_AFTER,
+    TRANSIENT_ERRORS,
+)
 
 LETTER_NOT_READY = "Only a ready letter can be issued; this letter is {status}."
 LETTER_ALREADY_ISSUED = "This letter was already issued."
@@ -32,20 +34,8 @@ LETTER_ISSUED_NO_RERENDER = (
 )
 LETTER_NOT_NEWEST = "Letter v{version} is not the newest ready letter of this determination; issue v{newest}."
 LETTER_NOT_FAILED = "Only a failed letter can be retried; this letter is {status}."
-LETTER_TOO_SLOW = "Rendering took longer than {seconds} seconds and was stopped."
-LETTER_FILE_NAME_TAKEN = "The storage saved the letter as {saved!r} instead of {wanted!r}."
-
-# Time limits of the render task (seconds). The sweeper treats a render older than the hard limit as dead.
-RENDER_SOFT_TIME_LIMIT = 120
-RENDER_TIME_LIMIT = 180
-# Left alone this long, a queued letter has probably lost its message (broker down at signing, queue purged).
-SWEEP_QUEUED_AFTER = timedelta(minutes=10)
-# A render that started this long ago has been killed (the hard time limit ended it or its worker died).
-SWEEP_RENDERING_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
-SWEEP_BATCH = 500
-
-# Errors worth retrying: the database went away for a moment. Anything else in a render is a real failure.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+SERVICE_DATE_FUTURE = "The date of service ({on:%m/%d/%Y}) cannot be in the future."
+SERVICE_DATE_BEFORE_SIGNING = "The date of service ({on:%m/%d/%Y}) cannot precede the signature ({signed:%m/%d/%Y})."
 
 
 class LetterError(ValidationError):
@@ -59,16 +49,32 @@ def letter_file_name(letter: Letter) -> str:
     return letter_upload_to(letter, f"{case_number}-v{letter.determination.version}-{letter.version}.pdf")
 
 
-def letter_enqueue(*, letter_id: int) -> bool:
-    """Send the render task. Never raises: with the broker unreachable the letter stays queued for the sweeper."""
+def _letter_pdf(letter: Letter) -> bytes:
+    """The letter from its determination's snapshot, its distribution list from its proof-of-service rows."""
+    from notices.selectors import document_distribution
+
+    return letter_text.letter_pdf(letter.determination.snapshot, distribution=document_distribution(letter=letter))
+
+
+def _task():
     from ..tasks import letter_render as letter_render_task
 
-    try:
-        letter_render_task.delay(letter_id)
-    except Exception:  # noqa: BLE001 - any broker failure leaves the letter queued; the sweeper retries
-        logger.warning("Letter %s stays queued: could not reach the broker; the sweeper will re-queue it.", letter_id)
-        return False
-    return True
+    return letter_render_task
+
+
+LETTER_JOB = render_jobs.RenderJob(
+    label="Letter",
+    model=Letter,
+    task=_task,
+    file_name=letter_file_name,
+    render=_letter_pdf,
+    select_related=("determination__case",),
+)
+
+
+def letter_enqueue(*, letter_id: int) -> bool:
+    """Send the render task. Never raises: with the broker unreachable the letter stays queued for the sweeper."""
+    return render_jobs.job_enqueue(LETTER_JOB, letter_id)
 
 
 def letter_create(*, determination: Determination) -> Letter:
@@ -80,89 +86,18 @@ def letter_create(*, determination: Determination) -> Letter:
         letter = Letter.objects.create(
             determination=determination, version=version, status=Letter.Status.QUEUED, queued_at=timezone.now()
         )
-        transaction.on_commit(lambda: letter_enqueue(letter_id=letter.id))
+        # Who it is served on, and so the distribution list it prints; and its redacted public copy.
+        from notices.services import letter_queued
+
+        letter_queued(letter=letter)
+        render_jobs.job_enqueue_on_commit(LETTER_JOB, letter.id)
     return letter
 
 
-def _letter_claim(letter_id: int) -> tuple[Letter | None, bool]:
-    """Take the letter for this attempt: queued or rendering (a previous attempt died) becomes rendering."""
-    with transaction.atomic():
-        # One read: the letter (locked alone) with the determination and case the render needs.
-        letter = (
-            Letter.objects.select_for_update(of=("self",))
-            .select_related("determination__case")
-            .filter(pk=letter_id)
-            .first()
-        )
-        if letter is None:
-            logger.warning("Letter %s does not exist; nothing to render.", letter_id)
-            return None, False
-        if letter.status in (Letter.Status.READY, Letter.Status.FAILED):
-            return letter, False
-        letter.status = Letter.Status.RENDERING
-        letter.attempts += 1
-        letter.render_started_at = timezone.now()
-        letter.error = ""
-        letter.save(update_fields=["status", "attempts", "render_started_at", "error"])
-    return letter, True
-
-
-def _letter_store(letter: Letter, pdf: bytes) -> Letter:
-    """Write the PDF at the letter's one name (overwriting a previous attempt's file) and mark the letter ready."""
-    name = letter_file_name(letter)
-    digest = hashlib.sha256(pdf).hexdigest()
-    with transaction.atomic():
-        current = Letter.objects.select_for_update().get(pk=letter.pk)
-        if current.status != Letter.Status.RENDERING:
-            # Another attempt finished (or failed) first: its outcome and its file stand.
-            return current
-        storage = current.file.storage
-        if storage.exists(name):
-            storage.delete(name)
-        saved = storage.save(name, ContentFile(pdf))
-        if saved != name:
-            raise RuntimeError(LETTER_FILE_NAME_TAKEN.format(saved=saved, wanted=name))
-        current.file.name = name
-        current.sha256 = digest
-        current.status = Letter.Status.READY
-        current.rendered_at = timezone.now()
-        current.error = ""
-        current.save(update_fields=["file", "sha256", "status", "rendered_at", "error"])
-    return current
-
-
-def _letter_fail(letter: Letter, exc: BaseException) -> Letter:
-    if isinstance(exc, SoftTimeLimitExceeded):
-        message = LETTER_TOO_SLOW.format(seconds=RENDER_SOFT_TIME_LIMIT)
-    else:
-        message = f"{type(exc).__name__}: {exc}"[:2000]
-    logger.error("Letter %s failed to render: %s", letter.pk, message, exc_info=exc)
-    with transaction.atomic():
-        current = Letter.objects.select_for_update().get(pk=letter.pk)
-        if current.status == Letter.Status.RENDERING:
-            current.status = Letter.Status.FAILED
-            current.error = message
-            current.save(update_fields=["status", "error"])
-    return current
-
-
 def letter_render(*, letter_id: int) -> Letter | None:
-    """Render letter ``letter_id`` from its determination's snapshot, store the PDF and its SHA-256, mark it ready.
-
-    Idempotent: a ready or failed letter is returned untouched. A render error marks the letter failed with the
-    error text; a transient database error is raised for the task to retry (the row stays rendering, and a later
-    attempt or the sweeper takes it again).
-    """
-    letter, claimed = _letter_claim(letter_id)
-    if not claimed:
-        return letter
-    try:
-        pdf = letter_text.letter_pdf(letter.determination.snapshot)
-        return _letter_store(letter, pdf)
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:  # noqa: BLE001 - whatever broke the render is recorded on the letter
-        return _letter_fail(letter, exc)
+    """Render letter ``letter_id`` (``render_jobs.job_render``): idempotent, a render error marks it failed, a
+    transient database error is raised for the task to retry."""
+    return render_jobs.job_render(LETTER_JOB, letter_id)
 
 
 def letter_rerender(*, letter: Letter, actor=None) -> Letter:
@@ -192,25 +127,34 @@ def letter_rerender(*, letter: Letter, actor=None) -> Letter:
 def letter_retry(*, letter: Letter, actor=None) -> Letter:
     """Queue a failed letter again (same version), e.g. after the cause was fixed."""
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related("determination__case").get(pk=letter.pk)
-        if letter.status != Letter.Status.FAILED:
-            raise LetterError(LETTER_NOT_FAILED.format(status=letter.get_status_display().lower()))
-        letter.status = Letter.Status.QUEUED
-        letter.queued_at = timezone.now()
-        letter.save(update_fields=["status", "queued_at"])
+        letter = render_jobs.job_requeue_failed(
+            LETTER_JOB, letter, refused=lambda status: LetterError(LETTER_NOT_FAILED.format(status=status))
+        )
         case_record_event(
             case=letter.determination.case,
             kind=CaseEvent.Kind.LETTER_RETRIED,
             actor=actor,
             note=f"Letter v{letter.version} queued again after: {letter.error[:200]}",
         )
-        letter_id = letter.id
-        transaction.on_commit(lambda: letter_enqueue(letter_id=letter_id))
     return letter
 
 
-def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
-    """Record that the (ready, current) letter was served on the parties; the case becomes issued.
+def _service_moment(served_on: datetime.date | None, signed_at) -> datetime.datetime:
+    """When a letter served on ``served_on`` (default today) counts as issued: now if today, else noon that day."""
+    today = timezone.localdate()
+    if served_on is None or served_on == today:
+        return timezone.now()
+    if served_on > today:
+        raise LetterError(SERVICE_DATE_FUTURE.format(on=served_on))
+    signed = timezone.localdate(signed_at)
+    if served_on < signed:
+        raise LetterError(SERVICE_DATE_BEFORE_SIGNING.format(on=served_on, signed=signed))
+    return timezone.make_aware(datetime.datetime.combine(served_on, datetime.time(12)))
+
+
+def letter_mark_issued(*, letter: Letter, actor=None, served_on: datetime.date | None = None) -> Letter:
+    """Record that the (ready, current) letter was served on the parties on ``served_on`` (default today); the case
+    becomes issued. ``issued_at`` is the first service: later services (``notices.services.document_serve``) keep it.
 
     Only the newest ready version of the current determination can be issued: an older version is outdated by
     the re-render that followed it.
@@ -229,7 +173,7 @@ def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
         newest_version = newest.values_list("version", flat=True).first()
         if newest_version != letter.version:
             raise LetterError(LETTER_NOT_NEWEST.format(version=letter.version, newest=newest_version))
-        letter.issued_at = timezone.now()
+        letter.issued_at = _service_moment(served_on, determination.signed_at)
         letter.save(update_fields=["issued_at"])
         case_transition(
             case=determination.case,
@@ -242,28 +186,9 @@ def letter_mark_issued(*, letter: Letter, actor=None) -> Letter:
 
 
 def letters_sweep(
-    *, older_than: timedelta = SWEEP_QUEUED_AFTER, rendering_older_than: timedelta = SWEEP_RENDERING_AFTER
+    *,
+    older_than: datetime.timedelta = SWEEP_QUEUED_AFTER,
+    rendering_older_than: datetime.timedelta = SWEEP_RENDERING_AFTER,
 ) -> int:
-    """Re-queue letters left behind: queued longer than ``older_than`` (their message was never sent or was lost)
-    and rendering since longer than ``rendering_older_than`` (their worker died). Returns how many were re-queued."""
-    now = timezone.now()
-    stale = Letter.objects.filter(
-        Q(status=Letter.Status.QUEUED, queued_at__lte=now - older_than)
-        | Q(status=Letter.Status.QUEUED, queued_at__isnull=True)
-        | Q(status=Letter.Status.RENDERING, render_started_at__lte=now - rendering_older_than)
-        | Q(status=Letter.Status.RENDERING, render_started_at__isnull=True)
-    ).order_by("queued_at", "id")[:SWEEP_BATCH]
-    requeued = []
-    for letter in stale:
-        with transaction.atomic():
-            locked = Letter.objects.select_for_update().get(pk=letter.pk)
-            if locked.status != letter.status:
-                continue  # picked up meanwhile
-            locked.status = Letter.Status.QUEUED
-            locked.queued_at = now
-            locked.save(update_fields=["status", "queued_at"])
-        requeued.append(locked.id)
-    sent = sum(letter_enqueue(letter_id=letter_id) for letter_id in requeued)
-    if requeued:
-        logger.info("Sweeper re-queued %d letter(s); %d sent to the broker.", len(requeued), sent)
-    return len(requeued)
+    """Re-queue letters left queued or stuck rendering (``render_jobs.jobs_sweep``); returns how many."""
+    return render_jobs.jobs_sweep(LETTER_JOB, older_than=older_than, rendering_older_than=rendering_older_than)

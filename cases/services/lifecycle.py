@@ -96,8 +96,11 @@ TRANSITIONS = {
     Status.ASSIGNED: {Status.AWAITING_RECORDS},
     Status.AWAITING_RECORDS: {Status.IN_REVIEW},
     Status.IN_REVIEW: {Status.SIGNED},
-    Status.SIGNED: {Status.ISSUED},
-    Status.ISSUED: {Status.APPEALED},
+    # A signed or issued determination may be corrected (cases.services.corrections): the new version is signed from
+    # "correction in progress", and its letter is served like the first.
+    Status.SIGNED: {Status.ISSUED, Status.CORRECTING},
+    Status.ISSUED: {Status.APPEALED, Status.CORRECTING},
+    Status.CORRECTING: {Status.SIGNED},
     # An appeal is dismissed (back to issued or ineligible) or the WCAB remands it: a determination for a new review
     # (remanded), an ineligibility finding for a new eligibility review.
     Status.APPEALED: {Status.REMANDED, Status.ELIGIBILITY_REVIEW, Status.ISSUED, Status.INELIGIBLE},
@@ -112,7 +115,9 @@ for _status in BEFORE_SIGNING_STATUSES:
 ELIGIBILITY_REVIEW_STARTS_FROM = (Status.RECEIVED, Status.DEFERRED)
 
 # Moves that are not status changes, and where they are allowed.
-ASSIGNABLE_STATUSES = (Status.ELIGIBILITY_REVIEW, Status.REMANDED, *OPEN_REVIEW_STATUSES)
+# A reassignment keeps the case's stage: an open review, or a correction a new reviewer signs.
+REASSIGNABLE_STATUSES = (*OPEN_REVIEW_STATUSES, Status.CORRECTING)
+ASSIGNABLE_STATUSES = (Status.ELIGIBILITY_REVIEW, Status.REMANDED, *REASSIGNABLE_STATUSES)
 EXTENDABLE_STATUSES = OPEN_REVIEW_STATUSES
 EXPEDITABLE_STATUSES = BEFORE_SIGNING_STATUSES
 
@@ -390,7 +395,7 @@ def case_assign_reviewer(
                 raise TransitionError(TERMINAL.format(case=case.case_number, current=_label(current)))
             raise TransitionError(CANNOT_ASSIGN.format(case=case.case_number, current=_label(current)))
         today = timezone.localdate()
-        reassignment = current in OPEN_REVIEW_STATUSES
+        reassignment = current in REASSIGNABLE_STATUSES
         if reassignment and not allow_reassignment:
             raise TransitionError(NOT_A_FIRST_ASSIGNMENT.format(case=case.case_number, current=_label(current)))
         if current == Status.ELIGIBILITY_REVIEW:
@@ -687,6 +692,10 @@ def case_allowed_actions(case: Case) -> list[str]:
         allowed.append("appeal")
     if status == Status.APPEALED:
         allowed += ["dismiss_appeal", "remand"]
+    if Status.CORRECTING in moves:
+        allowed.append("open_correction")
+    if status == Status.SIGNED:
+        allowed.append("serve_letter")
     if Status.WITHDRAWN in moves:
         allowed += ["withdraw", "terminate"]
     return allowed

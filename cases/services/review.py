@@ -31,6 +31,7 @@ from ..models import (
     Status,
 )
 from ..selectors import case_is_assigned_to
+from .corrections import correction_close, correction_mark
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
@@ -69,7 +70,9 @@ SIGNOFF_CONFLICT = (
     "ask the coordinator to reassign the case."
 )
 
-EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW)
+EDITABLE_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS, Status.IN_REVIEW, Status.CORRECTING)
+# Where a determination is signed: a review, or the correction of a signed one (a new version).
+SIGNABLE_STATUSES = (Status.IN_REVIEW, Status.CORRECTING)
 SIGNED_STATUSES = (Status.SIGNED, Status.ISSUED, Status.APPEALED)
 # Past review, with a determination: the items and citations are what was signed (a remand's new review works on
 # them again only once a new reviewer is assigned).
@@ -288,7 +291,7 @@ def case_signoff_checks(*, case: Case, user, on) -> list[SignoffProblem]:
     problems = []
     if case.status in SIGNED_STATUSES:
         return [SignoffProblem(CASE_SIGNED)]
-    if case.status != Status.IN_REVIEW:
+    if case.status not in SIGNABLE_STATUSES:
         problems.append(SignoffProblem(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower())))
     assigned = case_is_assigned_to(case, user)
     if not assigned:
@@ -391,13 +394,24 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
         if warnings and not override_note.strip():
             raise SignoffWarningsError(warnings)
         snapshot = case_draft_snapshot(case=locked, on=today)
+        correcting = locked.status == Status.CORRECTING
+        if correcting:
+            snapshot["correction"] = correction_mark(locked)
         determination = determination_create(
             case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
         )
         if warnings:
             determination.warnings_overridden = [w.as_record(override_note.strip()) for w in warnings]
             determination.save(update_fields=["warnings_overridden"])
-        case_transition(case=locked, to=Status.SIGNED, actor=user, kind=CaseEvent.Kind.DETERMINATION_SIGNED)
+        if correcting:
+            correction_close(case=locked, determination=determination)
+        case_transition(
+            case=locked,
+            to=Status.SIGNED,
+            actor=user,
+            kind=CaseEvent.Kind.CORRECTION_SIGNED if correcting else CaseEvent.Kind.DETERMINATION_SIGNED,
+            note=f"Determination v{determination.version} signed." if correcting else "",
+        )
         letter_create(determination=determination)
         case.status = locked.status
         return determination

@@ -90,6 +90,7 @@ def _case_page(request, case, *, draft=None, errors=(), status=200, unsaved=()):
         "unsaved_note": UNSAVED_TEXT_NOTE,
         "determination": determination,
         "letter": selectors.latest_letter(determination),
+        "correction": selectors.correction_pending(case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

@@ -22,6 +22,7 @@ from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
 from letterimport.models import LetterImport
+from notices.models import Notice
 from precedents.models import TreatmentCategory
 from reviewers import models as r
 from tests import factories as f
@@ -463,6 +464,7 @@ def _case_with_everything():
     f.DocumentFactory(case=case)
     f.CaseEventFactory(case=case)
     f.CaseAccessFactory(case=case)
+    f.ServiceFactory(notice=f.NoticeFactory(case=case))
     reviewer_in()
     return case
 
@@ -506,6 +508,7 @@ BUILDERS = {
     m.Assignment: lambda: f.AssignmentFactory(conflict_check={"outcome": "clear"}),
     m.CaseEvent: f.CaseEventFactory,
     m.CaseAccess: f.CaseAccessFactory,
+    Notice: f.NoticeFactory,
     LetterImport: f.LetterImportFactory,
     TokenProxy: lambda: TokenProxy.objects.get(key=Token.objects.create(user=f.UserFactory()).key),
     TreatmentCategory: lambda: TreatmentCategory.objects.create(name=f"Category {next(_seq)}", keywords="brace"),

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 
 from cases.admin.letters import LetterAdmin
 from cases.models import Letter, Status
@@ -29,6 +30,9 @@ def staff_client(client):
 @pytest.fixture
 def ready_letter():
     determination = determination_from_document(load_document())
+    worker = determination.case.claim.worker
+    worker.address = "12 Elm Street\nFresno, CA 93721"  # served by mail: the letter's rows need an address
+    worker.save()
     return letter_render(letter_id=letter_create(determination=determination).id)
 
 
@@ -76,16 +80,19 @@ def test_rerender_action(staff_client, ready_letter, django_capture_on_commit_ca
     assert list(Letter.objects.order_by("version").values_list("version", "status")) == [(1, "ready"), (2, "ready")]
 
 
-def test_mark_issued_action_and_its_refusal(staff_client, ready_letter):
+def test_serve_today_action_and_its_refusal(staff_client, ready_letter):
     queued = letter_create(determination=ready_letter.determination)
     response = staff_client.post(
-        CHANGELIST, {"action": "mark_issued_action", "_selected_action": [queued.pk]}, follow=True
+        CHANGELIST, {"action": "serve_today_action", "_selected_action": [queued.pk]}, follow=True
     )
     assert "Only a ready letter can be issued; this letter is queued." in response.content.decode()
     response = staff_client.post(
-        CHANGELIST, {"action": "mark_issued_action", "_selected_action": [ready_letter.pk]}, follow=True
+        CHANGELIST, {"action": "serve_today_action", "_selected_action": [ready_letter.pk]}, follow=True
     )
-    assert "Marked 1 letter(s) issued." in response.content.decode()
+    assert "Served 1 letter(s) today (proof of service recorded per recipient)." in response.content.decode()
     ready_letter.refresh_from_db()
     assert ready_letter.issued_at is not None
     assert ready_letter.determination.case.status == Status.ISSUED
+    served = list(ready_letter.services.values_list("role", "served_on"))
+    assert [role for role, _ in served] == ["injured_worker", "dwc"]
+    assert all(on == timezone.localdate() for _, on in served)

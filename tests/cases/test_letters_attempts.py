@@ -12,7 +12,8 @@ from django.db import OperationalError, connection
 from cases import tasks
 from cases.models import Letter
 from cases.services import letters as services
-from cases.services.letters import letter_create, letter_render
+from cases.services import render_jobs
+from cases.services.letters import LETTER_JOB, letter_create, letter_render
 
 from .letters_support import determination_from_document, eager_celery, load_document  # noqa: F401
 
@@ -83,13 +84,13 @@ def test_the_retry_after_the_database_came_back_renders_the_letter(letter, trans
 def test_a_second_attempt_does_not_overwrite_the_letter_the_first_finished(letter, media):
     """Attempt A is slow; the sweeper re-queues the letter and attempt B takes it too. A finishes first: B's result
     is dropped, and the stored file is A's, matching the recorded SHA-256."""
-    first, claimed_a = services._letter_claim(letter.id)
-    second, claimed_b = services._letter_claim(letter.id)
+    first, claimed_a = render_jobs._claim(LETTER_JOB, letter.id)
+    second, claimed_b = render_jobs._claim(LETTER_JOB, letter.id)
     assert claimed_a and claimed_b
     pdf_a, pdf_b = b"%PDF-1.4 attempt A", b"%PDF-1.4 attempt B"
 
-    services._letter_store(first, pdf_a)
-    outcome = services._letter_store(second, pdf_b)
+    render_jobs._store(LETTER_JOB, first, pdf_a)
+    outcome = render_jobs._store(LETTER_JOB, second, pdf_b)
 
     letter.refresh_from_db()
     stored = (media / letter.file.name).read_bytes()

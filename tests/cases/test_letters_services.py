@@ -54,7 +54,7 @@ def test_create_queues_the_next_version_and_renders_after_commit(determination, 
         first = letter_create(determination=determination)
     assert (first.version, first.status, first.attempts) == (1, Letter.Status.QUEUED, 0)
     assert first.queued_at is not None
-    assert len(callbacks) == 1  # the enqueue waits for the commit
+    assert len(callbacks) == 2  # the enqueues (the letter, its public copy) wait for the commit
 
     with django_capture_on_commit_callbacks(execute=True):
         second = letter_create(determination=determination)

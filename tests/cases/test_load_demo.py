@@ -217,12 +217,13 @@ def test_no_deadline_is_years_old_and_today_has_work(debug):
 
 def test_the_workload_holds_every_status_for_several_reviewers(debug):
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
-    assert Case.objects.count() == 44
+    assert Case.objects.count() == 45
     reviewers = set(Case.objects.exclude(reviewer=None).values_list("reviewer__reference", flat=True))
     assert {"ER-0001", "ER-0002", "ER-0003", "ER-0004", "ER-0005"} <= reviewers
     # Signed and later cases went through real signing: a determination, and a rendered letter to issue or issued.
     assert letters_to_issue().count() == 2
-    assert Letter.objects.filter(issued_at__isnull=False).count() == 4  # two issued, one appealed, one remanded
+    # Two issued, one appealed, one remanded, one being corrected.
+    assert Letter.objects.filter(issued_at__isnull=False).count() == 5
     lapsing = reviewers_credentials_expiring(Reviewer.objects.filter(active=True), timezone.localdate())
     assert [r.reference for r in lapsing] == ["ER-0005"]
 

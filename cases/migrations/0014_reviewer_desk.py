@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_case_event_kind_closed_set'),
+        ('cases', '0013_event_kinds_notices_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
