@@ -3,6 +3,7 @@ page (the letter template itself, as HTML or as a PDF). Cases come through ``cas
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -41,6 +42,8 @@ def sign_preview(request, case):
     """The letter as it will print, from the same template, marked DRAFT."""
     context = {**letter_context(_draft_snapshot(request, case)), "draft": True}
     context["preview_stylesheet"] = static("letters/letter.css")
+    # The PDF renderer reads the logo through its static-only fetcher ("static:" URLs); a browser needs the real URL.
+    context["organization_logo"] = static(settings.IMR_ORGANIZATION_LOGO) if settings.IMR_ORGANIZATION_LOGO else ""
     return render(request, "letters/letter.html", context)
 
 
