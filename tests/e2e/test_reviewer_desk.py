@@ -182,11 +182,19 @@ def test_reviewer_pages_pass_axe_and_keep_contrast(desk, live_server):
         f"{live_server.url}/cases/",
         f"{live_server.url}/cases/{SEED_CASE}/",
         f"{live_server.url}/cases/{SEED_CASE}/sign/",
+        f"{live_server.url}/precedents/",
     ):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         assert _axe(page) == [], url
         assert page.evaluate(LOW_CONTRAST) == [], url
+    # A precedent's own page (the demo's signed cases are precedents).
+    page.goto(f"{live_server.url}/precedents/")
+    page.locator("a[href^='/precedents/'].fw-semibold").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "/precedents/" in page.url
+    assert _axe(page) == [], page.url
+    assert page.evaluate(LOW_CONTRAST) == [], page.url
     # A skip link is the first thing the keyboard reaches, and focus is visible.
     page.goto(f"{live_server.url}/cases/{SEED_CASE}/")
     page.keyboard.press("Tab")
