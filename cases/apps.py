@@ -7,7 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "IMR cases"
 
     def ready(self):
-        from . import signals  # noqa: F401  (registers the receivers keeping Case.search_text current)
+        # Receivers: Case.search_text kept current; document text extraction queued on upload.
+        from . import signals  # noqa: F401
         from .roles import roles_after_migrate
 
         # After the permissions of every app exist (cases is the last of INSTALLED_APPS to be sent post_migrate).

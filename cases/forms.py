@@ -67,10 +67,13 @@ class CitationRow:
 class ItemDraft:
     """The part of the draft form for one disputed item: decision, rationale, and the IMRO citations."""
 
-    def __init__(self, item, data=None, guidelines=None, citations_elsewhere=frozenset()):
+    def __init__(self, item, data=None, guidelines=None, citations_elsewhere=frozenset(), number=None):
         self.item = item
         self.prefix = f"item-{item.pk}"
         self.form = ItemForm(data, prefix=self.prefix, initial={"decision": item.decision, "rationale": item.rationale})
+        if number is not None:  # every control says which item it belongs to
+            self.form.fields["decision"].label = f"Item {number} decision"
+            self.form.fields["rationale"].label = f"Item {number} decision rationale"
         citations = list(item.citations.all())
         self.claims_administrator_citations = [c for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR]
         stored = {c.pk: c for c in citations if c.side == Citation.Side.IMRO}
@@ -145,7 +148,9 @@ class CaseDraftForm:
             unknown = _posted_ids(data, "-cit-id") - imro
             if unknown:  # still stored, but not an IMRO citation of this case: the service refuses them, clearly
                 elsewhere = frozenset(Citation.objects.filter(pk__in=unknown).values_list("pk", flat=True))
-        self.items = [ItemDraft(item, data, guidelines, elsewhere) for item in items]
+        self.items = [
+            ItemDraft(item, data, guidelines, elsewhere, number=number) for number, item in enumerate(items, start=1)
+        ]
         self.errors = []
         self.revision = case.revision if data is None else _int_or_none(data.get("revision"))
 
@@ -155,6 +160,14 @@ class CaseDraftForm:
             self.errors.append(MISSING_REVISION)
         items_valid = [draft.is_valid() for draft in self.items]  # validate them all, to show every error
         return valid and all(items_valid)
+
+    def field_errors(self) -> list[str]:
+        """Every field error of the draft as "field: message", for a save made in the background."""
+        errors = [f"{name}: {e}" for name, msgs in self.summary.errors.items() for e in msgs if name != "revision"]
+        for draft in self.items:
+            errors += draft.errors + [e for name, msgs in draft.form.errors.items() for e in msgs]
+            errors += [e for row in draft.rows for e in row.errors]
+        return errors
 
     def save_arguments(self) -> dict:
         return {
@@ -166,6 +179,13 @@ class CaseDraftForm:
 
 class SignConfirmForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    override_note = forms.CharField(
+        label="Why you sign despite the warnings",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when warnings are listed; it is recorded with the determination.",
+    )
 
 
 def _posted_ids(data, suffix) -> set[int]:

@@ -319,9 +319,12 @@ def letterhead() -> dict:
     }
 
 
-def letter_html(snapshot: dict, *, distribution: list[dict] | None = None, public: bool = False) -> str:
+def letter_html(
+    snapshot: dict, *, distribution: list[dict] | None = None, public: bool = False, draft: bool = False
+) -> str:
+    """The letter as HTML; ``draft`` marks every page DRAFT (the sign page's preview, never an issued letter)."""
     context = letter_context(snapshot, distribution=distribution)
-    return render_to_string("letters/letter.html", {**context, "public": public})
+    return render_to_string("letters/letter.html", {**context, "public": public, "draft": draft})
 
 
 # Archival and accessible: PDF/A-3 level A (tagged, with a structure tree, fonts embedded) plus the PDF/UA-1
@@ -339,6 +342,8 @@ def html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
     )
 
 
-def letter_pdf(snapshot: dict, *, url_fetcher=None, distribution: list[dict] | None = None) -> bytes:
+def letter_pdf(
+    snapshot: dict, *, url_fetcher=None, distribution: list[dict] | None = None, draft: bool = False
+) -> bytes:
     """The letter of a determination snapshot as PDF bytes."""
-    return html_to_pdf(letter_html(snapshot, distribution=distribution), url_fetcher=url_fetcher)
+    return html_to_pdf(letter_html(snapshot, distribution=distribution, draft=draft), url_fetcher=url_fetcher)

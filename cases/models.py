@@ -427,6 +427,10 @@ class Document(models.Model):
         PR2 = "pr2", "Progress report (PR-2)"
         CONSULT = "consult", "Consultation"
         IMAGING = "imaging", "Imaging / diagnostic report"
+        OPERATIVE_REPORT = "operative_report", "Operative report"
+        THERAPY_NOTES = "therapy_notes", "Therapy notes (PT, chiropractic, acupuncture)"
+        MEDICAL_LEGAL = "medical_legal", "QME / AME / PQME report"
+        MEDICAL_RECORDS = "medical_records", "Other medical records"
         RFA = "rfa", "Request for authorization (RFA)"
         UR_LETTER = "ur_letter", "Utilization review letter"
         IMR_APPLICATION = "imr_application", "IMR application"
@@ -434,6 +438,13 @@ class Document(models.Model):
         EMPLOYEE_SUBMISSION = "employee_submission", "Employee submission"
         PHYSICIAN_CERTIFICATION = "physician_certification", "Physician certification (expedited)"
         OTHER = "other", "Other"
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "Text not extracted yet"
+        SEARCHABLE = "searchable", "Searchable"
+        SCANNED = "scanned", "Scanned, not searchable"
+        FAILED = "failed", "Text extraction failed"
+        NONE = "none", "No file"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField("type", max_length=32, choices=Type.choices)
@@ -450,8 +461,15 @@ class Document(models.Model):
     )
     size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    text_status = models.CharField(
+        max_length=12,
+        choices=TextStatus.choices,
+        default=TextStatus.NONE,
+        editable=False,
+        help_text="Set by the text extraction task after each upload; scanned pages have no text layer (no OCR yet).",
+    )
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_status"])
 
     class Meta:
         ordering = ["case", "document_date", "id"]
@@ -467,9 +485,34 @@ class Document(models.Model):
                 digest.update(chunk)
             self.sha256 = digest.hexdigest()
             self.size = self.file.size
+            self.text_status = self.TextStatus.PENDING
+            self._text_extraction_due = True  # cases.signals queues the extraction once the transaction commits
         elif not self.file:
-            self.sha256, self.size = "", None
+            self.sha256, self.size, self.text_status = "", None, self.TextStatus.NONE
         super().save(*args, **kwargs)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.doc_type in CLINICAL_DOCUMENT_TYPES
+
+    @property
+    def is_pdf(self) -> bool:
+        return bool(self.file) and self.file.name.lower().endswith(".pdf")
+
+
+# Clinical records (what a determination rests on), as against the administrative papers of the dispute (the
+# application, the UR letter, notices, correspondence). Sign-off needs a clinical document reviewed.
+CLINICAL_DOCUMENT_TYPES = frozenset(
+    {
+        Document.Type.PR2,
+        Document.Type.CONSULT,
+        Document.Type.IMAGING,
+        Document.Type.OPERATIVE_REPORT,
+        Document.Type.THERAPY_NOTES,
+        Document.Type.MEDICAL_LEGAL,
+        Document.Type.MEDICAL_RECORDS,
+    }
+)
 
 
 class DocumentReview(models.Model):
@@ -491,6 +534,12 @@ class Decision(models.TextChoices):
     OVERTURNED = "overturned", "Overturned"
 
 
+class UROutcome(models.TextChoices):
+    DENIED = "denied", "Denied"
+    MODIFIED = "modified", "Modified"
+    DELAYED = "delayed", "Delayed"
+
+
 class DisputedItem(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(default=0)
@@ -502,6 +551,12 @@ class DisputedItem(models.Model):
         blank=True,
         related_name="+",
         help_text="Specialty that evaluates or treats this item; drives reviewer matching.",
+    )
+    ur_outcome = models.CharField(
+        "UR outcome", max_length=10, choices=UROutcome.choices, blank=True, help_text="What utilization review did."
+    )
+    ur_modified_to = models.TextField(
+        "UR modified to", blank=True, help_text="When UR modified the request: what it approved instead."
     )
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
     rationale = models.TextField(blank=True)
@@ -601,6 +656,11 @@ class Determination(models.Model):
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical snapshot.")
     superseded_by = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
+    warnings_overridden = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The pre-signing warnings the reviewer signed over, each with the reviewer's note.",
     )
 
     class Meta:
@@ -792,3 +852,6 @@ class CaseAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} opened {self.case} at {self.at:%m/%d/%Y %H:%M}"
+
+
+from .desk_models import DocumentPage, GuidelineTopic  # noqa: E402,F401  (the reviewer's desk: page text, topics)

@@ -23,17 +23,16 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
 from .models import (
+    CLINICAL_DOCUMENT_TYPES,
     OPEN_REVIEW_STATUSES,
     VIEW_ALL_CASES_PERMISSION,
     Case,
     Citation,
     Correction,
     DocumentReview,
-    Guideline,
     Letter,
     Status,
     fold_whitespace,
-    normalize_title,
 )
 
 
@@ -144,6 +143,11 @@ def case_documents(case, reviewer):
     )
 
 
+def case_has_clinical_document(case) -> bool:
+    """Whether the case file holds a clinical record (not only the application, UR letter and correspondence)."""
+    return case.documents.filter(doc_type__in=CLINICAL_DOCUMENT_TYPES).exists()
+
+
 def case_items(case):
     """Disputed items with their citations (both sides) and guidelines, in a constant number of queries."""
     citations = Citation.objects.select_related("guideline").order_by("side", "order", "id")
@@ -192,18 +196,6 @@ def latest_letter(determination):
     if determination is None:
         return None
     return determination.letters.order_by("-version", "-id").first()
-
-
-def guidelines_matching(query: str, *, limit: int = 20):
-    """Active library entries whose title or an alias contains ``query``, case-insensitively."""
-    folded = normalize_title(query)
-    if len(folded) < 2:
-        return Guideline.objects.none()
-    return (
-        Guideline.objects.filter(active=True)
-        .filter(Q(normalized_title__contains=folded) | Q(aliases__icontains=folded))
-        .order_by("source", "normalized_title")[:limit]
-    )
 
 
 # Deadlines ------------------------------------------------------------------------------------------------------
@@ -260,6 +252,17 @@ def annotate_running_deadline(queryset, today: datetime.date):
             output_field=IntegerField(),
         )
     )
+
+
+def case_running_deadline(case, today: datetime.date) -> dict | None:
+    """The deadline running now for ``case`` (records, then decision): label, date and days left; None if none."""
+    if case.status in RECORDS_CLOCK_STATUSES and case.records_due:
+        label, due = "Records due", timezone.localdate(case.records_due)
+    elif case.status in DECISION_CLOCK_STATUSES and case.decision_due:
+        label, due = "Decision due", case.decision_due
+    else:
+        return None
+    return {"label": label, "date": due, "days_left": (due - today).days}
 
 
 def case_days_with_reviewer(case, today: datetime.date) -> int | None:

@@ -1,10 +1,21 @@
-"""Receivers that keep ``Case.search_text`` current whichever screen or service changes a part of it."""
+"""Receivers: queue a document's text extraction when a new file is stored (admin upload, import, or code), and keep
+``Case.search_text`` current whichever screen or service changes a part of it."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from .models import Case, Claim, InjuredWorker, Party
+from .models import Case, Claim, Document, InjuredWorker, Party
 from .services.search import cases_refresh_search_text
+
+
+@receiver(post_save, sender=Document, dispatch_uid="cases-document-text-extraction")
+def document_file_stored(sender, instance, **kwargs):
+    if getattr(instance, "_text_extraction_due", False):
+        instance._text_extraction_due = False
+        from .services.document_text import document_text_enqueue
+
+        transaction.on_commit(lambda: document_text_enqueue(document_id=instance.pk))
 
 
 def _search_key(case):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import letters, workspace
+from .views import desk, letters, workspace
 
 app_name = "cases"
 
@@ -18,7 +18,10 @@ urlpatterns = [
     path("<str:case_number>/documents/<int:document_pk>/file/", workspace.document_file, name="document_file"),
     path("<str:case_number>/items/<int:item_pk>/guidelines/", workspace.guideline_search, name="guideline_search"),
     path("<str:case_number>/items/<int:item_pk>/citations/new/", workspace.citation_row, name="citation_row"),
+    path("<str:case_number>/documents/search/", desk.document_search, name="document_search"),
     path("<str:case_number>/sign/", workspace.sign, name="sign"),
+    path("<str:case_number>/sign/preview/", desk.sign_preview, name="sign_preview"),
+    path("<str:case_number>/sign/preview.pdf", desk.sign_preview_pdf, name="sign_preview_pdf"),
     path("<str:case_number>/sign/confirm/", workspace.sign_confirm, name="sign_confirm"),
     path("<str:case_number>/letter.pdf", letters.letter_download, name="letter_download"),
     path(

@@ -21,7 +21,7 @@ TASK_GROUPS = (
         ),
     ),
     ("review", "Review", ("cases.Assignment", "cases.DocumentReview", "cases.Determination")),
-    ("letters", "Letters and notices", ("cases.Letter", "notices")),
+    ("letters", "Letters and notices", ("cases.Letter", "notices", "letterimport")),
     ("reviewers", "Reviewers", ("reviewers",)),
     ("library", "Guideline library", ("cases.Guideline", "precedents")),
     ("audit", "Audit", ("cases.CaseEvent", "cases.CaseAccess", "axes", "simple_history")),

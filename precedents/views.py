@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from cases import selectors as case_selectors
+from cases.desk_selectors import offered_guidelines
 from cases.services import review
 from cases.views.common import case_view
 
@@ -94,7 +95,11 @@ def similar_for_item(request, case, item_pk):
     _require(selectors.can_view_precedents(request.user))
     item = get_object_or_404(case.items, pk=item_pk)
     can_add = review.case_edit_refusal(case) is None and case_selectors.case_is_assigned_to(case, request.user)
-    context = {"case": case, "item": item, "suggestions": selectors.item_suggestions(item), "can_add": can_add}
+    suggestions = selectors.item_suggestions(item)
+    # Only what the picker offers may be added: an imported-unreviewed guideline waits for an administrator.
+    cited = {c.guideline_id for c in suggestions.citations if c.guideline_id} if can_add else set()
+    offered = set(offered_guidelines().filter(pk__in=cited).values_list("pk", flat=True)) if cited else set()
+    context = {"case": case, "item": item, "suggestions": suggestions, "can_add": can_add, "offered": offered}
     return render(request, "precedents/_similar_for_item.html", context)
 
 

@@ -24,7 +24,12 @@ from notices.services import serve_current_letter
 from reviewers.selectors import matches_for_display, reviewer_suggestions
 
 from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
-from ..selectors import annotate_running_deadline, cases_held_by_inactive_reviewers, cases_visible_to
+from ..selectors import (
+    annotate_running_deadline,
+    case_has_clinical_document,
+    cases_held_by_inactive_reviewers,
+    cases_visible_to,
+)
 from ..services import lifecycle
 from ..services.corrections import correction_open
 from ..services.intake import case_intake
@@ -79,6 +84,10 @@ BULK_CLOSE_TITLE = "{label}: the selected cases"
 NO_LIFECYCLE_ACTION = "No lifecycle action: the case is closed or waits on another step (signing, issuing)."
 NO_SUCH_CASE = "No case with id {object_id!r}."
 NO_SUCH_ACTION = "No lifecycle action {action!r}."
+RECORDS_WITHOUT_CLINICAL_DOCUMENT = (
+    "{case} has no clinical document (progress report, imaging, operative report, therapy notes, QME/AME report or "
+    "other medical records): the reviewer cannot sign on the application and UR letter alone. Upload the records."
+)
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -246,12 +255,31 @@ LIFECYCLE_ACTIONS = {
 }
 
 
-def _bulk_action(description, service, done):
-    """A changelist action that runs one lifecycle service on each selected case and reports each outcome."""
+def _reasons_list(match) -> str:
+    return format_html(
+        "<ul style='margin:0;padding-left:1em'>{}</ul>",
+        format_html_join(
+            "",
+            "<li style='list-style:none;color:{}'>{} {}</li>",
+            (("#2a7a2a" if c.passed else "#ba2121", "✓" if c.passed else "✗", c.detail) for c in match.checks),
+        ),
+    )
+
+
+def _records_warning(case) -> str:
+    """Records complete on a case without a clinical document: the reviewer could not sign on what is there."""
+    if case_has_clinical_document(case):
+        return ""
+    return RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=case.case_number)
+
+
+def _bulk_action(description, service, done, warn=None):
+    """A changelist action that runs one lifecycle service on each selected case and reports each outcome; ``warn``
+    (case -> message or "") adds a warning after a success."""
 
     @admin.action(description=description, permissions=["change"])
     def action(model_admin, request, queryset):
-        model_admin._each(request, queryset, lambda case: service(case=case, actor=request.user), done)
+        model_admin._each(request, queryset, lambda case: service(case=case, actor=request.user), done, warn)
 
     return action
 
@@ -530,6 +558,7 @@ class CaseAdmin(
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         kwargs = {}
         suggestions = None
+        warning = _records_warning(case) if action == "mark_records_complete" else ""
         if action == "assign_reviewer":
             suggestions = matches_for_display(reviewer_suggestions(case=case, on=timezone.localdate()))
             kwargs["suggestions"] = suggestions
@@ -547,6 +576,8 @@ class CaseAdmin(
                         form = spec.form_class(initial={**kept, **self._shown(case, action)}, **kwargs)
                 else:
                     messages.success(request, ACTION_DONE.format(case=case.case_number, action=spec.label.lower()))
+                    if warning:
+                        messages.warning(request, warning)
                     return HttpResponseRedirect(change_url)
         else:
             initial = {"reviewer": request.GET.get("reviewer")} if action == "assign_reviewer" else {}
@@ -559,6 +590,7 @@ class CaseAdmin(
             "action": spec,
             "form": form,
             "suggestions": suggestions,
+            "warning": warning,
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/cases/case/lifecycle_action.html", context)
@@ -570,7 +602,7 @@ class CaseAdmin(
 
     # Changelist actions: each case through the same service, a message per case ---------------------------------
 
-    def _each(self, request, queryset, run, done):
+    def _each(self, request, queryset, run, done, warn=None):
         for case in queryset.order_by("case_number"):
             try:
                 run(case)
@@ -578,6 +610,9 @@ class CaseAdmin(
                 messages.error(request, PER_CASE.format(case=case.case_number, message=error_text(exc)))
             else:
                 messages.success(request, PER_CASE.format(case=case.case_number, message=done))
+                warning = warn(case) if warn else ""
+                if warning:
+                    messages.warning(request, warning)
 
     start_eligibility_review_action = _bulk_action(
         "Start eligibility review", lifecycle.case_start_eligibility_review, DONE_ELIGIBILITY_REVIEW
@@ -585,7 +620,7 @@ class CaseAdmin(
     find_eligible_action = _bulk_action("Find eligible", lifecycle.case_find_eligible, DONE_FOUND_ELIGIBLE)
     request_records_action = _bulk_action("Request records", lifecycle.case_request_records, DONE_RECORDS_REQUESTED)
     mark_records_complete_today_action = _bulk_action(
-        "Records complete today", lifecycle.case_mark_records_complete, DONE_RECORDS_COMPLETE
+        "Records complete today", lifecycle.case_mark_records_complete, DONE_RECORDS_COMPLETE, _records_warning
     )
     convert_to_expedited_action = _bulk_action(
         "Convert to expedited", lifecycle.case_convert_to_expedited, DONE_EXPEDITED

@@ -139,7 +139,7 @@ class DocumentAdmin(CaseAccessLogMixin, FrozenDeleteMixin, HistoryAdmin):
     list_filter = ("doc_type",)
     search_fields = ("title", "author", "case__case_number")
     autocomplete_fields = ("case",)
-    readonly_fields = ("size", "sha256", "created")
+    readonly_fields = ("size", "sha256", "text_status", "created")
     form = admin_forms.DocumentForm
 
 
@@ -201,7 +201,7 @@ class CaseContentForm(forms.ModelForm):
 class DisputedItemForm(CaseContentForm):
     class Meta:
         model = DisputedItem
-        fields = ("case", "order", "title", "specialty")
+        fields = ("case", "order", "title", "specialty", "ur_outcome", "ur_modified_to")
 
 
 class CitationForm(CaseContentForm):

@@ -124,7 +124,7 @@ class CaseCitationInline(NoRelatedPopupsMixin, CitationInline):
 class DisputedItemInline(NoRelatedPopupsMixin, FrozenContentInlineMixin, nested_admin.NestedStackedInline):
     model = DisputedItem
     extra = 0
-    fields = ("order", "title", "specialty", "decision", "rationale")
+    fields = ("order", "title", "specialty", "ur_outcome", "ur_modified_to", "decision", "rationale")
     readonly_fields = ("decision", "rationale")
     autocomplete_fields = ("specialty",)
     inlines = [CaseCitationInline]

@@ -7,9 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ..models import (
-    Guideline,
-)
+from ..models import Guideline, GuidelineTopic
 from ..services.guideline_csv import GuidelineImportError, guideline_csv_export, guideline_csv_import
 from . import forms as admin_forms
 from .common import HistoryAdmin
@@ -19,8 +17,18 @@ IMPORTED = "Guidelines imported: {created} created, {updated} updated, {unchange
 IMPORT_TITLE = "Import guidelines from CSV"
 
 
+class GuidelineTopicInline(admin.TabularInline):
+    """The topics reviewers search by under this guideline; the seed ones come from the published letters."""
+
+    model = GuidelineTopic
+    extra = 0
+    fields = ("name", "sections", "pages", "aliases", "imported_unreviewed", "times_cited")
+    readonly_fields = ("times_cited",)
+
+
 @admin.register(Guideline)
 class GuidelineAdmin(HistoryAdmin):
+    inlines = [GuidelineTopicInline]
     list_display = ("title", "source", "evidence_rank", "active", "imported_unreviewed")
     list_filter = ("source", "evidence_rank", "active", "imported_unreviewed")
     search_fields = ("title", "aliases")

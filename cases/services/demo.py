@@ -28,10 +28,11 @@ from django.utils.html import format_html
 from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
 from ..letters import html_to_pdf
-from ..models import Assignment, Case, Document, Guideline, Status, normalize_title
+from ..models import Assignment, Case, Document, Guideline, Status, UROutcome, normalize_title
 from ..roles import AUDITOR, COORDINATOR
 from . import lifecycle
 from .demo_workload import demo_workload
+from .guideline_topics import guideline_topics_load
 from .interchange import case_import
 from .lifecycle import case_transition
 
@@ -201,6 +202,8 @@ def _guideline_library(report: DemoReport):
             )
             created += 1
     report.note(f"guideline library ({created} entries added)", created=bool(created))
+    topics = guideline_topics_load()
+    report.note(f"guideline topics ({topics} added)", created=bool(topics))
 
 
 # The legal path from an application to each demo status.
@@ -213,8 +216,9 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
         report.note(f"case {case_number}", created=False)
         return
     case = case_import(document=copy.deepcopy(document), actor=actor)
-    # The format carries no specialty; the demo's items are in their reviewer's field, so matching has a basis.
-    case.items.update(specialty=reviewer.specialties.order_by("name").first())
+    # The format carries no specialty nor UR outcome; the demo's items are in their reviewer's field, so matching has
+    # a basis, and UR denied them (as the seed letter's UR determination did).
+    case.items.update(specialty=reviewer.specialties.order_by("name").first(), ur_outcome=UROutcome.DENIED)
     now = timezone.now()
     for doc in documents:
         Document.objects.create(case=case, file=_demo_pdf(case_number, doc), **doc)

@@ -264,6 +264,9 @@ def _advance(case, spec: DemoCase, dates, *, reviewer, item, guideline, report, 
         lifecycle.case_remand(case=case, actor=actor, note="Demo: the WCAB reversed the determination.")
 
 
+DEMO_OVERRIDE_NOTE = "Demo data: generated wording, signed over its warnings."
+
+
 def _sign(case, *, reviewer, item, guideline, report) -> None:
     """The reviewer's work: a summary, a decision with its rationale and citation, a document read; then signing."""
     case.clinical_summary = (
@@ -276,4 +279,6 @@ def _sign(case, *, reviewer, item, guideline, report) -> None:
     if guideline is not None:
         Citation.objects.create(item=item, side=Citation.Side.IMRO, guideline=guideline, order=1)
     document_mark_reviewed(document=report, user=reviewer.user)
-    determination_sign(case=case, user=reviewer.user)
+    # The generated wording draws sign-off warnings (no record date, the guideline not named): signed over, as a
+    # reviewer would with a note.
+    determination_sign(case=case, user=reviewer.user, override_note=DEMO_OVERRIDE_NOTE)

@@ -18,12 +18,24 @@ from reviewers.selectors import (
     reviewer_credentials,
 )
 
-from ..models import Case, CaseEvent, Citation, Decision, Document, DocumentReview, Guideline, Status
+from ..desk_selectors import reviewer_signed_rationales, treatment_synonyms
+from ..models import (
+    CLINICAL_DOCUMENT_TYPES,
+    Case,
+    CaseEvent,
+    Citation,
+    Decision,
+    Document,
+    DocumentReview,
+    Guideline,
+    Status,
+)
 from ..selectors import case_is_assigned_to
 from .corrections import correction_close, correction_mark
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
 from .lifecycle import case_transition
+from .signoff_warnings import OVERRIDE_NOTE_REQUIRED, ItemText, SignoffWarning, signoff_warnings
 
 # Edits
 CASE_SIGNED = "This case is signed: it is read-only and can no longer be changed."
@@ -48,8 +60,8 @@ SIGNOFF_DECISION_MISSING = "Item {number} ({title}): choose Upheld or Overturned
 SIGNOFF_RATIONALE_MISSING = "Item {number} ({title}): write the decision rationale."
 SIGNOFF_CITATION_MISSING = "Item {number} ({title}): cite at least one guideline from the library."
 SIGNOFF_NO_DOCUMENT_REVIEWED = (
-    "Mark at least one clinical document other than the UR letter as reviewed: "
-    "a determination cannot rest on the UR letter alone."
+    "Mark at least one clinical document (a progress report, imaging, operative report, therapy notes, a QME/AME "
+    "report or other medical records) as reviewed: a determination cannot rest on the application and UR letter alone."
 )
 SIGNOFF_NO_CURRENT_LICENSE = "Your profile has no current, unrestricted medical licence."
 SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION = "Your profile has no current board certification."
@@ -262,47 +274,110 @@ def documents_reviewed_snapshot(documents: list[Document]) -> list[dict]:
     ]
 
 
-def case_signoff_problems(*, case: Case, user, on) -> list[str]:
-    """Every reason ``user`` cannot sign ``case`` on date ``on``; empty when signing may go ahead."""
+@dataclass
+class SignoffProblem:
+    """A reason a case cannot be signed yet, and the id of the case page's field that fixes it ("" when none)."""
+
+    message: str
+    field: str = ""
+
+    def __str__(self):
+        return self.message
+
+
+def case_signoff_checks(*, case: Case, user, on) -> list[SignoffProblem]:
+    """Every reason ``user`` cannot sign ``case`` on date ``on``, each with the field to fix; empty when signing may
+    go ahead."""
     problems = []
     if case.status in SIGNED_STATUSES:
-        return [CASE_SIGNED]
+        return [SignoffProblem(CASE_SIGNED)]
     if case.status not in SIGNABLE_STATUSES:
-        problems.append(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower()))
+        problems.append(SignoffProblem(SIGNOFF_NOT_IN_REVIEW.format(status=Status(case.status).label.lower())))
     assigned = case_is_assigned_to(case, user)
     if not assigned:
-        problems.append(NOT_THE_REVIEWER)
+        problems.append(SignoffProblem(NOT_THE_REVIEWER))
     if not case.clinical_summary.strip():
-        problems.append(SIGNOFF_SUMMARY_MISSING)
+        problems.append(SignoffProblem(SIGNOFF_SUMMARY_MISSING, "id_clinical_summary"))
     items = case.items.order_by("order", "id").prefetch_related("citations")
     for number, item in enumerate(items, start=1):
-        title = item.title if len(item.title) <= 60 else item.title[:57] + "..."
+        prefix = f"item-{item.pk}"
         if not item.decision:
-            problems.append(SIGNOFF_DECISION_MISSING.format(number=number, title=title))
+            message = SIGNOFF_DECISION_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"id_{prefix}-decision_0"))
         if not item.rationale.strip():
-            problems.append(SIGNOFF_RATIONALE_MISSING.format(number=number, title=title))
+            message = SIGNOFF_RATIONALE_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"id_{prefix}-rationale"))
         if not any(c.side == Citation.Side.IMRO for c in item.citations.all()):
-            problems.append(SIGNOFF_CITATION_MISSING.format(number=number, title=title))
+            message = SIGNOFF_CITATION_MISSING.format(number=number, title=item.title)
+            problems.append(SignoffProblem(message, f"{prefix}-search"))
     if assigned:
         reviewer = case.reviewer
         reviewed = Document.objects.filter(case=case, reviews__reviewer=reviewer)
-        if not reviewed.exclude(doc_type=Document.Type.UR_LETTER).exists():
-            problems.append(SIGNOFF_NO_DOCUMENT_REVIEWED)
+        if not reviewed.filter(doc_type__in=CLINICAL_DOCUMENT_TYPES).exists():
+            problems.append(SignoffProblem(SIGNOFF_NO_DOCUMENT_REVIEWED, "documents-heading"))
         if not current_licenses(reviewer, on).exists():
-            problems.append(SIGNOFF_NO_CURRENT_LICENSE)
+            problems.append(SignoffProblem(SIGNOFF_NO_CURRENT_LICENSE))
         if not current_board_certifications(reviewer, on).exists():
-            problems.append(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION)
+            problems.append(SignoffProblem(SIGNOFF_NO_CURRENT_BOARD_CERTIFICATION))
         # Checked again here, with the assignment's rule: a party may have been added after the assignment.
         for conflict in reviewer_case_conflicts(reviewer=reviewer, case=case):
-            problems.append(SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name))
+            message = SIGNOFF_CONFLICT.format(role=conflict.role_label, name=conflict.party_name)
+            problems.append(SignoffProblem(message, "parties-heading"))
     return problems
 
 
-def determination_sign(*, case: Case, user, expected_revision: int | None = None):
+def case_signoff_problems(*, case: Case, user, on) -> list[str]:
+    """Every reason ``user`` cannot sign ``case`` on date ``on`` (messages only); empty when signing may go ahead."""
+    return [problem.message for problem in case_signoff_checks(case=case, user=user, on=on)]
+
+
+def case_draft_snapshot(*, case: Case, on) -> dict:
+    """What signing ``case`` on ``on`` would freeze: the letter's content (also the sign page's DRAFT preview)."""
+    reviewer = case.reviewer
+    return case_snapshot(
+        case=case,
+        reviewer_credentials=reviewer_credentials(reviewer, on=on) if reviewer else {},
+        decision_date=on,
+        documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=case, reviewer=reviewer))
+        if reviewer
+        else [],
+    )
+
+
+def case_signoff_warnings(*, case: Case) -> list[SignoffWarning]:
+    """The likely mistakes in ``case``'s draft (signoff_warnings), against the reviewer's other signed rationales."""
+    items = []
+    for number, item in enumerate(case.items.order_by("order", "id").prefetch_related("citations__guideline"), 1):
+        cited = [
+            " ".join([c.guideline.source, c.guideline.title, *c.guideline.aliases.splitlines()])
+            for c in item.citations.all()
+            if c.side == Citation.Side.IMRO
+        ]
+        field_id = f"id_item-{item.pk}-rationale"
+        items.append(ItemText(number, item.title, item.decision, item.rationale, cited, field_id))
+    return signoff_warnings(
+        summary=case.clinical_summary,
+        items=items,
+        earlier=reviewer_signed_rationales(reviewer=case.reviewer, excluding=case) if case.reviewer_id else [],
+        synonyms=treatment_synonyms(),
+    )
+
+
+class SignoffWarningsError(ReviewError):
+    """Signing was asked without a note while the draft has warnings."""
+
+    def __init__(self, warnings):
+        super().__init__(OVERRIDE_NOTE_REQUIRED)
+        self.warnings = warnings
+
+
+def determination_sign(*, case: Case, user, expected_revision: int | None = None, override_note: str = ""):
     """Sign ``case``: freeze the draft into a determination, move the case to signed, queue its letter.
 
     All or nothing, with the case row locked, so a double click or two tabs never sign twice. With
-    ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused.
+    ``expected_revision`` (the confirmation page's), a draft changed after the page was shown is refused. When the
+    draft has warnings (``case_signoff_warnings``), signing needs ``override_note``, recorded with them on the
+    determination.
     """
     with transaction.atomic():
         # of=self: PostgreSQL cannot lock the nullable side of the reviewer join, and only the case needs the lock.
@@ -315,18 +390,19 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
         if expected_revision is not None and locked.revision != expected_revision:
             raise StaleRevisionError(current_revision=locked.revision)
         reviewer = locked.reviewer
-        snapshot = case_snapshot(
-            case=locked,
-            reviewer_credentials=reviewer_credentials(reviewer, on=today),
-            decision_date=today,
-            documents_reviewed=documents_reviewed_snapshot(documents_reviewed(case=locked, reviewer=reviewer)),
-        )
+        warnings = case_signoff_warnings(case=locked)
+        if warnings and not override_note.strip():
+            raise SignoffWarningsError(warnings)
+        snapshot = case_draft_snapshot(case=locked, on=today)
         correcting = locked.status == Status.CORRECTING
         if correcting:
             snapshot["correction"] = correction_mark(locked)
         determination = determination_create(
             case=locked, snapshot=snapshot, origin="signed", reviewer=reviewer, signed_by=user
         )
+        if warnings:
+            determination.warnings_overridden = [w.as_record(override_note.strip()) for w in warnings]
+            determination.save(update_fields=["warnings_overridden"])
         if correcting:
             correction_close(case=locked, determination=determination)
         case_transition(

@@ -9,17 +9,18 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reviewers.selectors import reviewer_credentials
 
-from .. import selectors
-from ..forms import CaseDraftForm, QueueFilterForm, SignConfirmForm
+from .. import desk_selectors, selectors
+from ..forms import PAGES_MAX, CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
-from ..models import Citation, Guideline, document_content_type
+from ..models import Citation, document_content_type
 from ..pagination import LargeTablePaginator
 from ..services import review
 from ..services.access import case_access_record
@@ -30,6 +31,7 @@ NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
 NOTHING_SAVED = "Nothing was saved: fix the marked fields and save again."
 UNSAVED_TEXT_NOTE = "This text was not saved. Copy what you still need from here: it is gone once you leave this page."
+DUE_SOON_DAYS = 5  # the queue and the case page mark a deadline this close as "due soon"
 READ_ONLY_FOR_STAFF = (
     "You see this case read-only: only the assigned expert reviewer writes and signs its determination."
 )
@@ -47,7 +49,8 @@ def queue(request):
     # The deadline running now (records, then decision) and its days left, computed in SQL.
     cases = selectors.annotate_running_deadline(cases, timezone.localdate())
     page = LargeTablePaginator(cases, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/queue.html", {"page": page, "filters": filters})
+    context = {"page": page, "filters": filters, "due_soon_days": DUE_SOON_DAYS}
+    return render(request, "cases/queue.html", context)
 
 
 # The case page and its draft
@@ -66,8 +69,12 @@ def _case_page(request, case, *, draft=None, errors=(), status=200, unsaved=()):
     for entry in draft.items if draft else ():
         _item_lines(entry.item)
     determination = selectors.current_determination(case)
+    deadline = selectors.case_running_deadline(case, timezone.localdate())
     context = {
         "case": case,
+        "deadline": deadline,
+        "due_soon_days": DUE_SOON_DAYS,
+        "parties": list(case.parties.order_by("role", "id")),
         "worker": case.claim.worker,
         "age": selectors.worker_age(case.claim.worker, timezone.localdate()),
         "timeline": selectors.treatment_timeline(case),
@@ -101,34 +108,70 @@ def _item_lines(item):
     return item
 
 
+@never_cache  # Back after signing must fetch the signed page again, never show a stale live form
 @case_view()
 def case_detail(request, case):
     return _case_page(request, case)
 
 
+def _autosave(request) -> bool:
+    """The page's script saving in the background (autosave, "Review and sign…"): it wants JSON, not a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _saved_json(case) -> JsonResponse:
+    """What the page needs after a background save: the time, the new revision and the ids of the citation rows
+    (in form order), so that the next save edits these citations instead of adding them again."""
+    citations = {}
+    for item in selectors.case_items(case):
+        citations[f"item-{item.pk}"] = [c.pk for c in item.citations.all() if c.side == Citation.Side.IMRO]
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return JsonResponse({"saved_at": saved_at, "revision": case.revision, "citations": citations})
+
+
+def _refused_json(messages_, status, **extra) -> JsonResponse:
+    return JsonResponse({"error": " ".join(str(m) for m in messages_), **extra}, status=status)
+
+
 @case_view(methods=("POST",))
 def draft_save(request, case):
     """Save the draft. Refused, the page comes back with everything typed: 422 for fields to fix, 409 when the case
-    moved on (saved meanwhile in another tab, or signed), 403 for anyone but the assigned reviewer."""
+    moved on (saved meanwhile in another tab, or signed), 403 for anyone but the assigned reviewer. The page's
+    script saves in the background and gets the same answers as JSON (``_autosave``)."""
+    background = _autosave(request)
     refusal = review.case_edit_refusal(case)
     if refusal:  # signed (or closed) meanwhile: the page is read-only, the typed text is shown to copy from
+        if background:
+            return _refused_json([refusal], 409)
         return _closed_case_page(request, case, refusal)
     if not selectors.case_is_assigned_to(case, request.user):
+        if background:
+            return _refused_json([review.NOT_THE_REVIEWER], 403)
         return _case_page(request, case, errors=[review.NOT_THE_REVIEWER], status=403)
     draft = CaseDraftForm(case=case, items=selectors.case_items(case), data=request.POST)
     if not draft.is_valid():
+        if background:
+            return _refused_json([NOTHING_SAVED, *draft.errors, *draft.field_errors()], 422)
         return _case_page(request, case, draft=draft, errors=[NOTHING_SAVED, *draft.errors], status=422)
     try:
         review.case_save_draft(case=case, user=request.user, **draft.save_arguments())
     except review.CaseClosedError as exc:  # signed while this save waited for the case: the same read-only 409
+        if background:
+            return _refused_json(exc.messages, 409)
         case.refresh_from_db()
         return _closed_case_page(request, case, *exc.messages)
     except review.StaleRevisionError as exc:
+        if background:  # the page keeps the text; "Save draft" then shows the conflict and overwrites deliberately
+            return _refused_json(exc.messages, 409, stale=True)
         # Keep everything typed; the next save is a deliberate overwrite of the newer revision.
         draft.revision = exc.current_revision
         return _case_page(request, case, draft=draft, errors=exc.messages, status=409)
     except review.ReviewError as exc:
+        if background:
+            return _refused_json(exc.messages, 422)
         return _case_page(request, case, draft=draft, errors=exc.messages, status=422)
+    if background:
+        return _saved_json(case)
     messages.success(request, DRAFT_SAVED)
     return redirect("cases:detail", case_number=case.case_number)
 
@@ -194,60 +237,76 @@ def document_file(request, case, document_pk):
 def guideline_search(request, case, item_pk):
     item = get_object_or_404(case.items, pk=item_pk)
     query = request.GET.get("q", "")
-    context = {"case": case, "item": item, "query": query, "guidelines": selectors.guidelines_matching(query)}
+    context = {"case": case, "item": item, "query": query, "choices": desk_selectors.library_search(query)}
     return render(request, "cases/_guideline_results.html", context)
 
 
 @case_view()
 def citation_row(request, case, item_pk):
-    """A new, unsaved citation row for the draft form; it is stored with the next draft save."""
+    """A new, unsaved citation row for the draft form; it is stored with the next draft save. ``sections`` and
+    ``pages`` (optional) prefill the row, e.g. from a topic of the guideline."""
     item = get_object_or_404(case.items, pk=item_pk)
     refusal = review.case_edit_refusal(case)
     if refusal:
         return render(request, "cases/_citation_refusal.html", {"error": refusal})
     guideline_id = request.GET.get("guideline", "")
-    guideline = get_object_or_404(Guideline, active=True, pk=guideline_id if guideline_id.isdigit() else None)
-    # Sections and pages may come prefilled (a citation suggested from similar decisions); the draft form checks them.
-    sections, pages = request.GET.get("sections", ""), request.GET.get("pages", "")
-    row = {"guideline": guideline, "guideline_id": guideline.pk, "citation_id": None, "sections": sections}
-    row["pages"] = pages
+    offered = desk_selectors.offered_guidelines()
+    guideline = get_object_or_404(offered, pk=guideline_id if guideline_id.isdigit() else None)
+    row = {
+        "guideline": guideline,
+        "guideline_id": guideline.pk,
+        "citation_id": None,
+        "sections": request.GET.get("sections", ""),
+        "pages": request.GET.get("pages", "")[:PAGES_MAX],
+    }
     return render(request, "cases/_citation_row.html", {"item": item, "prefix": f"item-{item.pk}", "row": row})
 
 
 # Signing
 
 
-def _sign_page(request, case, *, problems=None, status=200):
+def _sign_page(request, case, *, problems=None, form=None, status=200):
     case_access_record(case=case, user=request.user, path=request.get_full_path())
     today = timezone.localdate()
     if problems is None:
-        problems = review.case_signoff_problems(case=case, user=request.user, on=today)
+        problems = review.case_signoff_checks(case=case, user=request.user, on=today)
     assigned = selectors.case_is_assigned_to(case, request.user)
+    signable = not problems and assigned
     context = {
         "case": case,
         "problems": problems,
+        "warnings": review.case_signoff_warnings(case=case) if signable else [],
         "today": today,
         "items": [_item_lines(item) for item in selectors.case_items(case)],
         "documents": review.documents_reviewed(case=case, reviewer=case.reviewer) if case.reviewer_id else [],
         "credentials": reviewer_credentials(case.reviewer, on=today) if assigned else None,
-        "form": SignConfirmForm(initial={"revision": case.revision}),
+        "form": form or SignConfirmForm(initial={"revision": case.revision}),
+        "signable": signable,
     }
     return render(request, "cases/sign.html", context, status=status)
 
 
+@never_cache  # Back after signing shows the signed case's page again, never a live sign button
 @case_view()
 def sign(request, case):
-    """The confirmation step: what will be signed, or every reason it cannot be yet."""
+    """The confirmation step: what will be signed (with the letter's DRAFT preview), its warnings, or every reason
+    it cannot be signed yet, each linked to its field."""
     return _sign_page(request, case)
 
 
+@never_cache
 @case_view(methods=("POST",))
 def sign_confirm(request, case):
     form = SignConfirmForm(request.POST)
-    expected = form.cleaned_data["revision"] if form.is_valid() else -1  # no revision: a stale form
+    valid = form.is_valid()
+    expected = form.cleaned_data["revision"] if valid else -1  # no revision: a stale form
+    note = form.cleaned_data.get("override_note", "") if valid else ""
     try:
-        review.determination_sign(case=case, user=request.user, expected_revision=expected)
+        review.determination_sign(case=case, user=request.user, expected_revision=expected, override_note=note)
+    except review.SignoffWarningsError:
+        form.add_error("override_note", review.OVERRIDE_NOTE_REQUIRED)
+        return _sign_page(request, case, form=form, status=422)
     except review.ReviewError as exc:
-        return _sign_page(request, case, problems=exc.messages)
+        return _sign_page(request, case, problems=[review.SignoffProblem(m) for m in exc.messages])
     messages.success(request, CASE_SIGNED_NOTICE)
     return redirect("cases:detail", case_number=case.case_number)

@@ -1,5 +1,12 @@
-// Reviewer workspace: order and remove citation rows in the draft form (stored with the next save), and tidy the
-// guideline picker after a choice. Everything else is htmx.
+// Reviewer workspace: order and remove citation rows in the draft form (stored with the next save), tidy the
+// guideline picker after a choice, and the browser's backup copy of the draft. Autosave is autosave.js, the
+// picker's keyboard picker.js, the document viewer viewer.js; everything else is htmx.
+
+// A page restored from the back/forward cache (Back after signing) is loaded again: the server's answer (no-store)
+// shows the case as it is now, never a stale form with a live sign button.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
+});
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-citation-action]");
   if (!button) return;
@@ -8,11 +15,6 @@ document.addEventListener("click", (event) => {
   if (action === "remove") row.remove();
   if (action === "up" && row.previousElementSibling) row.parentNode.insertBefore(row, row.previousElementSibling);
   if (action === "down" && row.nextElementSibling) row.parentNode.insertBefore(row.nextElementSibling, row);
-});
-
-document.addEventListener("keydown", (event) => {
-  // Enter in the picker searches; it must not submit the draft form.
-  if (event.key === "Enter" && event.target.classList.contains("guideline-search")) event.preventDefault();
 });
 
 document.addEventListener("htmx:afterRequest", (event) => {
@@ -44,6 +46,7 @@ const draftBackup = (() => {
   })();
   let timer = null;
   let form = null;
+  let unsaved = () => true; // set by start(): a copy is written only while the form holds unsaved text
 
   const allKeys = () => {
     const keys = [];
@@ -86,6 +89,7 @@ const draftBackup = (() => {
   const write = () => {
     if (!store || !form) return;
     clearTimeout(timer);
+    if (!unsaved()) return; // saved meanwhile: nothing to keep
     try {
       store.setItem(keyOf(), JSON.stringify({ savedAt: Date.now(), ...snapshot() }));
     } catch (error) {
@@ -133,6 +137,7 @@ const draftBackup = (() => {
   };
 
   const start = (isDirty, markDirty) => {
+    unsaved = isDirty;
     form = document.getElementById("draft-form");
     if (!store || !form) return;
     if (!form.dataset.user) {
@@ -172,40 +177,6 @@ const draftBackup = (() => {
   return { start, schedule, write, forget };
 })();
 
-
-// Leaving the page with unsaved typing (a link, a reload) asks first: nothing typed is lost by accident. A form
-// re-shown after a refused save (data-unsaved) holds unsaved text from the start.
-const draftForm = document.getElementById("draft-form");
-if (draftForm) {
-  let dirty = draftForm.dataset.unsaved === "1";
-  const markDirty = (event) => {
-    if (event.target.classList.contains("guideline-search")) return;
-    dirty = true;
-    draftBackup.schedule();
-  };
-  draftForm.addEventListener("input", markDirty);
-  draftForm.addEventListener("change", markDirty);
-  draftForm.addEventListener("click", (event) => {
-    if (event.target.closest("[data-citation-action]")) {
-      dirty = true;
-      draftBackup.schedule();
-    }
-  });
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.classList && event.detail.target.classList.contains("citations")) {
-      dirty = true;
-      draftBackup.schedule();
-    }
-  });
-  draftForm.addEventListener("submit", () => {
-    if (dirty) draftBackup.write(); // if this save never lands (session expired), the text is still here
-    dirty = false;
-  });
-  window.addEventListener("beforeunload", (event) => {
-    if (dirty) event.preventDefault();
-  });
-  draftBackup.start(() => dirty, () => (dirty = true));
-}
 
 // The case is signed: whatever copies this browser kept of its drafts go.
 const signedCase = document.querySelector("[data-signed-case]");

@@ -90,13 +90,21 @@ def review_case(reviewer_a, guideline, odg):
     return case
 
 
+SIGNABLE_SUMMARY = "The injured worker is a 51 year old male. The PR-2 of 07/25/2014 reports ongoing anxiety."
+
+
 def make_signable(case):
     """Fill ``case`` so that every sign-off rule passes for its reviewer."""
-    case.clinical_summary = "The injured worker is a 51 year old male."
+    # Content that passes the sign-off warnings too: a dated record, the guideline named, the treatment mentioned and
+    # a conclusion that agrees with the decision.
+    case.clinical_summary = SIGNABLE_SUMMARY
     case.save()
     for item in case.items.all():
         item.decision = "upheld"
-        item.rationale = "Open-ended psychotherapy is not recommended."
+        item.rationale = (
+            "The MTUS Chronic Pain Medical Treatment Guidelines do not recommend open-ended psychotherapy; "
+            "the request is not medically necessary."
+        )
         item.save()
         CitationFactory(
             item=item,

@@ -192,7 +192,7 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     f.CitationFactory(item=item, side=m.Citation.Side.IMRO)
     report = f.DocumentFactory(case=case, doc_type=m.Document.Type.PR2)
     document_mark_reviewed(document=report, user=reviewer.user)
-    determination_sign(case=case, user=reviewer.user)
+    determination_sign(case=case, user=reviewer.user, override_note="Admin flow test: warnings acknowledged.")
     lc.case_transition(case=case, to=m.Status.ISSUED, actor=admin_user, note="Served on all parties")
 
     page = admin_client.get(change_url(case)).content.decode()

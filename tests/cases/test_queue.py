@@ -78,7 +78,8 @@ def test_days_left_and_overdue_in_red(client_a, reviewer_a):
     page = client_a.get("/cases/").content.decode()
     assert f'<tr class="overdue" data-case="{overdue.case_number}">' in page
     assert '<span class="text-danger">-3 (overdue)</span>' in page
-    assert f'<tr class="" data-case="{on_time.case_number}">' in page
+    assert f'<tr class="due-soon" data-case="{on_time.case_number}">' in page
+    assert '4 <span class="badge badge-due-soon">Due soon</span>' in page
     # A signed case is no longer counting down.
     assert f'<tr class="" data-case="{signed_late.case_number}">' in page
 
@@ -133,7 +134,8 @@ def test_an_assigned_or_awaiting_records_case_shows_its_records_deadline(client_
         reviewer=reviewer_a, status=Status.AWAITING_RECORDS, records_due=records_due - datetime.timedelta(days=7)
     )
     page = client_a.get("/cases/").content.decode()
-    assert page.count(f"<td>Records due {due(5):%m/%d/%Y}</td>\n  <td>5</td>") == 2
+    deadline = f'<td data-label="Deadline">Records due {due(5):%m/%d/%Y}</td>'
+    assert page.count(f'{deadline}\n  <td data-label="Days left">5 <span class="badge badge-due-soon">') == 2
     assert f'<tr class="overdue" data-case="{late.case_number}">' in page
     assert '<span class="text-danger">-2 (overdue)</span>' in page
 
@@ -141,4 +143,6 @@ def test_an_assigned_or_awaiting_records_case_shows_its_records_deadline(client_
 def test_a_case_in_review_shows_its_decision_deadline(client_a, reviewer_a):
     CaseFactory(reviewer=reviewer_a, status=Status.IN_REVIEW, decision_due=due(4), records_due=None)
     page = client_a.get("/cases/").content.decode()
-    assert f"<td>Decision due {due(4):%m/%d/%Y}</td>\n  <td>4</td>" in page
+    assert (
+        f'<td data-label="Deadline">Decision due {due(4):%m/%d/%Y}</td>\n  <td data-label="Days left">4 <span' in page
+    )

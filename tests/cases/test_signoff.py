@@ -9,6 +9,7 @@ from cases.models import CaseEvent, Citation, Determination, Document, DocumentR
 from cases.services import review
 from cases.services.review import ReviewError, case_signoff_problems, determination_sign
 from reviewers.models import BoardCertification, License
+from tests.cases.conftest import SIGNABLE_SUMMARY
 from tests.factories import AffiliationFactory, DisputedItemFactory, PartyFactory
 
 ITEM = "Psychotherapy, 10 sessions"
@@ -51,8 +52,9 @@ def test_a_non_ur_document_must_be_marked_reviewed(signable_case):
     ur_letter = signable_case.documents.get(doc_type=Document.Type.UR_LETTER)
     DocumentReview.objects.create(document=ur_letter, reviewer=signable_case.reviewer)
     assert problems(signable_case) == [
-        "Mark at least one clinical document other than the UR letter as reviewed: "
-        "a determination cannot rest on the UR letter alone."
+        "Mark at least one clinical document (a progress report, imaging, operative report, therapy notes, a QME/AME "
+        "report or other medical records) as reviewed: a determination cannot rest on the application and UR letter "
+        "alone."
     ]
 
 
@@ -137,7 +139,7 @@ def test_signing_freezes_the_case_and_queues_the_letter(signable_case):
     assert determination.origin == "signed" and determination.reviewer == signable_case.reviewer
     assert determination.signed_by == user and determination.decision_date == timezone.localdate()
     snapshot = determination.snapshot
-    assert snapshot["clinical_summary"] == "The injured worker is a 51 year old male."
+    assert snapshot["clinical_summary"] == SIGNABLE_SUMMARY
     assert snapshot["items"][0]["decision"] == "upheld"
     assert snapshot["items"][0]["citations"] == [
         {"source": "MTUS", "title": "Chronic Pain Medical Treatment Guidelines", "sections": None, "pages": "23"}

@@ -26,7 +26,10 @@ EXPECTED = {
     "document_file": {"GET": 200, "POST": 405},
     "guideline_search": {"GET": 200, "POST": 405},
     "citation_row": {"GET": 200, "POST": 405},
+    "document_search": {"GET": 200, "POST": 405},
     "sign": {"GET": 200, "POST": 405},
+    "sign_preview": {"GET": 200, "POST": 405},  # the letter's DRAFT preview, HTML
+    "sign_preview_pdf": {"GET": 200, "POST": 405},  # and PDF
     "sign_confirm": {"GET": 302, "POST": 200},  # refused (problems listed), re-shown
     # The letter (not signed yet here, so there is none): tests/cases/test_letters_views.py covers the signed case.
     "letter_download": {"GET": 404, "POST": 405},
@@ -44,7 +47,7 @@ STAFF_EXPECTED = {
 # POST bodies that make a request meaningful (a whole, valid draft: the reviewer's is saved, staff's refused).
 DATA = {"draft_save": lambda case: {"revision": case.revision, "clinical_summary": "Written in the matrix"}}
 # Query strings a URL needs to answer its normal GET.
-QUERY = {"guideline_search": "?q=pain", "citation_row": "?guideline={guideline}"}
+QUERY = {"guideline_search": "?q=pain", "citation_row": "?guideline={guideline}", "document_search": "?q=pain"}
 NOT_CASE_BOUND = {"queue"}
 
 

@@ -10,6 +10,7 @@ from cases.models import CaseAccess, Determination, Document, DocumentReview, St
 from cases.services import review
 from cases.services.review import determination_sign
 from cases.views import workspace
+from tests.cases.conftest import SIGNABLE_SUMMARY
 from tests.factories import GuidelineFactory
 
 HTMX = {"HX-Request": "true"}
@@ -110,15 +111,15 @@ def test_the_picker_searches_titles_and_aliases_case_insensitively(client_a, rev
     assert "Chronic Pain Medical Treatment Guidelines" in page and "retired edition" not in page
     assert "Chronic Pain Medical Treatment Guidelines" in page_of(client_a.get(search, {"q": "behavioral INTER"}))
     assert "Official Disability Guidelines (ODG)" in page_of(client_a.get(search, {"q": "odg"}))
-    assert "No active guideline matches" in page_of(client_a.get(search, {"q": "zzz"}))
+    assert "No guideline or topic matches" in page_of(client_a.get(search, {"q": "zzz"}))
 
 
-def test_the_picker_offers_at_most_twenty(client_a, review_case):
+def test_the_picker_offers_at_most_fifteen(client_a, review_case):
     for n in range(25):
         GuidelineFactory(title=f"Knee guideline {n:02d}")
     item = review_case.items.get()
     page = page_of(client_a.get(f"/cases/{review_case.case_number}/items/{item.pk}/guidelines/", {"q": "knee"}))
-    assert page.count("data-picker-choice") == 20
+    assert page.count("data-picker-choice") == 15
 
 
 def test_a_picked_guideline_becomes_a_form_row(client_a, review_case, guideline):
@@ -145,7 +146,9 @@ def test_the_sign_page_lists_every_problem(client_a, review_case):
 
 def test_confirming_signs_the_case(client_a, signable_case):
     page = page_of(client_a.get(f"/cases/{signable_case.case_number}/sign/"))
-    assert 'id="confirm-sign"' in page and "The injured worker is a 51 year old male." in page
+    assert 'id="confirm-sign"' in page and 'id="signoff-warnings"' not in page
+    preview = page_of(client_a.get(f"/cases/{signable_case.case_number}/sign/preview/"))
+    assert SIGNABLE_SUMMARY in preview and "DRAFT (not signed)" in preview
     assert "State(s) of Licensure: California" in page
     response = client_a.post(f"/cases/{signable_case.case_number}/sign/confirm/", {"revision": signable_case.revision})
     assert response.status_code == 302
@@ -260,4 +263,4 @@ def test_text_typed_after_the_case_was_signed_elsewhere_is_shown_to_copy(client_
     assert "A summary typed &lt;after&gt; signing, kept to copy.</textarea>" in page  # escaped, read-only
     assert "A rationale typed after signing.</textarea>" in page and page.count("readonly") == 2
     signable_case.refresh_from_db()
-    assert signable_case.clinical_summary == "The injured worker is a 51 year old male."
+    assert signable_case.clinical_summary == SIGNABLE_SUMMARY

@@ -59,7 +59,7 @@ def test_the_workspace_runs_under_the_policy(demo_data, watched_page, live_serve
 
     # htmx: the guideline search (GET partial) and the "reviewed" mark (POST partial) still work.
     item = page.locator(".disputed-item").first
-    item.get_by_placeholder(re.compile("search the guideline library")).press_sequentially("stress rel", delay=30)
+    item.get_by_label(re.compile("Add a citation to item 1")).press_sequentially("stress rel", delay=30)
     expect(item.get_by_role("option", name=re.compile("Stress Related Conditions 2004"))).to_be_visible()
     document = page.locator("#documents li").filter(has_text="(PR-2)")
     with page.expect_response(re.compile(r"/documents/\d+/reviewed/$")):

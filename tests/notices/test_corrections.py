@@ -15,6 +15,7 @@ from cases.services.lifecycle import ILLEGAL_TRANSITION, TransitionError, case_a
 from cases.services.review import case_edit_refusal, determination_sign
 from notices.services import document_serve
 from tests.lifecycle_helpers import PSYCHIATRY, reviewer_in
+from tests.notices.conftest import SIGNED_OVER_WARNINGS
 
 from .pdf_text import stored_text
 
@@ -35,7 +36,7 @@ def superseded():
 
 def _sign(case, user, capture):
     with capture(execute=True):
-        return determination_sign(case=Case.objects.get(pk=case.pk), user=user)
+        return determination_sign(case=Case.objects.get(pk=case.pk), user=user, override_note=SIGNED_OVER_WARNINGS)
 
 
 def test_a_correction_keeps_both_versions_and_serves_the_new_one(

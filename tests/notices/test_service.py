@@ -23,6 +23,7 @@ from notices.services import (
     document_serve,
 )
 from tests.factories import StaffFactory
+from tests.notices.conftest import SIGNED_OVER_WARNINGS
 
 from .conftest import CLAIMS_ADMINISTRATOR_ADDRESS, PHYSICIAN_ADDRESS, WORKER_ADDRESS
 from .pdf_text import stored_pdf, stored_text
@@ -69,7 +70,9 @@ def test_serving_records_each_recipient_issues_the_letter_and_queues_cover_pages
     # 20:30 Pacific on 11/01/2026, the day clocks go back (already 11/02 in UTC).
     with freeze_time("2026-11-02 04:30:00"):
         with django_capture_on_commit_callbacks(execute=True):
-            signed = determination_sign(case=named_case, user=named_case.reviewer.user)
+            signed = determination_sign(
+                case=named_case, user=named_case.reviewer.user, override_note=SIGNED_OVER_WARNINGS
+            )
         letter = _letter(signed)
         today = timezone.localdate()
         assert today == datetime.date(2026, 11, 1)

@@ -98,6 +98,13 @@ def similar_url(case, item):
 
 def test_similar_decisions_beside_the_open_item(open_case, clients):
     item = open_case.items.get()
+    low_back = Guideline.objects.get(source="MTUS", title="Low Back Complaints 2004")
+    # Imported from the letters, unreviewed: suggested, but not offered to add until an administrator checks it.
+    assert low_back.imported_unreviewed
+    html = clients["reviewer"].get(similar_url(open_case, item)).content.decode()
+    assert "Low Back Complaints 2004" in html and "add-suggested-citation" not in html
+    low_back.imported_unreviewed = False
+    low_back.save()
     html = clients["reviewer"].get(similar_url(open_case, item)).content.decode()
     assert "Similar decisions" in html
     assert "MRI of the lumbar spine" in html
@@ -107,7 +114,6 @@ def test_similar_decisions_beside_the_open_item(open_case, clients):
     assert shown and all(p.case_id != open_case.pk for p in shown)
     # The first suggestion is Low Back Complaints (cited by the reviewers of both lumbar MRIs), with the section
     # they used, and its button adds it with that section prefilled.
-    low_back = Guideline.objects.get(source="MTUS", title="Low Back Complaints 2004")
     citation_url = reverse("cases:citation_row", args=[open_case.case_number, item.pk])
     first_button = re.search(r'hx-get="([^"]*)"', html.split("suggested-citation", 1)[1]).group(1)
     assert first_button == f"{citation_url}?guideline={low_back.pk}&amp;sections=Special%20Studies&amp;pages="
@@ -139,6 +145,8 @@ def test_the_case_page_loads_similar_decisions_per_item(open_case, clients):
 def test_citation_row_prefills_sections_and_pages(open_case, clients):
     item = open_case.items.get()
     guideline = Guideline.objects.get(source="MTUS", title="Low Back Complaints 2004")
+    guideline.imported_unreviewed = False  # an administrator checked it: the picker offers it
+    guideline.save()
     url = reverse("cases:citation_row", args=[open_case.case_number, item.pk])
     html = clients["reviewer"].get(url, {"guideline": guideline.pk, "sections": "Special Studies", "pages": "303"})
     html = html.content.decode()

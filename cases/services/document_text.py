@@ -1,0 +1,103 @@
+"""The text of case documents, page by page, so reviewers can search hundreds of pages (issue 13, item 4).
+
+Extraction uses pypdfium2 (PDFium), the library of the letter importer (docs/adr/0008-published-letter-import.md).
+A page without a text layer yields no text: a document whose pages all come back empty is marked "scanned, not
+searchable" (OCR is a later step). Images (TIFF, PNG, JPEG) are scanned by definition.
+"""
+
+import logging
+import re
+
+import pypdfium2
+from django.db import transaction
+
+from ..models import Document, DocumentPage
+
+logger = logging.getLogger(__name__)
+
+EXTRACTION_SOFT_TIME_LIMIT = 300
+EXTRACTION_TIME_LIMIT = 360
+
+
+def document_text_enqueue(*, document_id: int) -> bool:
+    """Send the extraction task. Never raises: with the broker down the document stays "not extracted yet"."""
+    from ..tasks import document_extract_text as task
+
+    try:
+        task.delay(document_id)
+    except Exception:  # noqa: BLE001 - a broker failure leaves the document pending; re-upload or run by hand
+        logger.warning("Document %s: text extraction not queued (broker unreachable).", document_id)
+        return False
+    return True
+
+
+# PDFium marks a hyphen it joined at a line end with U+0002 or U+FFFE (docs/adr/0008): the word is whole without it.
+JOINED_HYPHEN = str.maketrans({"\x02": None, "\ufffe": None, "\x00": None})
+
+
+def _plain(text: str) -> str:
+    return text.replace("\r\n", "\n").translate(JOINED_HYPHEN)
+
+
+def _pdf_pages(path) -> list[str]:
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        texts = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            texts.append(_plain(textpage.get_text_bounded()))
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        pdf.close()
+
+
+def document_extract_text(*, document_id: int) -> Document | None:
+    """Store the text of every page of ``document_id`` (replacing what was there) and its text status.
+
+    Idempotent: running it again on the same file stores the same rows. A document without a file is skipped.
+    """
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or not document.file:
+        return None
+    if document.file.name.lower().endswith(".pdf"):
+        try:
+            with document.file.open("rb") as handle:
+                texts = _pdf_pages(handle.read())
+        except pypdfium2.PdfiumError as exc:
+            logger.warning("Document %s: no text extracted (%s).", document_id, exc)
+            Document.objects.filter(pk=document_id).update(text_status=Document.TextStatus.FAILED)
+            return document
+    else:
+        texts = []
+    searchable = any(text.strip() for text in texts)
+    status = Document.TextStatus.SEARCHABLE if searchable else Document.TextStatus.SCANNED
+    with transaction.atomic():
+        DocumentPage.objects.filter(document_id=document_id).delete()
+        DocumentPage.objects.bulk_create(
+            DocumentPage(document_id=document_id, number=number, text=text)
+            for number, text in enumerate(texts, start=1)
+        )
+        updates = {"text_status": status}
+        if texts and not document.pages:
+            updates["pages"] = len(texts)
+        Document.objects.filter(pk=document_id).update(**updates)
+    document.refresh_from_db()
+    return document
+
+
+def snippet(text: str, words: list[str], *, width: int = 80) -> list[tuple[str, bool]]:
+    """The stretch of ``text`` around the first of ``words`` found, whitespace folded, with ellipses, as parts
+    (text, is a searched word) so the page can mark the words (the template escapes every part)."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    lowered = flat.casefold()
+    positions = [lowered.find(word.casefold()) for word in words]
+    found = [p for p in positions if p >= 0]
+    at = min(found) if found else 0
+    start, end = max(0, at - width), min(len(flat), at + width)
+    shown = ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    pattern = re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE) if words else None
+    pieces = pattern.split(shown) if pattern else [shown]
+    return [(piece, index % 2 == 1) for index, piece in enumerate(pieces) if piece]
