@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.services.lifecycle import case_assign_reviewer
+from imrsite.celery import app as celery_app
 from notices.models import Notice
 from notices.services import notices_sweep
 from tests.factories import StaffFactory
@@ -57,12 +58,14 @@ def test_a_notice_whose_render_died_is_swept_and_finished(start_worker, media):
     with transaction.atomic():
         case_assign_reviewer(case=case, reviewer=reviewer_in(), notice_date=timezone.localdate())
     notice = Notice.objects.get(case=case, kind=Notice.Kind.NOARFI)
-    # No worker yet: the message waits in Redis. Say a worker took it and died mid-render, long ago.
+    # No worker yet. Say a worker took the message and died mid-render, long ago, and the message is gone: only
+    # the sweeper can get the notice rendered now (a waiting message would race the sweep).
+    celery_app.control.purge()
     Notice.objects.filter(pk=notice.pk).update(
         status=Notice.Status.RENDERING, attempts=1, render_started_at=timezone.now() - timedelta(hours=1)
     )
-    start_worker()
     assert notices_sweep(older_than=timedelta(0), rendering_older_than=timedelta(minutes=5)) == 1
+    start_worker()
     notice = _rendered(notice.pk)
     assert notice.attempts >= 2
     assert [p.name for p in (media / "notices" / case.case_number).iterdir()] == [notice.file.name.split("/")[-1]]
