@@ -87,6 +87,13 @@ _CASE_NUMBER_RE = re.compile(CASE_NUMBER_RE)
 # Characters that print as nothing: a title made only of them (and spaces) is blank.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SHOWN_LIMIT = 60
+# The choices, computed once (an enum's ``values`` builds its list on every call: thousands per batch).
+_PRIORITIES = frozenset(Priority.values)
+_SEXES = frozenset(Sex.values)
+_ROLES = frozenset(Party.Role.values)
+_KINDS_OF_TREATMENT = frozenset(TreatmentEvent.Kind.values)
+_DECISIONS = frozenset(Decision.values)
+_SOURCES = frozenset(Guideline.Source.values)
 _KINDS = {int: "a number", list: "a list", dict: "an object"}
 
 
@@ -351,7 +358,7 @@ def case_document_parse(document) -> CaseDocument:
     case_number = read.string(top, "case_number", "", default=None)
     if case_number is not None and not case_number_valid(case_number):
         read.error("case_number", WRONG_CASE_NUMBER)
-    priority = read.choice(top, "priority", "", Priority.values, WRONG_PRIORITY)
+    priority = read.choice(top, "priority", "", _PRIORITIES, WRONG_PRIORITY)
     application_received = read.date(top, "application_received", "")
     ur_decision_date = read.date(top, "ur_decision_date", "", nullable=True)
     date_assigned = read.date(top, "date_assigned", "", nullable=True)
@@ -405,7 +412,7 @@ def _read_worker(read: _Reader, value) -> WorkerData | None:
         last_name=read.string(obj, "last_name", path, nullable=True, limit=_LIMITS["name"]) or "",
         age=read.whole_number(obj, "age", path, 0, 130),
         date_of_birth=read.date(obj, "date_of_birth", path, nullable=True),
-        sex=read.choice(obj, "sex", path, Sex.values, WRONG_SEX) or Sex.UNKNOWN,
+        sex=read.choice(obj, "sex", path, _SEXES, WRONG_SEX) or Sex.UNKNOWN,
         date_of_injury=read.date(obj, "date_of_injury", path),
         claim_number=read.string(obj, "claim_number", path, nullable=True, limit=_LIMITS["claim_number"]) or "",
     )
@@ -422,7 +429,7 @@ def _read_party(read: _Reader, value, path) -> PartyData | None:
         except ValidationError:
             read.error(_join(path, "email"), WRONG_EMAIL)
     return PartyData(
-        role=read.choice(obj, "role", path, Party.Role.values, WRONG_ROLE),
+        role=read.choice(obj, "role", path, _ROLES, WRONG_ROLE),
         name=read.string(obj, "name", path, blank=False, limit=_LIMITS["party_name"]),
         address=read.string(obj, "address", path, nullable=True) or "",
         email=email,
@@ -435,7 +442,7 @@ def _read_treatment(read: _Reader, value, path) -> TreatmentData | None:
         return None
     return TreatmentData(
         date=read.date(obj, "date", path, nullable=True),
-        kind=read.choice(obj, "kind", path, TreatmentEvent.Kind.values, WRONG_KIND),
+        kind=read.choice(obj, "kind", path, _KINDS_OF_TREATMENT, WRONG_KIND),
         description=read.string(obj, "description", path, blank=False),
     )
 
@@ -446,7 +453,7 @@ def _read_item(read: _Reader, value, path) -> ItemData | None:
         return None
     return ItemData(
         title=read.string(obj, "title", path, blank=False),
-        decision=read.choice(obj, "decision", path, Decision.values, WRONG_DECISION, nullable=True),
+        decision=read.choice(obj, "decision", path, _DECISIONS, WRONG_DECISION, nullable=True),
         claims_administrator_citations=[
             _read_citation(read, c, _join(_join(path, "claims_administrator_citations"), i))
             for i, c in enumerate(read.list(obj, "claims_administrator_citations", path))
@@ -464,7 +471,7 @@ def _read_citation(read: _Reader, value, path) -> CitationData | None:
     if obj is None:
         return None
     return CitationData(
-        source=read.choice(obj, "source", path, Guideline.Source.values, WRONG_SOURCE),
+        source=read.choice(obj, "source", path, _SOURCES, WRONG_SOURCE),
         # The library stores the title and its folded form (``normalized_title``), both in a column of this size.
         title=read.string(
             obj, "title", path, blank=False, limit=_LIMITS["citation_title"], folded_limit=_LIMITS["citation_title"]

@@ -478,7 +478,13 @@ class Document(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # A newly attached file: record its size and hash (the file's identity in the record) before storing it.
+        self.file_prepare()
+        super().save(*args, **kwargs)
+
+    def file_prepare(self):
+        """Before the row is written (``save``, or a bulk insert, which then calls
+        ``text_extraction_enqueue_on_commit``): a newly attached file's size and hash (the file's identity in the
+        record), and its text extraction due."""
         if self.file and not self.file._committed:
             digest = hashlib.sha256()
             for chunk in self.file.chunks():
@@ -489,7 +495,13 @@ class Document(models.Model):
             self._text_extraction_due = True  # cases.signals queues the extraction once the transaction commits
         elif not self.file:
             self.sha256, self.size, self.text_status = "", None, self.TextStatus.NONE
-        super().save(*args, **kwargs)
+
+    def text_extraction_enqueue_on_commit(self):
+        """Queue the text extraction of a newly stored file once the transaction commits (``cases.signals`` does it
+        after ``save``; a bulk insert sends no signal)."""
+        from .signals import document_file_stored
+
+        document_file_stored(Document, self)
 
     @property
     def is_clinical(self) -> bool:
@@ -608,9 +620,15 @@ class Guideline(models.Model):
         return f"{self.source}: {self.title}"
 
     def save(self, *args, **kwargs):
+        self.normalize()
+        super().save(*args, **kwargs)
+
+    def normalize(self):
+        """Fold the title's whitespace and set the form it is matched by (what ``save`` does; a bulk insert calls
+        it itself). Returns the entry."""
         self.title = fold_whitespace(self.title)
         self.normalized_title = normalize_title(self.title)
-        super().save(*args, **kwargs)
+        return self
 
 
 class Citation(models.Model):

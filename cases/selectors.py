@@ -166,21 +166,21 @@ def citation_as_dict(citation: Citation) -> dict:
 
 def case_items_as_dicts(case) -> list[dict]:
     """The disputed items with both sides' citations, as ``imr-case/1`` and the snapshot hold them (2 queries)."""
-    items = []
-    for item in case_items(case):
-        citations = list(item.citations.all())  # ordered by side, order, id by ``case_items``
-        items.append(
-            {
-                "title": item.title,
-                "decision": item.decision or None,
-                "claims_administrator_citations": [
-                    citation_as_dict(c) for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR
-                ],
-                "citations": [citation_as_dict(c) for c in citations if c.side == Citation.Side.IMRO],
-                "rationale": item.rationale,
-            }
-        )
-    return items
+    return [item_as_dict(item, item.citations.all()) for item in case_items(case)]
+
+
+def item_as_dict(item, citations) -> dict:
+    """An item with its citations (ordered by side, order, id: ``case_items``), as ``imr-case/1`` holds it."""
+    citations = list(citations)
+    return {
+        "title": item.title,
+        "decision": item.decision or None,
+        "claims_administrator_citations": [
+            citation_as_dict(c) for c in citations if c.side == Citation.Side.CLAIMS_ADMINISTRATOR
+        ],
+        "citations": [citation_as_dict(c) for c in citations if c.side == Citation.Side.IMRO],
+        "rationale": item.rationale,
+    }
 
 
 def correction_pending(case):

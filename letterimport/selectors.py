@@ -15,10 +15,16 @@ def guideline_library() -> Library:
     return Library(entries, aliases)
 
 
-def letter_imported(sha256: str) -> LetterImport | None:
-    """The latest import of a file with these bytes, if any."""
-    return LetterImport.objects.filter(sha256=sha256).select_related("case").first()
+def letters_imported(sha256s) -> dict[str, LetterImport]:
+    """The latest import of each file with these bytes, by SHA-256 (one query)."""
+    latest = {}
+    for row in (
+        LetterImport.objects.filter(sha256__in=set(sha256s)).select_related("case").order_by("imported_at", "id")
+    ):
+        latest[row.sha256] = row
+    return latest
 
 
-def case_exists(case_number: str) -> bool:
-    return Case.objects.filter(case_number=case_number).exists()
+def cases_existing(case_numbers) -> set[str]:
+    """Which of these case numbers exist (one query)."""
+    return set(Case.objects.filter(case_number__in=set(case_numbers)).values_list("case_number", flat=True))

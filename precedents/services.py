@@ -16,6 +16,7 @@ from django.db.models import F
 
 from cases.models import Case, Decision, Determination, Guideline, normalize_title
 from cases.selectors import current_determination
+from cases.services.bulk import rows_create
 
 from .models import DecisionStat, PrecedentItem, TreatmentCategory
 from .search import IndexDocument, search_backend
@@ -198,6 +199,25 @@ def precedent_index_case(*, case: Case, backend=None) -> list[PrecedentItem]:
         return new
 
 
+def precedent_index_new(determinations: list[Determination], *, backend=None) -> list[PrecedentItem]:
+    """Index the precedents of determinations just created on cases that have none yet (a batch import): one insert
+    and one index write for the whole batch, in the caller's transaction; the analytics counts move by theirs."""
+    if not determinations:
+        return []
+    rows = _rows_insert(determinations, backend or search_backend(), _Categoriser())
+    _stats_apply(_contributions(rows, _category_names()))
+    return rows
+
+
+def _rows_insert(determinations, backend, categorise) -> list[PrecedentItem]:
+    """The precedents of ``determinations`` (each with its case), inserted and indexed."""
+    guideline_ids = _GuidelineIds(d.snapshot for d in determinations)
+    rows = [row for d in determinations for row in _precedent_rows(d.case, d, categorise, guideline_ids)]
+    rows_create(rows, PrecedentItem, history=False)
+    _index(backend, rows, {d.case_id: d.snapshot.get("clinical_summary", "") for d in determinations})
+    return rows
+
+
 def _index(backend, rows, summaries: dict):
     # bulk_create sets the ids on PostgreSQL and SQLite >= 3.35 (RETURNING), the engines this project runs on.
     backend.index([index_document(row, summaries.get(row.case_id, "")) for row in rows])
@@ -244,9 +264,6 @@ def precedent_index_rebuild(*, backend=None, progress=None) -> int:
 
 
 def _rebuild_batch(batch, backend, categorise, counts, names) -> int:
-    guideline_ids = _GuidelineIds(d.snapshot for d in batch)
-    rows = [row for d in batch for row in _precedent_rows(d.case, d, categorise, guideline_ids)]
-    PrecedentItem.objects.bulk_create(rows)
-    _index(backend, rows, {d.case_id: d.snapshot.get("clinical_summary", "") for d in batch})
+    rows = _rows_insert(batch, backend, categorise)
     counts.update(_contributions(rows, names))
     return len(rows)

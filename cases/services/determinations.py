@@ -25,10 +25,15 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def case_snapshot(*, case, reviewer_credentials: dict, decision_date, documents_reviewed: list[dict]) -> dict:
-    """The determination content of ``case`` as it stands now (items, citations, summary, header facts)."""
+def case_snapshot(
+    *, case, reviewer_credentials: dict, decision_date, documents_reviewed: list[dict], items=None, parties=None
+) -> dict:
+    """The determination content of ``case`` as it stands now (items, citations, summary, header facts). A writer
+    that has just built the items (as ``case_items_as_dicts``) and the parties passes them instead of reading them
+    back."""
     worker = case.claim.worker
-    items = case_items_as_dicts(case)
+    items = case_items_as_dicts(case) if items is None else items
+    parties = case.parties.order_by("id") if parties is None else parties
     return {
         "schema": SNAPSHOT_SCHEMA,
         "case_number": case.case_number,
@@ -43,7 +48,7 @@ def case_snapshot(*, case, reviewer_credentials: dict, decision_date, documents_
         "items": items,
         "reviewer": reviewer_credentials,
         "documents_reviewed": documents_reviewed,
-        "parties": [{"role": p.role, "name": p.name, "address": p.address} for p in case.parties.order_by("id")],
+        "parties": [{"role": p.role, "name": p.name, "address": p.address} for p in parties],
     }
 
 

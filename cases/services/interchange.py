@@ -6,16 +6,22 @@ transaction, so a refused document leaves the database exactly as it was.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from precedents.services import precedent_index_case
+from precedents.services import precedent_index_case, precedent_index_new
 
-from ..interchange import CaseDocument, CaseDocumentError, CitationData, FieldError, case_document_parse
+from ..interchange import (
+    DOCUMENT_PATH,
+    CaseDocument,
+    CaseDocumentError,
+    CitationData,
+    FieldError,
+    case_document_parse,
+)
 from ..models import (
     BEFORE_SIGNING_STATUSES,
     Case,
@@ -32,7 +38,9 @@ from ..models import (
     TreatmentEvent,
     normalize_title,
 )
-from .determinations import case_snapshot, determination_create
+from ..selectors import item_as_dict
+from .bulk import rows_create
+from .determinations import case_snapshot, snapshot_hash
 from .lifecycle import case_deadlines
 from .search import case_search_text
 
@@ -56,22 +64,75 @@ _NEW_TITLE_RANK = {Guideline.Source.MTUS: Guideline.EvidenceRank.A, Guideline.So
 _KEPT_ON_REPLACE = BEFORE_SIGNING_STATUSES
 
 
-# The library shared by the imports of one batch (``case_import_batch``), read once instead of once per document.
-_batch_library: ContextVar[_GuidelineLibrary | None] = ContextVar("batch_library", default=None)
+# A write refused by the database (a trigger, a constraint a concurrent writer tripped): the file is not imported.
+NOT_WRITTEN = "could not be written: {error}"
+# Attempts per file once a batch has fallen back to one savepoint per file: a unique violation (the same case number
+# or guideline title committed meanwhile by a concurrent import) is retried once, and the retry sees the other's row.
+_ATTEMPTS = 2
 
 
-@contextmanager
-def case_import_batch():
-    """Import several documents (``case_import`` calls inside the block) in one transaction: one commit instead of one
-    per document, and the guideline library read once. Each document stays all or nothing: its ``case_import`` runs
-    in a savepoint of its own, rolled back alone when the document is refused. The block's caller reports a document
-    as imported only once the block has exited (committed)."""
-    token = _batch_library.set(_GuidelineLibrary())
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        _batch_library.reset(token)
+@dataclass
+class Imported:
+    """What became of one document of ``cases_import``: its case (and whether it replaced one), or its errors."""
+
+    case: Case | None = None
+    replaced: bool = False
+    errors: list[FieldError] = field(default_factory=list)
+
+
+@dataclass
+class _Entry:
+    index: int
+    parsed: CaseDocument
+
+
+def cases_import(documents: Sequence, *, replace: bool = False, actor=None, attach=None) -> list[Imported]:
+    """Import a batch of ``imr-case/1`` documents (already JSON-decoded) in one transaction; one result per document.
+
+    Each document is whole or not at all. All are validated first, in Python; the valid ones with new case numbers
+    are then written together, one bulk insert per table for the whole batch (``_write``), in a savepoint. If the
+    database refuses that (a unique case number or guideline title committed meanwhile by a concurrent import, a
+    constraint, a trigger), the savepoint is rolled back and the batch is written again one savepoint per document,
+    which isolates the one refused. Documents whose case number exists, or repeats an earlier one of the batch, go
+    one at a time after the bulk insert, under ``case_import``'s rules (``replace``).
+
+    ``attach(written)``, if given, is called inside each write's savepoint with ``[(document index, case), ...]`` for
+    the caller's own rows (the letter importer's PDF and provenance): they are part of the document's all or nothing.
+    """
+    results = [Imported() for _ in documents]
+    entries = []
+    for index, document in enumerate(documents):
+        try:
+            entries.append(_Entry(index, case_document_parse(document)))
+        except CaseDocumentError as exc:
+            results[index].errors = exc.field_errors
+    library = _GuidelineLibrary()
+    with transaction.atomic():
+        numbers = [entry.parsed.case_number for entry in entries]
+        taken = set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
+        together, one_by_one = [], []
+        for entry in entries:
+            number = entry.parsed.case_number
+            (one_by_one if number in taken else together).append(entry)
+            taken.add(number)
+        if together:
+            try:
+                with transaction.atomic():
+                    cases = _write(together, library=library, actor=actor, attach=attach)
+            except DatabaseError:
+                one_by_one = sorted(together + one_by_one, key=lambda entry: entry.index)
+            else:
+                for entry, case in zip(together, cases, strict=True):
+                    results[entry.index].case = case
+        for entry in one_by_one:
+            result = results[entry.index]
+            try:
+                result.case, result.replaced = _import_one(
+                    entry, library=library, replace=replace, actor=actor, attach=attach
+                )
+            except CaseDocumentError as exc:
+                result.errors = exc.field_errors
+    return results
 
 
 def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
@@ -82,36 +143,67 @@ def case_import(*, document: dict, replace: bool = False, actor=None) -> Case:
     ``replace`` the existing case keeps its row, documents, events, assignments and access log (they record what
     happened here) and gets the document's content instead of its own.
     """
-    parsed = case_document_parse(document)
-    try:
-        with transaction.atomic():
-            existing = Case.objects.select_for_update().filter(case_number=parsed.case_number).first()
-            previous_status = existing.status if existing is not None else ""
-            if existing is not None:
-                _check_replaceable(existing, replace=replace)
-                case = _case_replace(existing, parsed)
-            else:
-                case = _case_create(parsed)
-            _content_create(case, parsed)
-            if parsed.determination is not None:
-                _determination_import(case, parsed)
-            CaseEvent.objects.create(
-                case=case,
-                at=timezone.now(),
-                actor=actor,
-                kind=EVENT_IMPORTED,
-                from_status=previous_status,
-                to_status=case.status,
-                note="Replaced by an imr-case/1 import." if existing is not None else "Imported from imr-case/1.",
-            )
-            return case
-    except IntegrityError:
-        # Another import created the same case number between our check and our insert.
-        if Case.objects.filter(case_number=parsed.case_number).exists():
-            raise CaseDocumentError(
-                [FieldError("case_number", CASE_EXISTS.format(case_number=parsed.case_number))]
-            ) from None
-        raise
+    [result] = cases_import([document], replace=replace, actor=actor)
+    if result.errors:
+        raise CaseDocumentError(result.errors)
+    return result.case
+
+
+def _import_one(entry: _Entry, *, library, replace: bool, actor, attach) -> tuple[Case, bool]:
+    """Write one document in its own savepoint: (case, whether it replaced one). Raises ``CaseDocumentError``."""
+    number = entry.parsed.case_number
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                existing = Case.objects.select_for_update().filter(case_number=number).first()
+                if existing is not None:
+                    _check_replaceable(existing, replace=replace)
+                [case] = _write([entry], library=library, actor=actor, attach=attach, existing=existing)
+                return case, existing is not None
+        except IntegrityError as exc:
+            # Another import committed the same case number (or guideline title) meanwhile: the retry sees it.
+            if attempt == _ATTEMPTS:
+                raise CaseDocumentError([FieldError(DOCUMENT_PATH, _not_written(exc))]) from None
+        except DatabaseError as exc:
+            raise CaseDocumentError([FieldError(DOCUMENT_PATH, _not_written(exc))]) from None
+    raise AssertionError("unreachable")
+
+
+def _not_written(exc: DatabaseError) -> str:
+    lines = str(exc).strip().splitlines()
+    return NOT_WRITTEN.format(error=lines[0] if lines else type(exc).__name__)
+
+
+def _write(entries: list[_Entry], *, library, actor, attach, existing: Case | None = None) -> list[Case]:
+    """Write the documents of ``entries``: one bulk insert per table (and one per history table) for all of them.
+    With ``existing`` (one entry only) the document replaces that case's content instead of creating a case."""
+    documents = [entry.parsed for entry in entries]
+    guidelines = library.guidelines_for(citation for parsed in documents for citation in _citations(parsed))
+    if existing is None:
+        cases = _cases_create(documents)
+        previous = [""] * len(cases)
+    else:
+        previous = [existing.status]
+        cases = [_case_replace(existing, documents[0])]
+    items = _content_create(cases, documents, guidelines)
+    _determinations_import(cases, documents, items)
+    now = timezone.now()
+    events = [
+        CaseEvent(
+            case=case,
+            at=now,
+            actor=actor,
+            kind=EVENT_IMPORTED,
+            from_status=status,
+            to_status=case.status,
+            note="Replaced by an imr-case/1 import." if existing is not None else "Imported from imr-case/1.",
+        )
+        for case, status in zip(cases, previous, strict=True)
+    ]
+    rows_create(events, CaseEvent, history=False)
+    if attach is not None:
+        attach([(entry.index, case) for entry, case in zip(entries, cases, strict=True)])
+    return cases
 
 
 def _check_replaceable(case: Case, *, replace: bool):
@@ -134,30 +226,49 @@ def _initial_status(parsed: CaseDocument) -> Status:
     return Status.SIGNED if parsed.determination is not None else Status.RECEIVED
 
 
-def _case_create(parsed: CaseDocument) -> Case:
-    data = parsed.injured_worker
-    worker = InjuredWorker.objects.create(
-        first_name=data.first_name,
-        last_name=data.last_name,
-        age=data.age,
-        date_of_birth=data.date_of_birth,
-        sex=data.sex,
-    )
+def _cases_create(documents: list[CaseDocument]) -> list[Case]:
     # A new worker and claim per imported case: redacted documents carry no name to match an existing worker on,
     # and merging two people's claims by mistake is worse than a duplicate a coordinator can merge.
-    claim = Claim.objects.create(worker=worker, claim_number=data.claim_number, date_of_injury=data.date_of_injury)
-    case = Case(
-        case_number=parsed.case_number,
-        claim=claim,
-        status=_initial_status(parsed),
-        search_text=_search_text(parsed),
-        **_case_fields(parsed),
+    workers = rows_create(
+        [
+            InjuredWorker(
+                first_name=parsed.injured_worker.first_name,
+                last_name=parsed.injured_worker.last_name,
+                age=parsed.injured_worker.age,
+                date_of_birth=parsed.injured_worker.date_of_birth,
+                sex=parsed.injured_worker.sex,
+            )
+            for parsed in documents
+        ],
+        InjuredWorker,
     )
-    # The import writes its own event instead of a transition, so it computes the deadlines itself (the lifecycle's
-    # rule): a case imported with its assignment date has its records clock running.
-    case.records_due, case.decision_due = case_deadlines(case)
-    case.save()
-    return case
+    claims = rows_create(
+        [
+            Claim(
+                worker=worker,
+                claim_number=parsed.injured_worker.claim_number,
+                date_of_injury=parsed.injured_worker.date_of_injury,
+            )
+            for worker, parsed in zip(workers, documents, strict=True)
+        ],
+        Claim,
+    )
+    cases = []
+    for claim, parsed in zip(claims, documents, strict=True):
+        # Bulk inserts send no signals: the search text is written with the case (``cases.signals`` would compute
+        # it on save); the generated sort keys (``queue_rank``, ``running_due``) the database computes itself.
+        case = Case(
+            case_number=parsed.case_number,
+            claim=claim,
+            status=_initial_status(parsed),
+            search_text=_search_text(parsed),
+            **_case_fields(parsed),
+        )
+        # The import writes its own event instead of a transition, so it computes the deadlines itself (the
+        # lifecycle's rule): a case imported with its assignment date has its records clock running.
+        case.records_due, case.decision_due = case_deadlines(case)
+        cases.append(case)
+    return rows_create(cases, Case)
 
 
 def _search_text(parsed: CaseDocument) -> str:
@@ -226,89 +337,152 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
     return case
 
 
-def _content_create(case: Case, parsed: CaseDocument):
-    """Parties, treatment history, items and citations: one bulk insert per table, each with its history rows."""
-    bulk_create_with_history(
-        [Party(case=case, role=p.role, name=p.name, address=p.address, email=p.email) for p in parsed.parties], Party
+def _citations(parsed: CaseDocument):
+    for item in parsed.disputed_items:
+        yield from item.claims_administrator_citations
+        yield from item.citations
+
+
+def _content_create(cases: list[Case], documents: list[CaseDocument], guidelines) -> list[list[dict]]:
+    """Parties, treatment history, items and citations of every case: one bulk insert per table, each with its
+    history rows. Returns each case's items as ``case_items_as_dicts`` would read them back."""
+    rows_create(
+        [
+            Party(case=case, role=p.role, name=p.name, address=p.address, email=p.email)
+            for case, parsed in zip(cases, documents, strict=True)
+            for p in parsed.parties
+        ],
+        Party,
     )
-    bulk_create_with_history(
+    rows_create(
         [
             TreatmentEvent(case=case, order=i, date=t.date, kind=t.kind, description=t.description)
+            for case, parsed in zip(cases, documents, strict=True)
             for i, t in enumerate(parsed.treatment_history)
         ],
         TreatmentEvent,
     )
-    items = bulk_create_with_history(
+    items = rows_create(
         [
             DisputedItem(
                 case=case, order=order, title=data.title, decision=data.decision or "", rationale=data.rationale
             )
+            for case, parsed in zip(cases, documents, strict=True)
             for order, data in enumerate(parsed.disputed_items)
         ],
         DisputedItem,
     )
-    library = _batch_library.get() or _GuidelineLibrary()
-    citations = []
-    for item, data in zip(items, parsed.disputed_items, strict=True):
-        sides = (
-            (Citation.Side.CLAIMS_ADMINISTRATOR, data.claims_administrator_citations),
-            (Citation.Side.IMRO, data.citations),
-        )
-        for side, cited in sides:
+    citations, written = [], []
+    for item, data in zip(items, (data for parsed in documents for data in parsed.disputed_items), strict=True):
+        start = len(citations)
+        for side, cited in _sides(data):
             citations += [
                 Citation(
                     item=item,
                     side=side,
-                    guideline=library.guideline_for(citation),
+                    guideline=guidelines[_library_key(citation)],
                     sections=citation.sections or "",
                     pages=citation.pages or "",
                     order=position,
                 )
                 for position, citation in enumerate(cited)
             ]
-    bulk_create_with_history(citations, Citation)
+        written.append(item_as_dict(item, citations[start:]))
+    rows_create(citations, Citation)
+    per_case, start = [], 0
+    for parsed in documents:
+        per_case.append(written[start : start + len(parsed.disputed_items)])
+        start += len(parsed.disputed_items)
+    return per_case
 
 
-def _determination_import(case: Case, parsed: CaseDocument):
-    snapshot = case_snapshot(
-        case=case,
-        reviewer_credentials=parsed.determination.reviewer,
-        decision_date=parsed.determination.decision_date,
-        documents_reviewed=[],
+def _sides(data) -> tuple:
+    return (
+        (Citation.Side.CLAIMS_ADMINISTRATOR, data.claims_administrator_citations),
+        (Citation.Side.IMRO, data.citations),
     )
-    determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.IMPORTED)
+
+
+def _determinations_import(cases: list[Case], documents: list[CaseDocument], items: list[list[dict]]):
+    """The imported determination of each decided document, its snapshot built from what was just written (the
+    same as ``case_snapshot`` reads back), and its precedents: one insert each for the whole batch."""
+    determinations = []
+    now = timezone.now()
+    for case, parsed, case_items in zip(cases, documents, items, strict=True):
+        if parsed.determination is None:
+            continue
+        snapshot = case_snapshot(
+            case=case,
+            reviewer_credentials=parsed.determination.reviewer,
+            decision_date=parsed.determination.decision_date,
+            documents_reviewed=[],
+            items=case_items,
+            parties=parsed.parties,
+        )
+        determinations.append(
+            Determination(
+                case=case,
+                version=1,  # a new case, or a replaced one (whose imported determinations the replace deleted)
+                origin=Determination.Origin.IMPORTED,
+                signed_at=now,
+                decision_date=parsed.determination.decision_date,
+                snapshot=snapshot,
+                content_hash=snapshot_hash(snapshot),
+            )
+        )
+    rows_create(determinations, Determination, history=False)
+    precedent_index_new(determinations)
+
+
+def _library_key(citation: CitationData) -> tuple[str, str]:
+    return citation.source, normalize_title(citation.title)
 
 
 class _GuidelineLibrary:
-    """Finds the library entry a citation names, adding the title when the library lacks it.
+    """Finds the library entries citations name, adding the titles the library lacks.
 
     Matching is by source and title, case-insensitive with whitespace folded (``Guideline.normalized_title``), or
     by one of an entry's aliases (one per line). Inactive entries match too: an old letter may cite a retired
     chapter, and a duplicate entry would break the one-title-per-source rule.
 
-    The library (hundreds of entries) is read whole on first use, once per import or per batch of imports. An entry
-    added by an import joins that table once its transaction commits (a refused document's entry never existed);
-    until then it is found by its own query.
+    The library (hundreds of entries) is read whole on first use, once per batch of imports. Titles it lacks are
+    looked up together (one query: another import may have added them since) and the ones still missing are added
+    together (one insert). An entry added by an import joins the table once its transaction commits (a refused
+    document's entry never existed).
     """
 
     def __init__(self):
         self._titles: dict[tuple[str, str], Guideline] | None = None
         self._aliases: dict[tuple[str, str], Guideline] = {}
 
-    def guideline_for(self, citation: CitationData) -> Guideline:
-        key = (citation.source, normalize_title(citation.title))
+    def guidelines_for(self, citations) -> dict[tuple[str, str], Guideline]:
+        """``{(source, normalized title): Guideline}`` for every citation (the first citation of a new title names
+        it)."""
         titles = self._library()
-        found = titles.get(key) or self._aliases.get(key)
-        if found is None:
-            found = Guideline.objects.filter(source=citation.source, normalized_title=key[1]).first()
-        if found is None:
-            found = Guideline.objects.create(
-                source=citation.source,
-                title=citation.title,
-                evidence_rank=_NEW_TITLE_RANK[citation.source],
-                imported_unreviewed=True,
-            )
-            transaction.on_commit(lambda: titles.setdefault(key, found))
+        wanted: dict[tuple[str, str], CitationData] = {}
+        for citation in citations:
+            wanted.setdefault(_library_key(citation), citation)
+        found = {key: titles.get(key) or self._aliases.get(key) for key in wanted}
+        missing = [key for key, guideline in found.items() if guideline is None]
+        if missing:
+            stored = Guideline.objects.filter(normalized_title__in={title for _, title in missing})
+            for guideline in stored:
+                key = (guideline.source, guideline.normalized_title)
+                if key in found and found[key] is None:
+                    found[key] = guideline
+            new = [
+                Guideline(
+                    source=key[0],
+                    title=wanted[key].title,
+                    evidence_rank=_NEW_TITLE_RANK[key[0]],
+                    imported_unreviewed=True,
+                ).normalize()
+                for key in missing
+                if found[key] is None
+            ]
+            for guideline in rows_create(new, Guideline):
+                found[(guideline.source, guideline.normalized_title)] = guideline
+            transaction.on_commit(lambda: [titles.setdefault(key, found[key]) for key in missing])
         return found
 
     def _library(self) -> dict[tuple[str, str], Guideline]:

@@ -120,7 +120,8 @@ def _own_messages():
         value
         for module in (fmt, service, command)
         for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, str) and name not in {"FORMAT", "STDIN", "STDIN_LABEL"}
+        # NOT_WRITTEN is the database refusing what validation let through: a crash, not an own message.
+        if name.isupper() and isinstance(value, str) and name not in {"FORMAT", "STDIN", "STDIN_LABEL", "NOT_WRITTEN"}
     ]
     field_error = "|".join(_pattern(c) for c in constants)
     return re.compile(rf"(?:[^\n]+: )?(?:{field_error})", re.DOTALL)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection
+from django.db import connection
 
 from cases import interchange as fmt
 from cases.management.commands import import_case as command
@@ -144,7 +144,8 @@ def test_a_citation_of_five_sections_as_published_letters_have_is_imported():
 
 def test_a_failure_after_the_case_row_is_written_leaves_nothing(require_postgres):
     """All or nothing, shown with a real database failure: a trigger refuses the first disputed item, which the
-    import writes after the case row, the worker, the claim, the parties and the treatment history."""
+    import writes after the case row, the worker, the claim, the parties and the treatment history. The refusal is
+    the document's error, with the database's reason."""
     before = row_counts()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -154,8 +155,9 @@ def test_a_failure_after_the_case_row_is_written_leaves_nothing(require_postgres
         cursor.execute(
             "CREATE TRIGGER refuse_item BEFORE INSERT ON cases_disputeditem FOR EACH ROW EXECUTE FUNCTION refuse_item()"
         )
-    with pytest.raises(DatabaseError, match="injected failure"):
+    with pytest.raises(fmt.CaseDocumentError) as refused:
         case_import(document=seed_case())
+    assert [str(e) for e in refused.value.field_errors] == ["(document): could not be written: injected failure"]
     assert row_counts() == before
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER refuse_item ON cases_disputeditem")

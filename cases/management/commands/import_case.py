@@ -5,9 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.interchange import CaseDocumentError, case_number_valid
-from cases.models import Case
-from cases.services.interchange import case_import, case_import_batch
+from cases.services.interchange import cases_import
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -19,7 +17,8 @@ NUMBER_TOO_LONG = "is not readable JSON: it holds a number of more than 4,300 di
 IMPORTED = "{label}: imported {case_number}"
 REPLACED = "{label}: replaced {case_number}"
 SOME_FAILED = "{failed} of {total} file(s) not imported; nothing was written for them."
-# Files committed together (one commit per batch, not per file); each file is still imported whole or not at all.
+# Files written together (one bulk insert per table and one commit per batch: ``cases_import``); each file is still
+# imported whole or not at all.
 BATCH_SIZE = 100
 
 
@@ -40,46 +39,48 @@ class Command(BaseCommand):
         stdin = options.get("stdin") or sys.stdin
         failed = 0
         for start in range(0, len(files), BATCH_SIZE):
-            reports = []
-            with case_import_batch():
-                for name in files[start : start + BATCH_SIZE]:
-                    label = STDIN_LABEL if name == STDIN else name
-                    reports.append((label, self._import_one(name, label, stdin=stdin, replace=replace)))
+            labels, documents, errors = [], [], {}
+            for name in files[start : start + BATCH_SIZE]:
+                labels.append(STDIN_LABEL if name == STDIN else name)
+                document, problem = _load(name, stdin=stdin)
+                if problem:
+                    errors[len(documents)] = [problem]
+                documents.append(document)
+            readable = [i for i in range(len(documents)) if i not in errors]
+            results = dict(zip(readable, cases_import([documents[i] for i in readable], replace=replace), strict=True))
+            for i, result in results.items():
+                if result.errors:
+                    errors[i] = [str(error) for error in result.errors]
             # Said once the batch is committed: "imported" is true when it is read.
-            for label, (message, errors) in reports:
-                if errors:
+            for i, label in enumerate(labels):
+                if i in errors:
                     failed += 1
-                    for error in errors:
+                    for error in errors[i]:
                         self.stderr.write(f"{label}: {error}")
                 else:
-                    self.stdout.write(message)
+                    result = results[i]
+                    message = REPLACED if result.replaced else IMPORTED
+                    self.stdout.write(message.format(label=label, case_number=result.case.case_number))
         if failed:
             raise CommandError(SOME_FAILED.format(failed=failed, total=len(files)))
 
-    def _import_one(self, name, label, *, stdin, replace) -> tuple[str, list[str]]:
-        """(what to say once committed, errors)."""
-        try:
-            text = stdin.read() if name == STDIN else _read(name)
-        except OSError as exc:
-            return "", [CANNOT_READ.format(error=exc.strerror or exc)]
-        except UnicodeDecodeError:
-            return "", [NOT_UTF8]
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return "", [INVALID_JSON.format(message=exc.msg, line=exc.lineno, column=exc.colno)]
-        except RecursionError:
-            return "", [TOO_DEEP]
-        except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
-            return "", [NUMBER_TOO_LONG]
-        case_number = document.get("case_number") if isinstance(document, dict) else None
-        existed = case_number_valid(case_number) and Case.objects.filter(case_number=case_number).exists()
-        try:
-            case = case_import(document=document, replace=replace)
-        except CaseDocumentError as exc:
-            return "", [str(error) for error in exc.field_errors]
-        message = REPLACED if existed else IMPORTED
-        return message.format(label=label, case_number=case.case_number), []
+
+def _load(name, *, stdin) -> tuple[object, str]:
+    """(the decoded JSON document, "") or (None, why it cannot be read)."""
+    try:
+        text = stdin.read() if name == STDIN else _read(name)
+    except OSError as exc:
+        return None, CANNOT_READ.format(error=exc.strerror or exc)
+    except UnicodeDecodeError:
+        return None, NOT_UTF8
+    try:
+        return json.loads(text), ""
+    except json.JSONDecodeError as exc:
+        return None, INVALID_JSON.format(message=exc.msg, line=exc.lineno, column=exc.colno)
+    except RecursionError:
+        return None, TOO_DEEP
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        return None, NUMBER_TOO_LONG
 
 
 def _read(path) -> str:
