@@ -1,7 +1,9 @@
 """Importing ``imr-case/1`` documents: the write side of ``cases.interchange``.
 
-All or nothing: the document is validated in full before the first write, and every write happens in one
-transaction, so a refused document leaves the database exactly as it was.
+All or nothing per document: each is validated in full before the first write, and its writes happen in one
+savepoint (shared with the rest of its batch, or its own once the database has refused the batch), so a refused
+document leaves the database exactly as it was. A batch (``cases_import``) is written with one bulk insert per table
+(``cases.services.bulk``) and committed once: docs/adr/0007-lists-at-a-million-cases.md.
 """
 
 from __future__ import annotations

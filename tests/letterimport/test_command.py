@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from cases.interchange import case_export
@@ -125,3 +126,55 @@ def test_admin_shows_where_an_imported_case_came_from(guideline_library_rows, cl
     # A case entered by hand shows no such panel.
     other = client.get(reverse("admin:cases_case_change", args=[f.CaseFactory().pk])).content.decode()
     assert "Imported from published letters" not in other
+
+
+def test_a_letter_the_database_refuses_mid_batch_leaves_nothing_and_the_batch_lands(guideline_library_rows, tmp_path):
+    """The letters of a batch are written together; one the database refuses (here a trigger, as a constraint or a
+    concurrent import would) is refused alone, with nothing of it written, its PDF not kept in the storage either."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    names = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
+    for name in names:
+        shutil.copy(LETTERS_DIR / name, folder / name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION imr_test_refuse_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.case_number = 'CM16-0235724' THEN RAISE EXCEPTION 'case refused by a test trigger'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER imr_test_refuse_case AFTER INSERT ON cases_case "
+            "FOR EACH ROW EXECUTE FUNCTION imr_test_refuse_case()"
+        )
+    storage = Document._meta.get_field("file").storage
+    stored_before = _stored_files(storage)
+
+    run = import_letters(folder)
+
+    assert run.stderr.splitlines() == [
+        f"{folder / names[1]}: refused: (document): could not be written: case refused by a test trigger"
+    ]
+    assert run.stdout.splitlines() == [
+        f"{folder / names[0]}: imported CM16-0234202 (1 item)",
+        f"{folder / names[2]}: imported CM16-0238676 (2 items)",
+        "2 imported, 0 skipped, 1 refused",
+    ]
+    assert sorted(Case.objects.values_list("case_number", flat=True)) == ["CM16-0234202", "CM16-0238676"]
+    assert sorted(LetterImport.objects.values_list("file_name", flat=True)) == [names[0], names[2]]
+    assert Document.objects.count() == Document.history.count() == 2
+    # The PDFs kept are exactly the two imported letters' (the refused one's, stored by the failed bulk attempt and
+    # by its own attempt, were deleted with them).
+    assert _stored_files(storage) - stored_before == {d.file.name for d in Document.objects.all()}
+
+
+def _stored_files(storage) -> set[str]:
+    found = set()
+
+    def walk(path):
+        folders, files = storage.listdir(path)
+        found.update(f"{path}/{name}".lstrip("/") for name in files)
+        for name in folders:
+            walk(f"{path}/{name}".lstrip("/"))
+
+    walk("")
+    return found
