@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from cases.models import Case, Decision, Determination, Guideline, normalize_title
@@ -157,20 +157,40 @@ def _category_names() -> dict:
     return dict(TreatmentCategory.objects.values_list("id", "name"))
 
 
+# The counts of a batch in one statement on PostgreSQL: each key added to, or created, whoever else writes meanwhile.
+_STATS_UPSERT = (
+    "INSERT INTO {table} (dimension, key, origin, items, overturned) "
+    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::integer[], %s::integer[]) "
+    "ON CONFLICT (dimension, key, origin) DO UPDATE SET items = {table}.items + EXCLUDED.items, "
+    "overturned = {table}.overturned + EXCLUDED.overturned"
+)
+
+
 def _stats_apply(delta: Counter):
     """Add ``delta`` to the stored counts, creating rows as needed (safe against a concurrent creator)."""
-    keys = {(d, k, o) for d, k, o, _ in delta}
-    for dimension, key, origin in sorted(keys):
-        items, overturned = delta[(dimension, key, origin, "items")], delta[(dimension, key, origin, "overturned")]
-        if not items and not overturned:
-            continue
-        stat = DecisionStat.objects.filter(dimension=dimension, key=key[:320], origin=origin)
+    moves = Counter()
+    for dimension, key, origin, measure in delta:
+        moves[(dimension, key[:320], origin, measure)] += delta[(dimension, key, origin, measure)]
+    rows = [
+        (d, k, o, moves[(d, k, o, "items")], moves[(d, k, o, "overturned")])
+        for d, k, o in sorted({(d, k, o) for d, k, o, _ in moves})
+    ]
+    rows = [row for row in rows if row[3] or row[4]]
+    if rows and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _STATS_UPSERT.format(table=connection.ops.quote_name(DecisionStat._meta.db_table)),
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        return
+    for dimension, key, origin, items, overturned in rows:
+        stat = DecisionStat.objects.filter(dimension=dimension, key=key, origin=origin)
         if stat.update(items=F("items") + items, overturned=F("overturned") + overturned):
             continue
         try:
             with transaction.atomic():
                 DecisionStat.objects.create(
-                    dimension=dimension, key=key[:320], origin=origin, items=items, overturned=overturned
+                    dimension=dimension, key=key, origin=origin, items=items, overturned=overturned
                 )
         except IntegrityError:
             stat.update(items=F("items") + items, overturned=F("overturned") + overturned)
