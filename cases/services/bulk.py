@@ -53,7 +53,7 @@ def rows_create(objs: list, model, *, history=True) -> list:
         with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:  # errors as Django's
             for obj in objs:
                 copy.write_row([p(obj) for p in prepare])
-                obj._state.adding = False
+                obj._state.adding, obj._state.db = False, connection.alias
         if connection.queries_logged:  # counted where queries are (CaptureQueriesContext, DEBUG)
             connection.queries_log.append(
                 {"sql": f"{sql} -- {len(objs)} rows", "time": f"{time.monotonic() - started:.3f}"}
