@@ -11,8 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case as SqlCase
-from django.db.models import F, Func, Q, Value, When
+from django.db.models import F, Q, Value, When
 from simple_history.models import HistoricalRecords
+
+from .deadlines import (
+    DECISION_DUE_HELP,
+    EXTENSION_DAYS_HELP,
+    NOTICE_CHANNEL_HELP,
+    RECORDS_DUE_HELP,
+    PacificDate,
+)
 
 # ASCII digits only (``\d`` would take any script's digits) and ``\Z``, not ``$`` (which allows a final newline).
 CASE_NUMBER_RE = r"\ACM[0-9]{2}-[0-9]{7}\Z"
@@ -120,7 +128,8 @@ class IneligibilityCode(models.TextChoices):
 
 
 class NoticeChannel(models.TextChoices):
-    # 8 CCR 9792.10.5(a)(1): records are due 15 days after a mailed notice, 12 after an electronic one.
+    # 8 CCR 9792.10.5(a)(1): the records are due later after a mailed notice than after an electronic one
+    # (cases.deadlines).
     MAIL = "mail", "Mail"
     ELECTRONIC = "electronic", "Electronic"
 
@@ -133,24 +142,6 @@ class FeeTier(models.TextChoices):
 
 VIEW_ALL_CASES = "view_all_cases"
 VIEW_ALL_CASES_PERMISSION = f"cases.{VIEW_ALL_CASES}"
-
-
-class PacificDate(Func):
-    """The Pacific calendar date of a timestamp, in SQL that a generated column may hold (an immutable expression).
-
-    SQLite has no time zones: there it subtracts eight hours, which gives the right date for the end-of-day instants
-    that ``records_due`` holds in both standard and daylight time (23:59 PST/PDT is 07:59/06:59 UTC the next day).
-    """
-
-    output_field = models.DateField()
-
-    def as_sql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.get_source_expressions()[0])
-        return f"date({inner}, '-8 hours')", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.get_source_expressions()[0])
-        return f"(({inner}) AT TIME ZONE 'America/Los_Angeles')::date", params
 
 
 # Stored sort keys, computed by the database from the status and deadlines on every write (whoever writes: a
@@ -207,8 +198,7 @@ class Case(models.Model):
         max_length=10,
         choices=NoticeChannel.choices,
         default=NoticeChannel.MAIL,
-        help_text="How the assignment notice went out: records are due 15 days after a mailed notice, 12 after an "
-        "electronic one, and the next day when expedited.",
+        help_text=NOTICE_CHANNEL_HELP,
     )
     reviewer = models.ForeignKey(
         "reviewers.Reviewer",
@@ -224,13 +214,11 @@ class Case(models.Model):
     records_due = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="End of the day the claims administrator's records are due; computed from the notice date.",
+        help_text=RECORDS_DUE_HELP,
     )
     records_complete = models.DateField(null=True, blank=True, help_text="The decision clock starts on this day.")
-    decision_due = models.DateField(
-        null=True, blank=True, help_text="Computed: records complete + 30 days (3 expedited) + extension days."
-    )
-    extension_days = models.PositiveSmallIntegerField(default=0)
+    decision_due = models.DateField(null=True, blank=True, help_text=DECISION_DUE_HELP)
+    extension_days = models.PositiveSmallIntegerField(default=0, help_text=EXTENSION_DAYS_HELP)
     extension_reason = models.TextField(blank=True)
     extension_approved_by = models.CharField(
         max_length=200, blank=True, help_text="Who at the DWC (Administrative Director) approved the extension."

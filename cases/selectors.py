@@ -6,10 +6,8 @@ import re
 from django.db.models import (
     BooleanField,
     Count,
-    DateField,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,10 +16,10 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
+from .deadlines import DEADLINE_WINDOWS, WEEK_DAYS, DaysBetween, PacificDate, days_after
 from .models import (
     CLINICAL_DOCUMENT_TYPES,
     OPEN_REVIEW_STATUSES,
@@ -206,38 +204,23 @@ RECORDS_CLOCK_STATUSES = (Status.ASSIGNED, Status.AWAITING_RECORDS)
 DECISION_CLOCK_STATUSES = (Status.IN_REVIEW,)
 
 
-class DaysBetween(Func):
-    """Whole calendar days from ``today`` to a date expression (negative once past), computed in SQL."""
-
-    output_field = IntegerField()
-
-    def __init__(self, date_expression, today: datetime.date):
-        super().__init__(date_expression, Value(today, output_field=DateField()))
-
-    def as_sql(self, compiler, connection, **extra):
-        due, today = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"({due[0]} - {today[0]})"
-        return sql, (*due[1], *today[1])
-
-    def as_postgresql(self, compiler, connection, **extra):
-        due, today = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"(({due[0]})::date - ({today[0]})::date)", (*due[1], *today[1])
-
-    def as_sqlite(self, compiler, connection, **extra):
-        due, today = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"CAST(julianday({due[0]}) - julianday({today[0]}) AS INTEGER)", (*due[1], *today[1])
-
-
 def annotate_days_left(queryset, today: datetime.date):
-    """Annotate cases with ``days_left`` (to the decision deadline) and ``records_days_left`` (to the records
-    deadline, counted on its Pacific date): whole calendar days, negative when overdue, null when the deadline is not
+    """Annotate cases with ``days_left`` (to the decision deadline), ``records_days_left`` (to the records
+    deadline, counted on its Pacific date) and ``days_with_reviewer`` (since the current reviewer's assignment): whole
+    calendar days (``cases.deadlines.DaysBetween``), negative when overdue, null when the deadline is not
     set or the case is no longer under review (signed, issued, closed...). One SQL expression each, so a queue page
     stays at a constant number of queries; order or filter on them freely.
     """
     under_review = Q(status__in=OPEN_REVIEW_STATUSES)
     return queryset.annotate(
-        days_left=SqlCase(When(under_review, then=DaysBetween("decision_due", today)), default=None),
-        records_days_left=SqlCase(When(under_review, then=DaysBetween(TruncDate("records_due"), today)), default=None),
+        days_left=SqlCase(When(under_review, then=DaysBetween(today, "decision_due")), default=None),
+        records_days_left=SqlCase(
+            When(under_review, then=DaysBetween(today, PacificDate("records_due"))), default=None
+        ),
+        # "Days with reviewer": from the Pacific day of the assignment (a reassignment restarts it).
+        days_with_reviewer=SqlCase(
+            When(under_review, then=DaysBetween(PacificDate("review_started_at"), today)), default=None
+        ),
     )
 
 
@@ -287,18 +270,24 @@ def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_
     return q
 
 
+def cases_in_window(queryset, today: datetime.date, window: str):
+    """Open cases whose running deadline falls in ``DEADLINE_WINDOWS[window]`` ("overdue", "today", "week")."""
+    return queryset.filter(_in_window(today, window))
+
+
+def _in_window(today: datetime.date, window: str) -> Q:
+    on_or_after, before = DEADLINE_WINDOWS[window].bounds(today)
+    return _running_deadline(today, before=before, on_or_after=on_or_after)
+
+
 def cases_overdue(queryset, today: datetime.date):
     """Open cases whose running deadline has passed (records not in by their due day, or no decision by its day)."""
-    return queryset.filter(_running_deadline(today, before=today, on_or_after=None))
+    return cases_in_window(queryset, today, "overdue")
 
 
-def cases_due_within(queryset, today: datetime.date, days: int = 7):
+def cases_due_within(queryset, today: datetime.date, days: int = WEEK_DAYS):
     """Open cases whose running deadline falls today or in the next ``days - 1`` days."""
-    return queryset.filter(_due_within(today, days))
-
-
-def _due_within(today: datetime.date, days: int) -> Q:
-    return _running_deadline(today, before=today + datetime.timedelta(days=days), on_or_after=today)
+    return queryset.filter(_running_deadline(today, before=days_after(today, days), on_or_after=today))
 
 
 # Which clock runs: the claims administrator's records, or the reviewer's decision.
@@ -321,14 +310,14 @@ def cases_today_work(today: datetime.date) -> dict[str, int]:
     """The counts of the admin home's "Today's work", in one query: records overdue, decisions overdue, due today and
     due within 7 days (today included), and eligible cases waiting for a reviewer. Each count is what the case list
     shows with the matching filters (``?deadline=...&clock=...``, ``?reviewer_wait=waiting``)."""
-    overdue = _running_deadline(today, before=today, on_or_after=None)
+    overdue = _in_window(today, "overdue")
     # Only cases in flight can count: the status index keeps closed history (most of the table) out of the scan.
     in_flight = (*OPEN_REVIEW_STATUSES, Status.ELIGIBILITY_REVIEW, Status.REMANDED)
     return Case.objects.filter(status__in=in_flight).aggregate(
         records_overdue=Count("id", filter=overdue & CLOCKS["records"]),
         decisions_overdue=Count("id", filter=overdue & CLOCKS["decision"]),
-        decisions_due_today=Count("id", filter=_due_within(today, 1) & CLOCKS["decision"]),
-        decisions_due_week=Count("id", filter=_due_within(today, 7) & CLOCKS["decision"]),
+        decisions_due_today=Count("id", filter=_in_window(today, "today") & CLOCKS["decision"]),
+        decisions_due_week=Count("id", filter=_in_window(today, "week") & CLOCKS["decision"]),
         waiting_for_reviewer=Count("id", filter=WAITING_FOR_REVIEWER),
     )
 

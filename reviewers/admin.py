@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cases.admin.common import HistoryAdmin
+from cases.deadlines import CREDENTIAL_WARNING_DAYS
 from cases.selectors import cases_held_by
 
 from .models import Affiliation, BoardCertification, License, Reviewer, Specialty
 from .selectors import (
-    CREDENTIAL_WARNING_DAYS,
     reviewers_credentials_expired,
     reviewers_credentials_expiring,
     reviewers_with_open_cases,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
+from cases.deadlines import CREDENTIAL_WARNING_DAYS, days_after
 from cases.models import (
     OPEN_REVIEW_STATUSES,
     Assignment,
@@ -194,12 +195,11 @@ def reviewer_credentials(reviewer: Reviewer, on: datetime.date) -> dict:
 
 # Credential expiry: licences and board certifications due to lapse soon, or already lapsed, need renewing before the
 # reviewer silently drops out of matching and sign-off.
-CREDENTIAL_WARNING_DAYS = 30
 
 
 def reviewers_credentials_expiring(queryset, today: datetime.date, *, within_days: int = CREDENTIAL_WARNING_DAYS):
     """Reviewers holding a licence or board certification that expires from today to ``within_days`` ahead."""
-    until = today + datetime.timedelta(days=within_days)
+    until = days_after(today, within_days)
     return queryset.filter(
         Q(licenses__expires_on__gte=today, licenses__expires_on__lt=until)
         | Q(board_certifications__expires_on__gte=today, board_certifications__expires_on__lt=until)

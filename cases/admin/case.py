@@ -23,6 +23,7 @@ from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
 from notices.services import serve_current_letter
 from reviewers.selectors import matches_for_display, reviewer_suggestions
 
+from ..deadlines import DEADLINES_DESCRIPTION
 from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
 from ..selectors import (
     annotate_running_deadline,
@@ -433,9 +434,7 @@ class CaseAdmin(
                         "extension_reason",
                         "extension_approved_by",
                     ),
-                    "description": "Calendar days, Pacific time, recomputed on every event: records are due 15 days "
-                    "after the assignment notice (12 if it went electronically, the next day when expedited); the "
-                    "decision 30 days after the records are complete (3 when expedited), plus extension days.",
+                    "description": DEADLINES_DESCRIPTION,
                 },
             ),
             ("Letters and notices", {"fields": ("letter_status", "documents")}),

@@ -7,12 +7,11 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ..deadlines import DEADLINE_WINDOWS
 from ..selectors import (
     RECORDS_CLOCK_STATUSES,
-    case_days_with_reviewer,
-    cases_due_within,
+    cases_in_window,
     cases_on_clock,
-    cases_overdue,
     cases_waiting_for_reviewer,
 )
 
@@ -49,7 +48,7 @@ class CaseListColumnsMixin:
 
     @admin.display(description="days with reviewer", ordering="review_started_at")
     def days_waiting(self, obj):
-        return case_days_with_reviewer(obj, timezone.localdate())
+        return getattr(obj, "days_with_reviewer", None)
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -59,16 +58,11 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("today", "Due today"), ("week", "Due this week (today and the next 6 days)")]
+        return [(name, window.label) for name, window in DEADLINE_WINDOWS.items()]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return cases_overdue(queryset, today)
-        if self.value() == "today":
-            return cases_due_within(queryset, today, days=1)
-        if self.value() == "week":
-            return cases_due_within(queryset, today, days=7)
+        if self.value() in DEADLINE_WINDOWS:
+            return cases_in_window(queryset, timezone.localdate(), self.value())
         return queryset
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reviewers.models import Reviewer
 from reviewers.selectors import matches_for_display, reviewers_for_display
 
+from ..deadlines import APPEAL_DAYS, EXTENSION_MAX_DAYS, NOTICE_DATE_HELP, RECORDS_COMPLETE_HELP
 from ..models import DOCUMENT_EMPTY, Document, IneligibilityCode, NoticeChannel
 
 OPEN_FILE = "Open file"
@@ -44,12 +45,14 @@ class RecordsCompleteForm(NoteForm):
     on = forms.DateField(
         label="Records complete on",
         initial=timezone.localdate,
-        help_text="The decision is due 30 calendar days later (3 when expedited), plus any extension.",
+        help_text=RECORDS_COMPLETE_HELP,
     )
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(min_value=1, max_value=60, help_text="Calendar days added to the decision deadline.")
+    days = forms.IntegerField(
+        min_value=1, max_value=EXTENSION_MAX_DAYS, help_text="Calendar days added to the decision deadline."
+    )
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
     approved_by = forms.CharField(
         required=False, max_length=200, help_text="Who at the DWC (Administrative Director's office) approved it."
@@ -61,8 +64,7 @@ class AssignForm(forms.Form):
     notice_date = forms.DateField(
         required=False,
         initial=timezone.localdate,
-        help_text="Date the Notice of Assignment and Request for Information went out. Records are due 15 calendar "
-        "days later (12 if electronic, the next day if expedited). Ignored for a reassignment.",
+        help_text=NOTICE_DATE_HELP,
     )
     notice_channel = forms.ChoiceField(choices=NoticeChannel.choices, initial=NoticeChannel.MAIL)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
@@ -164,7 +166,7 @@ class ServeForm(forms.Form):
         label="Date of service",
         initial=timezone.localdate,
         help_text="The day the letter went to the recipients (not in the future, not before the signature). It is "
-        "the issued date and starts the 30 days to appeal.",
+        f"the issued date and starts the {APPEAL_DAYS} days to appeal.",
     )
     confirm = forms.BooleanField(
         label="I confirm the letter was served on every recipient of its distribution list",

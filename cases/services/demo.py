@@ -27,10 +27,10 @@ from django.utils.html import format_html
 
 from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
+from .. import deadlines
 from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, UROutcome, normalize_title
 from ..roles import AUDITOR, COORDINATOR
-from . import lifecycle
 from .demo_workload import demo_workload
 from .guideline_topics import guideline_topics_load
 from .interchange import case_import
@@ -241,7 +241,7 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
         if step == Status.IN_REVIEW:
             # Deadlines are computed from the facts on every transition (case_deadlines): date the records so the
             # decision falls DECISION_DUE_IN_DAYS from today, never later than today.
-            days = lifecycle.DECISION_DAYS_EXPEDITED if case.priority == "expedited" else lifecycle.DECISION_DAYS
+            days = deadlines.DECISION_DAYS_EXPEDITED if case.priority == "expedited" else deadlines.DECISION_DAYS
             case.records_complete = min(today, today + datetime.timedelta(days=DECISION_DUE_IN_DAYS - days))
         case_transition(case=case, to=step, actor=actor, note="Demo data.")
     report.note(f"case {case_number}", created=True)

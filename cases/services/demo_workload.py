@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from reviewers.models import BoardCertification, License, Reviewer, Specialty
 
+from .. import deadlines
 from ..models import Case, Citation, Decision, Document, Guideline, Party, Priority, Status
 from . import lifecycle
 from .corrections import correction_open
@@ -149,9 +150,9 @@ def _workload_reviewer(report, spec: WorkloadReviewer, today: datetime.date, use
 def _dates(spec: DemoCase, today: datetime.date) -> dict:
     """The case's dates, chosen so that its running deadline falls ``spec.due`` days from today."""
     days = datetime.timedelta
-    decision_days = lifecycle.DECISION_DAYS_EXPEDITED if spec.expedited else lifecycle.DECISION_DAYS
+    decision_days = deadlines.DECISION_DAYS_EXPEDITED if spec.expedited else deadlines.DECISION_DAYS
     if spec.status in (Status.ASSIGNED, Status.AWAITING_RECORDS):
-        notice = today + days(spec.due - lifecycle.RECORDS_DAYS)
+        notice = today + days(spec.due - deadlines.RECORDS_DAYS)
         complete = None
     elif spec.status == Status.IN_REVIEW:
         complete = today + days(spec.due - decision_days)

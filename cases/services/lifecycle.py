@@ -13,6 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..deadlines import (
+    DECISION_DAYS,
+    DECISION_DAYS_EXPEDITED,
+    RECORDS_DAYS,
+    RECORDS_DAYS_ELECTRONIC,
+    RECORDS_DAYS_EXPEDITED,
+)
 from ..models import (
     BEFORE_SIGNING_STATUSES,
     OPEN_REVIEW_STATUSES,
@@ -71,12 +78,6 @@ EXTENSION_DAYS_POSITIVE = "An extension adds at least one day."
 NO_APPEAL_TO_DISMISS = "Case {case} has no appeal on record to dismiss."
 NOT_APPEALED = "Case {case} is {current}: only an appealed case has an appeal to dismiss."
 
-# Deadline rules (DOMAIN.md section 1, states 4 and 6), in calendar days.
-RECORDS_DAYS = 15  # after a mailed assignment notice, 8 CCR 9792.10.5(a)(1)
-RECORDS_DAYS_ELECTRONIC = 12  # after an electronic notice, same rule
-RECORDS_DAYS_EXPEDITED = 1  # "24 hours": the day after the notice
-DECISION_DAYS = 30  # after records are complete, LC 4610.6(d)
-DECISION_DAYS_EXPEDITED = 3
 
 REMANDED_INELIGIBILITY_NOTE = "The ineligibility finding was reversed: the application goes back to eligibility review."
 

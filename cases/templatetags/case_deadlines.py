@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewers.models import Reviewer
-from reviewers.selectors import CREDENTIAL_WARNING_DAYS, reviewers_credentials_expired, reviewers_credentials_expiring
+from reviewers.selectors import reviewers_credentials_expired, reviewers_credentials_expiring
 
+from ..deadlines import CREDENTIAL_WARNING_DAYS
 from ..selectors import cases_today_work, letters_failed, letters_to_issue
 
 register = template.Library()

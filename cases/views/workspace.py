@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from reviewers.selectors import reviewer_credentials
 
 from .. import desk_selectors, selectors
+from ..deadlines import DUE_SOON_DAYS
 from ..forms import PAGES_MAX, CaseDraftForm, QueueFilterForm, SignConfirmForm
 from ..letters import guideline_line
 from ..models import Citation, document_content_type
@@ -31,7 +32,6 @@ NO_DOCUMENT_FILE = "No file is attached to this document."
 CASE_SIGNED_NOTICE = "The determination is signed; its letter is being prepared."
 NOTHING_SAVED = "Nothing was saved: fix the marked fields and save again."
 UNSAVED_TEXT_NOTE = "This text was not saved. Copy what you still need from here: it is gone once you leave this page."
-DUE_SOON_DAYS = 5  # the queue and the case page mark a deadline this close as "due soon"
 READ_ONLY_FOR_STAFF = (
     "You see this case read-only: only the assigned expert reviewer writes and signs its determination."
 )
