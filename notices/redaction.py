@@ -12,7 +12,7 @@ import copy
 import re
 from dataclasses import dataclass
 
-from reviewers.selectors import LEGAL_SUFFIXES
+from cases.assignment.conflicts import LEGAL_SUFFIXES
 
 REDACTED = "[REDACTED]"
 

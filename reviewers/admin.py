@@ -1,6 +1,6 @@
 """Reviewer profiles, credentials and declared affiliations, as administrators keep them.
 
-Matching a reviewer to a case reads these rows (``reviewers.selectors``): an expired or restricted licence, an expired
+Matching a reviewer to a case reads these rows (``cases.assignment``): an expired or restricted licence, an expired
 board certification, an inactive profile, a full capacity or a declared affiliation with a party each keep the
 reviewer off a case.
 """

@@ -115,7 +115,7 @@ class License(models.Model):
 
 class Affiliation(models.Model):
     """A declared tie: a conflict of interest with any party of a case whose name matches (whatever its role; see
-    ``reviewers.selectors.party_name_key``). The kind says what the tie is, for the record."""
+    ``cases.assignment.conflicts.party_name_key``). The kind says what the tie is, for the record."""
 
     class Kind(models.TextChoices):
         EMPLOYER = "employer", "Employer"

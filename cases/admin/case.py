@@ -21,8 +21,8 @@ from django.utils.html import format_html, format_html_join
 from letterimport.admin import LetterImportInline
 from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
 from notices.services import serve_current_letter
-from reviewers.selectors import matches_for_display, reviewer_suggestions
 
+from ..assignment.matching import matches_for_display, reviewer_suggestions
 from ..deadlines import DEADLINES_DESCRIPTION
 from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
 from ..selectors import (

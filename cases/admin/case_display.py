@@ -5,8 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from reviewers.selectors import matches_for_display, reviewer_suggestions
-
+from ..assignment.matching import matches_for_display, reviewer_suggestions
 from ..models import CaseAccess, CaseEvent
 from ..selectors import worker_age
 from ..services import lifecycle

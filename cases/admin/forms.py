@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewers.models import Reviewer
-from reviewers.selectors import matches_for_display, reviewers_for_display
+from reviewers.selectors import reviewers_for_display
 
+from ..assignment.matching import matches_for_display
 from ..deadlines import APPEAL_DAYS, EXTENSION_MAX_DAYS, NOTICE_DATE_HELP, RECORDS_COMPLETE_HELP
 from ..models import DOCUMENT_EMPTY, Document, IneligibilityCode, NoticeChannel
 

@@ -371,7 +371,7 @@ def case_assign_reviewer(
     allow_reassignment: bool = True,
     expected_reviewer_id=_UNCHECKED,
 ) -> Assignment:
-    """Give the case to ``reviewer`` after checking every matching rule (``reviewers.selectors``).
+    """Give the case to ``reviewer`` after checking every matching rule (``cases.assignment``).
 
     From eligibility review (once the case was found eligible) or a remand: the case becomes assigned,
     ``notice_date`` (required) is the date of the assignment notice and starts the records clock. From assigned,
@@ -383,7 +383,7 @@ def case_assign_reviewer(
     has another one by now (a second coordinator assigned it meanwhile), nothing changes: two coordinators
     assigning the same case at once give one assignment, and the later one is told.
     """
-    from reviewers.selectors import conflict_check_record, reviewer_match
+    from ..assignment.matching import conflict_check_record, reviewer_match
 
     with transaction.atomic():
         current = _lock(case)

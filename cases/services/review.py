@@ -11,13 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviewers.selectors import (
-    current_board_certifications,
-    current_licenses,
-    reviewer_case_conflicts,
-    reviewer_credentials,
-)
+from reviewers.selectors import current_board_certifications, current_licenses, reviewer_credentials
 
+from ..assignment.conflicts import reviewer_case_conflicts
 from ..desk_selectors import reviewer_signed_rationales, treatment_synonyms
 from ..models import (
     CLINICAL_DOCUMENT_TYPES,

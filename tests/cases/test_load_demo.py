@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from cases.assignment.matching import reviewer_match
+from cases.assignment.rules import ALREADY_ASSIGNED
 from cases.interchange import case_export
 from cases.management.commands.load_demo import NOT_IN_DEBUG
 from cases.models import Assignment, Case, Citation, Guideline, Letter, Status
@@ -16,12 +18,7 @@ from cases.selectors import cases_today_work, cases_visible_to, letters_to_issue
 from cases.services import demo
 from cases.services.demo_workload import workload_case_numbers
 from reviewers.models import Reviewer
-from reviewers.selectors import (
-    ALREADY_ASSIGNED,
-    reviewer_credentials,
-    reviewer_match,
-    reviewers_credentials_expiring,
-)
+from reviewers.selectors import reviewer_credentials, reviewers_credentials_expiring
 from tests.support import SEED_CASE_PATH, row_counts, seed_case
 
 pytestmark = pytest.mark.django_db

@@ -183,7 +183,7 @@ def test_credentials_are_current_on_their_expiry_day_in_matching_and_sign_off_al
     certification still count, for assigning the reviewer and for signing; the next day, for neither."""
     from freezegun import freeze_time
 
-    from reviewers.selectors import reviewer_match
+    from cases.assignment.matching import reviewer_match
 
     reviewer = signable_case.reviewer
     with freeze_time("2014-09-02 20:30:00-07:00"):

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
+from cases.assignment.conflicts import LEGAL_SUFFIXES, party_name_key
+from cases.assignment.matching import reviewer_match, reviewer_suggestions
 from cases.models import Assignment, Party, Status
 from cases.services import lifecycle as lc
 from reviewers.models import Affiliation
-from reviewers.selectors import LEGAL_SUFFIXES, party_name_key, reviewer_match, reviewer_suggestions
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
