@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 # The home page's groups, in order: each model (app_label.ModelName) or whole app goes under the task it serves.
 TASK_GROUPS = (
@@ -38,6 +39,15 @@ def task_of(app_label: str, object_name: str) -> tuple[str, str]:
     return OTHER_GROUP
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """An autocomplete's results labelled as the model's admin names its rows (``autocomplete_label``, e.g. a
+    reviewer as "Dr. Miriam Okafor (ER-0001, Psychiatry)"), else by ``str``."""
+
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj) if label else str(obj)}
+
+
 class ImrAdminSite(admin.AdminSite):
     site_title = "IMR case management"
     index_title = "The coordinator's desk"
@@ -45,6 +55,9 @@ class ImrAdminSite(admin.AdminSite):
     @property
     def site_header(self):
         return f"{settings.IMR_ORGANIZATION_SHORT_NAME} · California Independent Medical Review"
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         """By task on the home page and in the sidebar; an app's own page (``app_label``) stays as Django makes it."""

@@ -6,11 +6,10 @@ reviewer off a case.
 """
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
-from cases.admin.common import HistoryAdmin
+from cases.admin.common import HistoryAdmin, ReviewerLabelMixin
 from cases.deadlines import CREDENTIAL_WARNING_DAYS
 from cases.selectors import cases_held_by
 
@@ -18,6 +17,7 @@ from .models import Affiliation, BoardCertification, License, Reviewer, Specialt
 from .selectors import (
     reviewers_credentials_expired,
     reviewers_credentials_expiring,
+    reviewers_for_display,
     reviewers_with_open_cases,
 )
 
@@ -94,7 +94,11 @@ class ReviewerAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return reviewers_with_open_cases(super().get_queryset(request))
+        return reviewers_for_display(reviewers_with_open_cases(super().get_queryset(request)))
+
+    def autocomplete_label(self, obj):
+        """What a reviewer picker (autocomplete) shows: the coordinator's label, not the bare reference."""
+        return obj.label
 
     @admin.display(description="name", ordering="user__last_name")
     def name(self, obj):
@@ -110,12 +114,10 @@ class ReviewerAdmin(HistoryAdmin):
         held = list(cases_held_by(obj)) if obj is not None and obj.pk else []
         if not held:
             return "None."
-        links = format_html_join(
-            ", ", '<a href="{}">{}</a>', ((reverse("admin:cases_case_change", args=[c.pk]), c) for c in held)
+        return render_to_string(
+            "admin/reviewers/reviewer/_cases_held.html",
+            {"reviewer": obj, "held": held, "inactive_help": INACTIVE_HOLDS_CASES_HELP},
         )
-        if obj.active:
-            return links
-        return format_html('<strong class="errornote">{}</strong> {}', INACTIVE_HOLDS_CASES_HELP, links)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -126,28 +128,28 @@ class ReviewerAdmin(HistoryAdmin):
 
 
 @admin.register(License)
-class LicenseAdmin(HistoryAdmin):
-    list_display = ("reviewer", "state", "number", "expires_on", "restricted")
+class LicenseAdmin(ReviewerLabelMixin, HistoryAdmin):
+    list_display = ("reviewer_label", "state", "number", "expires_on", "restricted")
     list_select_related = ("reviewer",)
     list_filter = ("state", "restricted")
-    search_fields = ("reviewer__reference", "number")
+    search_fields = ("reviewer__reference", "reviewer__user__last_name", "number")
     autocomplete_fields = ("reviewer",)
     date_hierarchy = "expires_on"
 
 
 @admin.register(BoardCertification)
-class BoardCertificationAdmin(HistoryAdmin):
-    list_display = ("reviewer", "specialty", "board", "certified_on", "expires_on")
+class BoardCertificationAdmin(ReviewerLabelMixin, HistoryAdmin):
+    list_display = ("reviewer_label", "specialty", "board", "certified_on", "expires_on")
     list_select_related = ("reviewer", "specialty")
     list_filter = ("specialty",)
-    search_fields = ("reviewer__reference", "board", "specialty__name")
+    search_fields = ("reviewer__reference", "reviewer__user__last_name", "board", "specialty__name")
     autocomplete_fields = ("reviewer", "specialty")
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(HistoryAdmin):
-    list_display = ("reviewer", "kind", "name", "declared_on")
+class AffiliationAdmin(ReviewerLabelMixin, HistoryAdmin):
+    list_display = ("reviewer_label", "kind", "name", "declared_on")
     list_select_related = ("reviewer",)
     list_filter = ("kind",)
-    search_fields = ("name", "reviewer__reference")
+    search_fields = ("name", "reviewer__reference", "reviewer__user__last_name")
     autocomplete_fields = ("reviewer",)

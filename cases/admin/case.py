@@ -19,38 +19,34 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from letterimport.admin import LetterImportInline
-from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
+from notices.admin_inlines import CASE_DOCUMENT_INLINES
 from notices.services import serve_current_letter
 
 from ..assignment.matching import matches_for_display, reviewer_suggestions
-from ..deadlines import DEADLINES_DESCRIPTION
-from ..models import Assignment, Case, Citation, Determination, DisputedItem, Status
+from ..models import Case, Status
 from ..selectors import (
     annotate_running_deadline,
     case_has_clinical_document,
-    cases_held_by_inactive_reviewers,
     cases_visible_to,
 )
 from ..services import lifecycle
 from ..services.corrections import correction_open
-from ..services.intake import case_intake
-from ..services.review import case_content_changed, case_content_lock
 from . import forms as admin_forms
 from .case_display import (  # noqa: F401 - the messages are part of this page
     NO_REVIEWER_ON_FILE,
     SUGGESTIONS_NOT_NOW,
-    injured_worker_html,
-    recent_accesses_html,
-    suggestions_html,
-    timeline_html,
+    CaseDisplaysMixin,
 )
-from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
+from .case_fieldsets import CASE_FIELDSETS, DISPLAY_FIELDS, TRANSITION_FIELDS
+from .case_inlines import AssignmentInline, DeterminationInline
+from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, InactiveReviewerFilter, ReviewerWaitFilter
+from .case_saving import CaseSaveMixin
 from .changelist import LargeTableAdminMixin
 from .common import (
     CaseAccessLogMixin,
     HistoryAdmin,
-    ReadOnlyInline,
     RefusalAsMessageMixin,
+    ReviewerFilter,
     ReviewerLabelMixin,
     error_text,
 )
@@ -63,7 +59,6 @@ from .intake import (
     PartyInline,
     TreatmentEventInline,
 )
-from .letters import letter_live_status
 
 # What the admin says (the services' refusals are shown as they are).
 ACTION_DONE = "{case}: {action} done."
@@ -91,34 +86,6 @@ RECORDS_WITHOUT_CLINICAL_DOCUMENT = (
 )
 
 # The case -------------------------------------------------------------------------------------------------------
-
-
-class InactiveReviewerFilter(admin.SimpleListFilter):
-    """Open cases whose reviewer was made inactive: the reviewer can no longer open or sign them; reassign them."""
-
-    title = "reviewer inactive"
-    parameter_name = "reviewer_inactive"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Held by an inactive reviewer (reassign)")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return cases_held_by_inactive_reviewers(queryset)
-        return queryset
-
-
-class AssignmentInline(ReviewerLabelMixin, ReadOnlyInline):
-    model = Assignment
-    fields = ("reviewer_label", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
-    readonly_fields = fields
-    verbose_name_plural = "assignments (history)"
-
-
-class DeterminationInline(ReviewerLabelMixin, ReadOnlyInline):
-    model = Determination
-    fields = ("version", "origin", "reviewer_label", "signed_at", "decision_date", "content_hash", "superseded_by")
-    readonly_fields = fields
 
 
 @dataclass
@@ -256,17 +223,6 @@ LIFECYCLE_ACTIONS = {
 }
 
 
-def _reasons_list(match) -> str:
-    return format_html(
-        "<ul style='margin:0;padding-left:1em'>{}</ul>",
-        format_html_join(
-            "",
-            "<li style='list-style:none;color:{}'>{} {}</li>",
-            (("#2a7a2a" if c.passed else "#ba2121", "✓" if c.passed else "✗", c.detail) for c in match.checks),
-        ),
-    )
-
-
 def _records_warning(case) -> str:
     """Records complete on a case without a clinical document: the reviewer could not sign on what is there."""
     if case_has_clinical_document(case):
@@ -291,6 +247,8 @@ class CaseAdmin(
     RefusalAsMessageMixin,
     ReviewerLabelMixin,
     CaseListColumnsMixin,
+    CaseDisplaysMixin,
+    CaseSaveMixin,
     CaseAccessLogMixin,
     NoRelatedPopupsMixin,
     nested_admin.NestedModelAdminMixin,
@@ -310,6 +268,7 @@ class CaseAdmin(
         "status",
         "priority",
         DeadlineFilter,
+        ReviewerFilter,
         InactiveReviewerFilter,
         ClockFilter,
         ReviewerWaitFilter,
@@ -333,36 +292,6 @@ class CaseAdmin(
         "terminate_action",
     ]
 
-    # What transitions own: shown, never edited here.
-    lifecycle_fields = (
-        "status",
-        "found_eligible_at",
-        "status_reason",
-        "ineligibility_code",
-        "fee_tier",
-        "reviewer",
-        "review_started_at",
-        "review_cycle",
-        "date_assigned",
-        "notice_channel",
-        "records_due",
-        "records_complete",
-        "decision_due",
-        "extension_days",
-        "extension_reason",
-        "extension_approved_by",
-    )
-    display_fields = (
-        "lifecycle_buttons",
-        "injured_worker",
-        "current_reviewer",
-        "timeline",
-        "assignment_suggestions",
-        "recent_accesses",
-        "letter_status",
-        "documents",
-    )
-
     class Media:
         js = ("vendor/htmx-2.0.11/htmx.min.js", "js/htmx-config.js")  # the live letter status polls with htmx
 
@@ -373,75 +302,8 @@ class CaseAdmin(
         visible = super().get_queryset(request) & cases_visible_to(request.user)
         return annotate_running_deadline(visible, timezone.localdate())
 
-    @admin.display(description="injured worker")
-    def injured_worker(self, obj):
-        return injured_worker_html(obj)
-
-    @admin.display(description="current reviewer")
-    def current_reviewer(self, obj):
-        return self.reviewer_label(obj)
-
     def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return INTAKE_FIELDSETS
-        application = (
-            None,
-            {
-                "fields": (
-                    "case_number",
-                    "injured_worker",
-                    "claim",
-                    "priority",
-                    "application_received",
-                    "ur_decision_date",
-                    "parent",
-                ),
-            },
-        )
-        return [
-            application,
-            (
-                "Lifecycle",
-                {
-                    "fields": (
-                        "lifecycle_buttons",
-                        "status",
-                        "found_eligible_at",
-                        "status_reason",
-                        "ineligibility_code",
-                        "fee_tier",
-                    ),
-                    "description": "received → eligibility review → found eligible → assigned → awaiting records → "
-                    "in review → signed → issued → (appealed → remanded → assigned…); or eligibility review → "
-                    "(ineligible → appealed → remanded → eligibility review | deferred). Any state before signing "
-                    "may end as withdrawn or terminated.",
-                },
-            ),
-            (
-                "Reviewer",
-                {"fields": ("current_reviewer", "review_started_at", "review_cycle", "assignment_suggestions")},
-            ),
-            (
-                "Deadlines",
-                {
-                    "fields": (
-                        "date_assigned",
-                        "notice_channel",
-                        "records_due",
-                        "records_complete",
-                        "decision_due",
-                        "extension_days",
-                        "extension_reason",
-                        "extension_approved_by",
-                    ),
-                    "description": DEADLINES_DESCRIPTION,
-                },
-            ),
-            ("Letters and notices", {"fields": ("letter_status", "documents")}),
-            ("Timeline", {"fields": ("timeline",)}),
-            ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
-            ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
-        ]
+        return INTAKE_FIELDSETS if obj is None else CASE_FIELDSETS
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are closed, withdrawn or terminated with a reason, never deleted (STYLE.md 10)
@@ -453,7 +315,7 @@ class CaseAdmin(
         # parent case identify the application: fixed once it has moved past "received" (notices, the timeline and
         # the letter name them).
         identity = ("case_number", "claim", "parent") if obj.status != Status.RECEIVED else ()
-        return (*self.lifecycle_fields, *self.display_fields, "priority", "clinical_summary", *identity)
+        return (*TRANSITION_FIELDS, *DISPLAY_FIELDS, "priority", "clinical_summary", *identity)
 
     def get_inlines(self, request, obj):
         inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
@@ -467,43 +329,6 @@ class CaseAdmin(
         if obj is not None:
             kwargs["form"] = forms.ModelForm  # the intake's worker and claim fields are for a new case only
         return super().get_form(request, obj, change, **kwargs)
-
-    def save_formset(self, request, form, formset, change):
-        items_changed = change and formset.model in (DisputedItem, Citation) and formset.has_changed()
-        if items_changed:
-            case_content_lock(case=form.instance)  # before writing: a signature in progress is waited for, refused
-        super().save_formset(request, form, formset, change)
-        if items_changed:
-            case_content_changed(case=form.instance)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Only what this form changed, under the row lock: the status, the reviewer, the deadlines and the
-            # revision belong to the services and may have moved since the form was loaded (a signature racing this
-            # save); saving the whole row would put their old values back.
-            locked = Case.objects.select_for_update().get(pk=obj.pk)
-            concrete = {field.name for field in Case._meta.concrete_fields}
-            changed = [name for name in form.changed_data if name in concrete]
-            if changed:
-                for name in changed:
-                    setattr(locked, name, getattr(obj, name))
-                locked.save(update_fields=[*changed, "updated"])  # its history row shows the current state
-        else:
-            claim = form.cleaned_data.get("claim")
-            new = {} if claim is not None else {"worker": form.new_worker(), "new_claim": form.new_claim()}
-            case_intake(case=obj, claim=claim, actor=request.user, **new)
-
-    # Read-only displays on the change page --------------------------------------------------------------------
-
-    @admin.display(description="documents sent")
-    def documents(self, obj):
-        return documents_sent(obj)
-
-    @admin.display(description="letter")
-    def letter_status(self, obj):
-        if obj is None or not obj.pk:
-            return "-"
-        return letter_live_status(obj)
 
     @admin.display(description="actions")
     def lifecycle_buttons(self, obj):
@@ -519,18 +344,6 @@ class CaseAdmin(
             '<span class="lifecycle-buttons">{}</span>',
             format_html_join(" ", '<a class="button" href="{}">{}</a>', links),
         )
-
-    @admin.display(description="timeline")
-    def timeline(self, obj):
-        return timeline_html(obj)
-
-    @admin.display(description="assignment suggestions")
-    def assignment_suggestions(self, obj):
-        return suggestions_html(obj)
-
-    @admin.display(description="recent accesses")
-    def recent_accesses(self, obj):
-        return recent_accesses_html(obj)
 
     # The lifecycle page: one form per action, one service per form ----------------------------------------------
 

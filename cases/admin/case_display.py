@@ -1,15 +1,19 @@
 """The read-only parts of the case page, rendered from templates: who the case is about, the timeline, the reviewer
 suggestions and the access log. Reviewers appear by name, reference and specialty (``Reviewer.label``)."""
 
+from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from notices.admin_inlines import documents_sent
 
 from ..assignment.matching import matches_for_display, reviewer_suggestions
 from ..models import CaseAccess, CaseEvent
 from ..selectors import worker_age
 from ..services import lifecycle
 from .common import RECENT_ACCESSES_SHOWN, SUGGESTIONS_SHOWN
+from .letters import letter_live_status
 
 SUGGESTIONS_NOT_NOW = "Suggestions appear while the case can be assigned (eligibility review, remanded) or reassigned."
 NO_REVIEWER_ON_FILE = "No reviewer on file."
@@ -48,3 +52,37 @@ def recent_accesses_html(case) -> str:
     accesses = CaseAccess.objects.filter(case=case).select_related("user").order_by("-at")[:RECENT_ACCESSES_SHOWN]
     log_url = reverse("admin:cases_caseaccess_changelist") + f"?case__id__exact={case.pk}"
     return render_to_string("admin/cases/case/_accesses.html", {"accesses": accesses, "log_url": log_url})
+
+
+class CaseDisplaysMixin:
+    """The read-only displays of the case's change page (``case_fieldsets.DISPLAY_FIELDS``)."""
+
+    @admin.display(description="injured worker")
+    def injured_worker(self, obj):
+        return injured_worker_html(obj)
+
+    @admin.display(description="current reviewer")
+    def current_reviewer(self, obj):
+        return self.reviewer_label(obj)
+
+    @admin.display(description="documents sent")
+    def documents(self, obj):
+        return documents_sent(obj)
+
+    @admin.display(description="letter")
+    def letter_status(self, obj):
+        if obj is None or not obj.pk:
+            return "-"
+        return letter_live_status(obj)
+
+    @admin.display(description="timeline")
+    def timeline(self, obj):
+        return timeline_html(obj)
+
+    @admin.display(description="assignment suggestions")
+    def assignment_suggestions(self, obj):
+        return suggestions_html(obj)
+
+    @admin.display(description="recent accesses")
+    def recent_accesses(self, obj):
+        return recent_accesses_html(obj)

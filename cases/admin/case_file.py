@@ -34,6 +34,7 @@ from .common import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     RefusalAsMessageMixin,
+    ReviewerFilter,
     ReviewerLabelMixin,
 )
 
@@ -149,6 +150,7 @@ class DocumentReviewAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminM
 
     case_path = "document__case"
     list_display = ("document", "reviewer_label", "reviewed_at")
+    list_filter = (ReviewerFilter,)
     list_select_related = ("document", "reviewer")
     search_fields = ("document__title", "document__case__case_number", "reviewer__reference")
     autocomplete_fields = ("document", "reviewer")
@@ -295,7 +297,7 @@ def _is_reviewers(citation):
 class DeterminationAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "version", "origin", "reviewer_label", "signed_at", "decision_date", "superseded_by")
     list_select_related = ("case", "reviewer", "superseded_by")
-    list_filter = ("origin",)
+    list_filter = ("origin", ReviewerFilter)
     search_fields = ("case__case_number",)
     date_hierarchy = "signed_at"
 
@@ -304,7 +306,7 @@ class DeterminationAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMi
 class AssignmentAdmin(ReviewerLabelMixin, CaseAccessLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "reviewer_label", "cycle", "assigned_at", "assigned_by", "ended_at", "end_reason")
     list_select_related = ("case", "reviewer", "assigned_by")
-    list_filter = ("ended_at",)
+    list_filter = ("ended_at", ReviewerFilter)
     search_fields = ("case__case_number", "reviewer__reference")
     date_hierarchy = "assigned_at"
 

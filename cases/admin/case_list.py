@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from ..deadlines import DEADLINE_WINDOWS
 from ..selectors import (
     RECORDS_CLOCK_STATUSES,
+    cases_held_by_inactive_reviewers,
     cases_in_window,
     cases_on_clock,
     cases_waiting_for_reviewer,
@@ -93,4 +94,19 @@ class ReviewerWaitFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "waiting":
             return cases_waiting_for_reviewer(queryset)
+        return queryset
+
+
+class InactiveReviewerFilter(admin.SimpleListFilter):
+    """Open cases whose reviewer was made inactive: the reviewer can no longer open or sign them; reassign them."""
+
+    title = "reviewer inactive"
+    parameter_name = "reviewer_inactive"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Held by an inactive reviewer (reassign)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return cases_held_by_inactive_reviewers(queryset)
         return queryset

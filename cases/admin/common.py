@@ -1,11 +1,15 @@
 """Shared pieces of the admin: read-only admin classes and how a refused service is shown."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
+
+from reviewers.models import Reviewer
+from reviewers.selectors import reviewers_for_display
 
 from ..services.access import case_access_record
 from ..services.review import ReviewError
@@ -145,7 +149,14 @@ def each_row(model_admin, request, rows, service, done_message: str) -> int:
 
 
 class ReviewerLabelMixin:
-    """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)", loaded in two queries per list."""
+    """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)" (``Reviewer.label``), loaded in two
+    queries per list; so do the pickers of a reviewer (select, autocomplete) in the forms."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Reviewer:
+            kwargs.setdefault("form_class", ReviewerChoiceField)
+            kwargs.setdefault("queryset", reviewers_for_display())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # The changelist skips ``list_select_related`` once the queryset selects anything: name those here too.
@@ -157,3 +168,25 @@ class ReviewerLabelMixin:
     @admin.display(description="reviewer", ordering="reviewer")
     def reviewer_label(self, obj):
         return obj.reviewer.label if obj.reviewer_id else "—"
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """A reviewer picked by label, not by the bare reference."""
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class ReviewerFilter(admin.SimpleListFilter):
+    """Rows of one reviewer, each listed by label."""
+
+    title = "assigned reviewer"
+    parameter_name = "reviewer__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(reviewer.pk), reviewer.label) for reviewer in reviewers_for_display()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(reviewer_id=self.value())
+        return queryset

@@ -15,6 +15,7 @@ from reviewers.selectors import reviewers_for_display
 from ..assignment.matching import matches_for_display
 from ..deadlines import APPEAL_DAYS, EXTENSION_MAX_DAYS, NOTICE_DATE_HELP, RECORDS_COMPLETE_HELP
 from ..models import DOCUMENT_EMPTY, Document, IneligibilityCode, NoticeChannel
+from .common import ReviewerChoiceField
 
 OPEN_FILE = "Open file"
 
@@ -86,11 +87,6 @@ class AssignForm(forms.Form):
                 )
                 for m in matches_for_display(suggestions)
             ]
-
-
-class ReviewerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.label
 
 
 class BulkAssignForm(AssignForm):

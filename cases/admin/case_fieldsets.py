@@ -1,0 +1,95 @@
+"""What the case's change page shows, and in which order: the application, the lifecycle, the reviewer, the deadlines
+(described from ``cases.deadlines``), letters, the timeline and the access log. The add page is the intake's
+(``cases.admin.intake.INTAKE_FIELDSETS``)."""
+
+from ..deadlines import DEADLINES_DESCRIPTION
+
+# What transitions own: shown, never edited here.
+TRANSITION_FIELDS = (
+    "status",
+    "found_eligible_at",
+    "status_reason",
+    "ineligibility_code",
+    "fee_tier",
+    "reviewer",
+    "review_started_at",
+    "review_cycle",
+    "date_assigned",
+    "notice_channel",
+    "records_due",
+    "records_complete",
+    "decision_due",
+    "extension_days",
+    "extension_reason",
+    "extension_approved_by",
+)
+# Read-only displays of the change page (cases.admin.case_display.CaseDisplaysMixin and the lifecycle buttons).
+DISPLAY_FIELDS = (
+    "lifecycle_buttons",
+    "injured_worker",
+    "current_reviewer",
+    "timeline",
+    "assignment_suggestions",
+    "recent_accesses",
+    "letter_status",
+    "documents",
+)
+
+_APPLICATION = (
+    None,
+    {
+        "fields": (
+            "case_number",
+            "injured_worker",
+            "claim",
+            "priority",
+            "application_received",
+            "ur_decision_date",
+            "parent",
+        ),
+    },
+)
+CASE_FIELDSETS = [
+    _APPLICATION,
+    (
+        "Lifecycle",
+        {
+            "fields": (
+                "lifecycle_buttons",
+                "status",
+                "found_eligible_at",
+                "status_reason",
+                "ineligibility_code",
+                "fee_tier",
+            ),
+            "description": "received → eligibility review → found eligible → assigned → awaiting records → "
+            "in review → signed → issued → (appealed → remanded → assigned…); or eligibility review → "
+            "(ineligible → appealed → remanded → eligibility review | deferred). Any state before signing "
+            "may end as withdrawn or terminated.",
+        },
+    ),
+    (
+        "Reviewer",
+        {"fields": ("current_reviewer", "review_started_at", "review_cycle", "assignment_suggestions")},
+    ),
+    (
+        "Deadlines",
+        {
+            "fields": (
+                "date_assigned",
+                "notice_channel",
+                "records_due",
+                "records_complete",
+                "decision_due",
+                "extension_days",
+                "extension_reason",
+                "extension_approved_by",
+            ),
+            "description": DEADLINES_DESCRIPTION,
+        },
+    ),
+    ("Letters and notices", {"fields": ("letter_status", "documents")}),
+    ("Timeline", {"fields": ("timeline",)}),
+    ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
+    ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),
+]
