@@ -3,6 +3,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -148,9 +149,20 @@ def each_row(model_admin, request, rows, service, done_message: str) -> int:
     return done
 
 
+class ReviewerLabelChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # The rows keep their prefetched reviewers; the date hierarchy reads dates off ``queryset``, where a prefetch
+        # of the reviewers' specialties has no rows to attach to (Django raises).
+        self.queryset = self.queryset.prefetch_related(None)
+
+
 class ReviewerLabelMixin:
     """Rows naming a reviewer show "Dr. Miriam Okafor (ER-0001, Psychiatry)" (``Reviewer.label``), loaded in two
     queries per list; so do the pickers of a reviewer (select, autocomplete) in the forms."""
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewerLabelChangeList
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Reviewer:

@@ -16,9 +16,7 @@ LABEL = "Dr. Miriam Okafor (ER-0001, Psychiatry)"
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_reviewers_show_by_name_reference_and_specialty_in_every_picker_and_list(
-    chromium_page, live_server, settings
-):
+def test_reviewers_show_by_name_reference_and_specialty_in_every_picker_and_list(chromium_page, live_server, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     f.StaffFactory(username="coordinator", first_name="Carla", last_name="Mendez", password=DEMO_PASSWORD)
     okafor = reviewer_in(reference="ER-0001", user=f.UserFactory(first_name="Miriam", last_name="Okafor"))
