@@ -248,13 +248,6 @@ def case_running_deadline(case, today: datetime.date) -> dict | None:
     return {"label": label, "date": due, "days_left": (due - today).days}
 
 
-def case_days_with_reviewer(case, today: datetime.date) -> int | None:
-    """Days the open case has waited with its current reviewer ("days waiting"; a reassignment restarts it)."""
-    if case.review_started_at is None or case.status not in OPEN_REVIEW_STATUSES:
-        return None
-    return (today - timezone.localtime(case.review_started_at).date()).days
-
-
 def _running_deadline(today: datetime.date, *, before: datetime.date | None, on_or_after: datetime.date | None):
     """Cases whose running deadline (records, then decision) falls in [on_or_after, before).
 

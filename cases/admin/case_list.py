@@ -19,7 +19,8 @@ from ..selectors import (
 
 class CaseListColumnsMixin:
     """Columns of the case list: the worker and the reviewer by name, the running deadline with its days left.
-    The queryset carries ``deadline_days_left`` (``cases.selectors.annotate_running_deadline``)."""
+    The queryset carries ``deadline_days_left`` and ``days_with_reviewer``, counted in SQL on Pacific dates
+    (``cases.selectors.annotate_running_deadline``)."""
 
     @admin.display(description="worker", ordering="claim__worker__last_name")
     def worker_name(self, obj):
