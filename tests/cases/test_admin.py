@@ -17,7 +17,6 @@ from freezegun import freeze_time
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from cases import models as m
-from cases.admin import case as case_admin
 from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
