@@ -267,9 +267,9 @@ def test_other_refused_actions_keep_what_was_typed(admin_client):
 def test_lifecycle_buttons_follow_the_status(admin_client):
     case = f.CaseFactory(status=m.Status.AWAITING_RECORDS)
     page = admin_client.get(change_url(case)).content.decode()
-    for action in ("mark_records_complete", "assign_reviewer", "extend_deadline", "withdraw", "terminate"):
+    for action in ("mark_records_complete", "reassign_reviewer", "extend_deadline", "withdraw", "terminate"):
         assert lifecycle_url(case, action) in page
-    for action in ("start_eligibility_review", "request_records", "appeal", "remand"):
+    for action in ("start_eligibility_review", "assign_reviewer", "request_records", "appeal", "remand"):
         assert lifecycle_url(case, action) not in page
 
 

@@ -78,10 +78,10 @@ def expected_refusal(name: str, case: Case) -> str:
     move, status = MOVES[name], Status(case.status)
     if status in lc.CLOSED_STATUSES:
         return lc.TERMINAL.format(case=case.case_number, current=status.label.lower())
-    if move.targets == {status}:
-        return lc.ALREADY_IN_STATUS.format(case=case.case_number, current=status.label)
     if name == "assign_reviewer" and status in lc.REASSIGNABLE_STATUSES:
         return lc.NOT_A_FIRST_ASSIGNMENT.format(case=case.case_number, current=status.label.lower())
+    if move.targets == {status}:
+        return lc.ALREADY_IN_STATUS.format(case=case.case_number, current=status.label)
     allowed = [s.label.lower() for s in Status if s in move.sources]
     allowed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
     return f"Case {case.case_number} is {status.label.lower()}: “{move.label}” is possible only when it is {allowed}."
@@ -134,11 +134,14 @@ FACTS = {
     "found eligible": {"found_eligible_at": datetime.datetime(2014, 9, 1, 17, tzinfo=datetime.UTC)},
     "expedited": {"priority": Priority.EXPEDITED},
 }
-# What a fact rules out, as the table's conditions say it.
+# What the facts rule out, as the table's conditions say it (a case not found eligible is not assigned).
 RULED_OUT = {
     "plain": {Status.ELIGIBILITY_REVIEW: {"assign_reviewer"}},
     "found eligible": {Status.ELIGIBILITY_REVIEW: {"find_eligible"}},
-    "expedited": {status: {"convert_to_expedited"} for status in Status},
+    "expedited": {
+        status: {"convert_to_expedited"} | ({"assign_reviewer"} if status == Status.ELIGIBILITY_REVIEW else set())
+        for status in Status
+    },
 }
 OFFER_CASES = [(fact, status) for fact in FACTS for status in Status]
 
