@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CaseEvent, Correction, Determination, Status
+from ..models import Correction, Determination
 from ..selectors import correction_pending
 from .determinations import determination_current_locked
-from .lifecycle import case_transition
+from .lifecycle import Outcome, locked_move
 
 CORRECTION_REASON_REQUIRED = "Say why the determination is corrected: a reason is required."
 NOTHING_TO_CORRECT = "Case {case} has no signed determination to correct."
@@ -31,7 +31,7 @@ def correction_open(*, case, reason: str, actor=None) -> Correction:
         current = determination_current_locked(case)
         note = f"Correction of determination v{current.version} opened: {reason}" if current else reason
         # The move's legality first (signed or issued only), then what it needs: a refusal rolls both back.
-        case_transition(case=case, to=Status.CORRECTING, actor=actor, kind=CaseEvent.Kind.CORRECTION_OPENED, note=note)
+        locked_move(case, "open_correction", actor=actor, work=lambda _locked: Outcome(note=note))
         if current is None:
             raise CorrectionError(NOTHING_TO_CORRECT.format(case=case.case_number))
         return Correction.objects.create(

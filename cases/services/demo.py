@@ -243,6 +243,7 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
             # decision falls DECISION_DUE_IN_DAYS from today, never later than today.
             days = deadlines.DECISION_DAYS_EXPEDITED if case.priority == "expedited" else deadlines.DECISION_DAYS
             case.records_complete = min(today, today + datetime.timedelta(days=DECISION_DUE_IN_DAYS - days))
+        case.save()  # the facts the step rests on first: the move works on the locked row
         case_transition(case=case, to=step, actor=actor, note="Demo data.")
     report.note(f"case {case_number}", created=True)
 

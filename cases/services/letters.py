@@ -14,9 +14,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .. import letters as letter_text
-from ..models import CaseEvent, Determination, Letter, Status, letter_upload_to
+from ..models import CaseEvent, Determination, Letter, letter_upload_to
 from . import render_jobs
-from .lifecycle import case_record_event, case_transition
+from .lifecycle import Outcome, case_record_event, locked_move
 from .render_jobs import (  # noqa: F401 - the letter's job limits, as callers and tests know them
     RENDER_SOFT_TIME_LIMIT,
     RENDER_TIME_LIMIT,
@@ -175,13 +175,8 @@ def letter_mark_issued(*, letter: Letter, actor=None, served_on: datetime.date |
             raise LetterError(LETTER_NOT_NEWEST.format(version=letter.version, newest=newest_version))
         letter.issued_at = _service_moment(served_on, determination.signed_at)
         letter.save(update_fields=["issued_at"])
-        case_transition(
-            case=determination.case,
-            to=Status.ISSUED,
-            actor=actor,
-            kind=CaseEvent.Kind.LETTER_ISSUED,
-            note=f"Letter v{letter.version} issued (SHA-256 {letter.sha256}).",
-        )
+        issued = Outcome(note=f"Letter v{letter.version} issued (SHA-256 {letter.sha256}).")
+        locked_move(determination.case, "serve_letter", actor=actor, work=lambda _locked: issued)
     return letter
 
 

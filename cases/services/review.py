@@ -30,7 +30,7 @@ from ..selectors import case_is_assigned_to
 from .corrections import correction_close, correction_mark
 from .determinations import case_snapshot, determination_create
 from .letters import letter_create
-from .lifecycle import case_transition
+from .lifecycle import Outcome, locked_move
 from .signoff_warnings import OVERRIDE_NOTE_REQUIRED, ItemText, SignoffWarning, signoff_warnings
 
 # Edits
@@ -401,13 +401,11 @@ def determination_sign(*, case: Case, user, expected_revision: int | None = None
             determination.save(update_fields=["warnings_overridden"])
         if correcting:
             correction_close(case=locked, determination=determination)
-        case_transition(
-            case=locked,
-            to=Status.SIGNED,
-            actor=user,
+        signed = Outcome(
             kind=CaseEvent.Kind.CORRECTION_SIGNED if correcting else CaseEvent.Kind.DETERMINATION_SIGNED,
             note=f"Determination v{determination.version} signed." if correcting else "",
         )
+        locked_move(locked, "sign", actor=user, work=lambda _locked: signed)
         letter_create(determination=determination)
         case.status = locked.status
         return determination

@@ -17,7 +17,6 @@ from freezegun import freeze_time
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from cases import models as m
-from cases.admin import case as case_admin
 from cases.admin.common import CaseAccessLogMixin
 from cases.services import lifecycle as lc
 from cases.services.review import determination_sign, document_mark_reviewed
@@ -268,9 +267,9 @@ def test_other_refused_actions_keep_what_was_typed(admin_client):
 def test_lifecycle_buttons_follow_the_status(admin_client):
     case = f.CaseFactory(status=m.Status.AWAITING_RECORDS)
     page = admin_client.get(change_url(case)).content.decode()
-    for action in ("mark_records_complete", "assign_reviewer", "extend_deadline", "withdraw", "terminate"):
+    for action in ("mark_records_complete", "reassign_reviewer", "extend_deadline", "withdraw", "terminate"):
         assert lifecycle_url(case, action) in page
-    for action in ("start_eligibility_review", "request_records", "appeal", "remand"):
+    for action in ("start_eligibility_review", "assign_reviewer", "request_records", "appeal", "remand"):
         assert lifecycle_url(case, action) not in page
 
 
@@ -311,7 +310,7 @@ def test_bulk_assignment_checks_each_case_and_reports_each(admin_client):
 
     page = admin_client.post(changelist, selected)
     assert page.status_code == 200
-    assert "Assign a reviewer to the selected cases" in page.content.decode()
+    assert "Assign reviewer: the selected cases" in page.content.decode()
 
     done = admin_client.post(
         changelist,
@@ -343,7 +342,7 @@ def test_bulk_assignment_makes_first_assignments_only(admin_client):
     changelist = reverse("admin:cases_case_changelist")
     selected = {"action": "assign_reviewer_action", "_selected_action": [new.pk, *(c.pk for c in taken.values())]}
     page = admin_client.post(changelist, selected).content.decode()
-    assert case_admin.BULK_ASSIGN_HELP in page
+    assert lc.MOVES["assign_reviewer"].help in page
     done = admin_client.post(
         changelist,
         {**selected, "apply": "1", "reviewer": second.pk, "notice_date": "2014-09-02", "notice_channel": "mail"},
@@ -378,7 +377,8 @@ def test_bulk_actions_without_input_call_the_service_per_case(admin_client):
     )
     assert messages_of(response) == [
         "CM14-0000001: eligibility review started.",
-        "CM14-0000002: Cannot move case CM14-0000002 from Assigned to Eligibility review.",
+        "CM14-0000002: Case CM14-0000002 is assigned: “Start eligibility review” is possible only when it is "
+        "application received or deferred.",
     ]
 
 
@@ -386,7 +386,7 @@ def test_bulk_withdrawal_asks_for_a_reason(admin_client):
     case = f.CaseFactory(case_number="CM14-0000001", status=m.Status.ELIGIBILITY_REVIEW)
     changelist = reverse("admin:cases_case_changelist")
     selected = {"action": "withdraw_action", "_selected_action": [case.pk]}
-    assert "Withdrawn: the selected cases" in admin_client.post(changelist, selected).content.decode()
+    assert "Withdraw: the selected cases" in admin_client.post(changelist, selected).content.decode()
     response = admin_client.post(changelist, {**selected, "apply": "1", "reason": ""}, follow=True)
     assert messages_of(response) == ["CM14-0000001: Say why the case becomes withdrawn: a reason is required."]
     response = admin_client.post(changelist, {**selected, "apply": "1", "reason": "Applicant withdrew"}, follow=True)

@@ -65,7 +65,7 @@ def test_two_coordinators_assigning_the_same_case_at_once_give_one_assignment(re
     winner = Assignment.objects.get(case=case).reviewer
     loser = second if winner == first else first
     assert (case.status, case.reviewer) == (Status.ASSIGNED, winner)
-    refusal = ASSIGNMENT_CHANGED.format(case=case.case_number, reviewer=winner)
+    refusal = ASSIGNMENT_CHANGED.format(case=case.case_number, reviewer=winner.label)  # by name, as everywhere
     done = f"{case.case_number}: assign reviewer done."
     assert done in outcomes[winner] and refusal not in outcomes[winner]
     assert refusal in outcomes[loser] and done not in outcomes[loser]
@@ -73,7 +73,7 @@ def test_two_coordinators_assigning_the_same_case_at_once_give_one_assignment(re
 
 
 def test_message():
-    assert ASSIGNMENT_CHANGED.format(case="CM14-0000001", reviewer="ER-0001") == (
-        "Case CM14-0000001 changed while this page was open: its reviewer is now ER-0001. Nothing was changed; check "
-        "the case, then assign again if it is still needed."
+    assert ASSIGNMENT_CHANGED.format(case="CM14-0000001", reviewer="Dr. Miriam Okafor (ER-0001, Psychiatry)") == (
+        "Case CM14-0000001 changed while this page was open: its reviewer is now Dr. Miriam Okafor "
+        "(ER-0001, Psychiatry). Nothing was changed; check the case, then assign again if it is still needed."
     )

@@ -392,7 +392,10 @@ def test_an_appealed_case_does_not_restart_eligibility_review_by_itself(staff):
     assert "start_eligibility_review" not in lc.case_allowed_actions(case)
     with pytest.raises(lc.TransitionError) as refused:
         lc.case_start_eligibility_review(case=case, actor=staff)
-    assert refused.value.messages == ["Cannot move case CM14-0000042 from Appealed to Eligibility review."]
+    assert refused.value.messages == [
+        "Case CM14-0000042 is appealed: “Start eligibility review” is possible only when it is application "
+        "received or deferred."
+    ]
 
 
 def test_a_reassignment_can_be_refused_for_first_assignments_only(staff):
@@ -456,24 +459,37 @@ def _call(name):
 
 
 ILLEGAL = [
-    (Status.RECEIVED, "ineligible", "Cannot move case CM14-0000042 from Application received to Ineligible."),
-    (Status.RECEIVED, "defer", "Cannot move case CM14-0000042 from Application received to Deferred."),
+    (
+        Status.RECEIVED,
+        "ineligible",
+        "Case CM14-0000042 is application received: “Find ineligible” is possible only when it is eligibility review.",
+    ),
+    (
+        Status.RECEIVED,
+        "defer",
+        "Case CM14-0000042 is application received: “Defer” is possible only when it is eligibility review.",
+    ),
     (
         Status.RECEIVED,
         "assign",
-        "Case CM14-0000042 is application received: a reviewer is assigned only after eligibility review or a remand.",
+        "Case CM14-0000042 is application received: “Assign reviewer” is possible only when it is "
+        "eligibility review or remanded.",
     ),
-    (Status.RECEIVED, "appeal", "Cannot move case CM14-0000042 from Application received to Appealed."),
+    (
+        Status.RECEIVED,
+        "appeal",
+        "Case CM14-0000042 is application received: “Record appeal” is possible only when it is ineligible or issued.",
+    ),
     (
         Status.RECEIVED,
         "eligible",
-        "Case CM14-0000042 is application received: only a case in eligibility review can be found eligible.",
+        "Case CM14-0000042 is application received: “Find eligible” is possible only when it is eligibility review.",
     ),
     (Status.ELIGIBILITY_REVIEW, "eligibility", 'Case CM14-0000042 already has the status "Eligibility review".'),
     (
         Status.ELIGIBILITY_REVIEW,
         "records",
-        "Cannot move case CM14-0000042 from Eligibility review to Awaiting records.",
+        "Case CM14-0000042 is eligibility review: “Request records” is possible only when it is assigned.",
     ),
     (Status.ELIGIBILITY_REVIEW, "ineligible_no_reason", "Say why the case becomes ineligible: a reason is required."),
     (Status.ELIGIBILITY_REVIEW, "ineligible_bad_code", "Unknown ineligibility code 'tardy'."),
@@ -488,9 +504,13 @@ ILLEGAL = [
     (
         Status.DEFERRED,
         "assign",
-        "Case CM14-0000042 is deferred: a reviewer is assigned only after eligibility review or a remand.",
+        "Case CM14-0000042 is deferred: “Assign reviewer” is possible only when it is eligibility review or remanded.",
     ),
-    (Status.ASSIGNED, "complete", "Cannot move case CM14-0000042 from Assigned to In review."),
+    (
+        Status.ASSIGNED,
+        "complete",
+        "Case CM14-0000042 is assigned: “Records complete” is possible only when it is awaiting records.",
+    ),
     (Status.ASSIGNED, "sign", "Cannot move case CM14-0000042 from Assigned to Signed."),
     (Status.AWAITING_RECORDS, "complete_future", "The records completion date (09/03/2014) cannot be in the future."),
     (
@@ -501,21 +521,45 @@ ILLEGAL = [
     (Status.AWAITING_RECORDS, "withdraw_no_reason", "Say why the case becomes withdrawn: a reason is required."),
     (Status.IN_REVIEW, "issue", "Cannot move case CM14-0000042 from In review to Issued."),
     (Status.IN_REVIEW, "terminate_no_reason", "Say why the case becomes terminated: a reason is required."),
-    (Status.SIGNED, "withdraw", "Cannot move case CM14-0000042 from Signed to Withdrawn."),
-    (Status.SIGNED, "terminate", "Cannot move case CM14-0000042 from Signed to Terminated."),
-    (Status.SIGNED, "expedite", "Case CM14-0000042 is signed: only a case not yet signed can be expedited."),
+    (
+        Status.SIGNED,
+        "withdraw",
+        "Case CM14-0000042 is signed: “Withdraw” is possible only when it is application received, "
+        "eligibility review, deferred, assigned, awaiting records, in review or remanded.",
+    ),
+    (
+        Status.SIGNED,
+        "terminate",
+        "Case CM14-0000042 is signed: “Terminate” is possible only when it is application received, "
+        "eligibility review, deferred, assigned, awaiting records, in review or remanded.",
+    ),
+    (
+        Status.SIGNED,
+        "expedite",
+        "Case CM14-0000042 is signed: “Convert to expedited” is possible only when it is application "
+        "received, eligibility review, deferred, assigned, awaiting records, in review or remanded.",
+    ),
     (Status.ISSUED, "issue", 'Case CM14-0000042 already has the status "Issued".'),
-    (Status.ISSUED, "remand", "Cannot move case CM14-0000042 from Issued to Remanded."),
-    (Status.ISSUED, "dismiss", "Case CM14-0000042 is issued: only an appealed case has an appeal to dismiss."),
+    (Status.ISSUED, "remand", "Case CM14-0000042 is issued: “Remand” is possible only when it is appealed."),
+    (Status.ISSUED, "dismiss", "Case CM14-0000042 is issued: “Appeal dismissed” is possible only when it is appealed."),
     (
         Status.ISSUED,
         "extend",
-        "Case CM14-0000042 is issued: only a case under review (assigned, awaiting records or in review) can be "
-        "extended.",
+        "Case CM14-0000042 is issued: “Extend deadline” is possible only when it is assigned, awaiting "
+        "records or in review.",
     ),
     (Status.APPEALED, "dismiss", "Case CM14-0000042 has no appeal on record to dismiss."),
-    (Status.INELIGIBLE, "eligibility", "Cannot move case CM14-0000042 from Ineligible to Eligibility review."),
-    (Status.REMANDED, "records", "Cannot move case CM14-0000042 from Remanded to Awaiting records."),
+    (
+        Status.INELIGIBLE,
+        "eligibility",
+        "Case CM14-0000042 is ineligible: “Start eligibility review” is possible only when it is application "
+        "received or deferred.",
+    ),
+    (
+        Status.REMANDED,
+        "records",
+        "Case CM14-0000042 is remanded: “Request records” is possible only when it is assigned.",
+    ),
     (Status.WITHDRAWN, "eligibility", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.WITHDRAWN, "assign", "Case CM14-0000042 is withdrawn: it is closed and cannot change."),
     (Status.TERMINATED, "appeal", "Case CM14-0000042 is terminated: it is closed and cannot change."),
@@ -546,7 +590,9 @@ def test_a_stale_case_object_is_checked_against_the_database(staff):
     lc.case_defer(case=case, actor=staff, reason="Liability")
     with pytest.raises(lc.TransitionError) as refused:
         lc.case_find_ineligible(case=stale, actor=staff, reason="Late")
-    assert refused.value.messages == [f"Cannot move case {case.case_number} from Deferred to Ineligible."]
+    assert refused.value.messages == [
+        f"Case {case.case_number} is deferred: “Find ineligible” is possible only when it is eligibility review."
+    ]
 
 
 OPEN_STATUSES = [s for s in Status if lc.TRANSITIONS[s]]

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils.timezone import localdate
 
-from cases.admin.case import RECORDS_WITHOUT_CLINICAL_DOCUMENT
+from cases.admin.case_lifecycle import RECORDS_WITHOUT_CLINICAL_DOCUMENT
 from cases.desk_selectors import document_search, library_search
 from cases.models import (
     Case,
@@ -71,7 +71,7 @@ def test_records_complete_warns_the_coordinator_without_a_clinical_document(admi
 def test_records_complete_today_on_the_list_warns_too(admin_client, review_case):
     Case.objects.filter(pk=review_case.pk).update(status=Status.AWAITING_RECORDS)
     review_case.documents.exclude(doc_type=Document.Type.UR_LETTER).delete()
-    data = {"action": "mark_records_complete_today_action", "_selected_action": [review_case.pk]}
+    data = {"action": "mark_records_complete_action", "_selected_action": [review_case.pk]}
     page = admin_client.post("/admin/cases/case/", data, follow=True).content.decode()
     assert RECORDS_WITHOUT_CLINICAL_DOCUMENT.format(case=review_case.case_number) in html.unescape(page)
 

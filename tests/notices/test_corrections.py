@@ -11,7 +11,7 @@ from cases.letters import CORRECTED_LINE, us_date
 from cases.models import Case, CaseEvent, Correction, Determination, Letter, Status
 from cases.selectors import letter_downloadable
 from cases.services.corrections import CORRECTION_REASON_REQUIRED, CorrectionError, correction_open
-from cases.services.lifecycle import ILLEGAL_TRANSITION, TransitionError, case_assign_reviewer
+from cases.services.lifecycle import TransitionError, case_assign_reviewer
 from cases.services.review import case_edit_refusal, determination_sign
 from notices.services import document_serve
 from tests.lifecycle_helpers import PSYCHIATRY, reviewer_in
@@ -107,8 +107,9 @@ def test_a_new_reviewer_may_sign_the_correction(signed, staff_user, django_captu
 def test_only_a_signed_or_issued_case_is_corrected(review_case, staff_user):
     with pytest.raises(TransitionError) as refused:
         correction_open(case=review_case, reason="Typo", actor=staff_user)
-    assert refused.value.message == ILLEGAL_TRANSITION.format(
-        case=review_case.case_number, current=Status.IN_REVIEW.label, target=Status.CORRECTING.label
+    assert refused.value.message == (
+        f"Case {review_case.case_number} is in review: “Open a correction” is possible only when it is signed or "
+        "issued."
     )
     assert not Correction.objects.exists()
 
