@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from ...deadlines import APPEAL_DAYS, DECISION_DAYS, DECISION_DAYS_EXPEDITED
 from ...models import BEFORE_SIGNING_STATUSES, OPEN_REVIEW_STATUSES, Case, CaseEvent, Priority, Status
 from . import messages as say
 
@@ -191,7 +192,8 @@ MOVES: dict[str, Move] = {
             S.IN_REVIEW,
             K.RECORDS_COMPLETE,
             _LIFECYCLE + "case_mark_records_complete",
-            "Awaiting records → in review: the decision clock starts (30 calendar days, 3 when expedited).",
+            f"Awaiting records → in review: the decision clock starts ({DECISION_DAYS} calendar days, "
+            f"{DECISION_DAYS_EXPEDITED} when expedited).",
             form="RecordsCompleteForm",
             bulk=True,
             bulk_label="Records complete today",
@@ -205,7 +207,7 @@ MOVES: dict[str, Move] = {
             K.EXPEDITED,
             _LIFECYCLE + "case_convert_to_expedited",
             "Needs the treating physician's certification among the documents. Records become due the day after the "
-            "notice, the decision 3 days after the records are complete.",
+            f"notice, the decision {DECISION_DAYS_EXPEDITED} days after the records are complete.",
             condition=_not_expedited_yet,
             form="NoteForm",
             bulk=True,
@@ -259,7 +261,8 @@ MOVES: dict[str, Move] = {
             S.APPEALED,
             K.APPEALED,
             _LIFECYCLE + "case_appeal",
-            "Issued or ineligible → appealed: a verified petition was filed with the WCAB (within 30 days of service).",
+            "Issued or ineligible → appealed: a verified petition was filed with the WCAB "
+            f"(within {APPEAL_DAYS} days of service).",
             form="NoteForm",
         ),
         Move(
