@@ -25,6 +25,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from .models import (
     CLINICAL_DOCUMENT_TYPES,
     OPEN_REVIEW_STATUSES,
+    UR_ORGANIZATION_ROLE,
     VIEW_ALL_CASES_PERMISSION,
     Case,
     Citation,
@@ -383,3 +384,12 @@ def letters_failed(queryset=None):
         determination__superseded_by__isnull=True,
         determination__case__status=Status.SIGNED,
     )
+
+
+def case_conflict_parties(case) -> list[dict]:
+    """Everyone a reviewer of ``case`` must not be affiliated with: its parties and its UR organization, as dicts
+    with ``role`` and ``name``."""
+    parties = [{"role": role, "name": name} for role, name in case.parties.order_by("id").values_list("role", "name")]
+    if case.ur_organization.strip():
+        parties.append({"role": UR_ORGANIZATION_ROLE, "name": case.ur_organization.strip()})
+    return parties

@@ -22,8 +22,9 @@ from cases.models import (
     Case,
     Determination,
     DisputedItem,
-    Party,
+    party_role_label,
 )
+from cases.selectors import case_conflict_parties
 
 from .models import BoardCertification, License, Reviewer
 
@@ -116,7 +117,7 @@ class AffiliationConflict:
 
     @property
     def role_label(self) -> str:
-        return Party.Role(self.party_role).label.lower()
+        return party_role_label(self.party_role)
 
 
 def affiliation_conflicts(affiliations, parties) -> list[AffiliationConflict]:
@@ -145,8 +146,7 @@ def affiliation_conflicts(affiliations, parties) -> list[AffiliationConflict]:
 def reviewer_case_conflicts(*, reviewer: Reviewer, case: Case) -> list[AffiliationConflict]:
     """The conflicts of ``reviewer`` with the parties ``case`` has now (re-checked at sign-off: a party may have
     been added after the assignment)."""
-    parties = [{"role": role, "name": name} for role, name in case.parties.order_by("id").values_list("role", "name")]
-    return affiliation_conflicts(reviewer.affiliations.all(), parties)
+    return affiliation_conflicts(reviewer.affiliations.all(), case_conflict_parties(case))
 
 
 # What "current" means, the one rule of matching and sign-off alike: a credential is current through its expiry
@@ -298,10 +298,7 @@ def case_match_context(case: Case, on: datetime.date) -> CaseMatchContext:
         .values_list("specialty_id", "specialty__name")
         .distinct()
     )
-    parties = [
-        {"role": role, "name": name, "key": party_name_key(name)}
-        for role, name in Party.objects.filter(case=case).order_by("id").values_list("role", "name")
-    ]
+    parties = [party | {"key": party_name_key(party["name"])} for party in case_conflict_parties(case)]
     return CaseMatchContext(
         case=case,
         on=on,

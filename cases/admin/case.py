@@ -393,6 +393,7 @@ class CaseAdmin(
                     "priority",
                     "application_received",
                     "ur_decision_date",
+                    "ur_organization",
                     "parent",
                 ),
             },
