@@ -364,7 +364,6 @@ def party_role_label(role: str) -> str:
     return UR_ORGANIZATION_LABEL if role == UR_ORGANIZATION_ROLE else Party.Role(role).label.lower()
 
 
-
 class TreatmentEvent(models.Model):
     class Kind(models.TextChoices):
         SURGERY = "surgery", "Surgery"
