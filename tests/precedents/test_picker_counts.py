@@ -75,7 +75,7 @@ def test_each_choice_counts_the_similar_decisions_that_cited_it(corpus, indexed,
 
 
 def test_equally_relevant_choices_rank_by_similar_decisions(corpus, indexed, open_case):
-    """"MRI" is a whole word of every imaging topic's name and an exact alias: equally relevant. The neck topic is
+    """ "MRI" is a whole word of every imaging topic's name and an exact alias: equally relevant. The neck topic is
     made the seed letters' favourite, so it leads without an item; for a lumbar MRI request, the low back topic the
     similar decisions cited leads."""
     GuidelineTopic.objects.filter(name=NECK_IMAGING).update(times_cited=100)
