@@ -128,6 +128,8 @@ def test_a_citation_from_the_keyboard_alone(desk, live_server):
     page.keyboard.press("ArrowUp")
     active = page.locator("[role=option][aria-selected=true]")
     expect(active).to_contain_text("opioid", ignore_case=True)
+    # The chosen option keeps every text readable, its source badge too (it was white on white).
+    assert page.evaluate(LOW_CONTRAST) == []
     page.keyboard.press("Enter")
     row = page.locator(".disputed-item").first.locator(".citation-row").last
     expect(row).to_contain_text("Opioid Treatment 2016")
@@ -221,3 +223,61 @@ def test_phone_queue_cards_and_deadline_first(desk, live_server, artifacts_dir):
     assert deadline < page.locator("#draft-form").bounding_box()["y"]
     assert deadline < page.locator("#facts-heading").bounding_box()["y"]
     page.screenshot(path=str(artifacts_dir / "reviewer-case-phone.png"))
+
+
+# The audit at 1366 and 390 px (issue 13): the save bar never hides the field the keyboard reached, and the reader
+# keeps their place and sees the save status while typing far down the draft.
+
+FOCUSED_UNDER_THE_BAR = """() => {
+  const e = document.activeElement, r = e.getBoundingClientRect();
+  const bar = document.getElementById('draft-save-bar').getBoundingClientRect();
+  const sameColumn = r.right > bar.left && r.left < bar.right;
+  return sameColumn && r.bottom > bar.top + 1 && r.top < innerHeight ? `${e.tagName} ${e.name || e.id} ${r.top} ${r.bottom} ${bar.top} ${innerHeight}` : null;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_tab_never_leaves_the_focused_field_under_the_save_bar(desk, live_server, viewport):
+    page = desk
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling: each Tab's scroll is done at once
+    page.set_viewport_size(viewport)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("textbox", name="Clinical case summary").focus()
+    covered, reached = [], 0
+    while page.evaluate("document.getElementById('draft-form').contains(document.activeElement)") and reached < 80:
+        if page.evaluate("document.activeElement.id") == "save-draft":
+            break
+        covered.append(page.evaluate(FOCUSED_UNDER_THE_BAR))
+        page.keyboard.press("Tab")
+        reached += 1
+    assert reached > 10  # the summary, the decisions, the citation rows, the pickers, the rationale...
+    assert [c for c in covered if c] == []
+
+
+def _status_in_view(page):
+    box = page.locator("#save-status").bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_the_reader_keeps_their_place_and_sees_the_save_status(desk, live_server, viewport):
+    page = desk
+    page.emulate_media(reduced_motion="reduce")
+    page.set_viewport_size(viewport)
+    page.reload()
+    rationale = _rationale(page)
+    rationale.scroll_into_view_if_needed()
+    rationale.click()
+    rationale.press("Control+End")
+    before = rationale.bounding_box()["y"]
+    page.keyboard.type(" Typed far down the draft.", delay=10)
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    assert rationale.bounding_box()["y"] == before
+    assert _status_in_view(page)
+    page.keyboard.type(" And saved with the button.")
+    page.locator("#save-draft").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    assert rationale.bounding_box()["y"] == before and _status_in_view(page)
+    assert Case.objects.get(case_number=SEED_CASE).items.get().rationale.endswith("And saved with the button.")
