@@ -232,7 +232,8 @@ FOCUSED_UNDER_THE_BAR = """() => {
   const e = document.activeElement, r = e.getBoundingClientRect();
   const bar = document.getElementById('draft-save-bar').getBoundingClientRect();
   const sameColumn = r.right > bar.left && r.left < bar.right;
-  return sameColumn && r.bottom > bar.top + 1 && r.top < innerHeight ? `${e.tagName} ${e.name || e.id} ${r.top} ${r.bottom} ${bar.top} ${innerHeight}` : null;
+  const where = `${e.tagName} ${e.name || e.id}: ${r.top}-${r.bottom}, bar at ${bar.top}`;
+  return sameColumn && r.bottom > bar.top + 1 && r.top < innerHeight ? where : null;
 }"""
 
 
