@@ -113,8 +113,9 @@ def test_search_finds_a_word_on_page_7_and_the_viewer_opens_there(desk, live_ser
     assert drawn
     page.evaluate("window.scrollTo(0, 0)")  # the draft beside the viewer, for README's picture (docs/)
     page.screenshot(path=str(artifacts_dir / "reviewer-desk.png"))
-    page.get_by_role("button", name="Next page").click()
+    page.get_by_role("button", name="Next page: PR-2 bundle 2014").click()
     expect(page.locator("#viewer-page-label")).to_have_text("Page 8 of 9")
+    expect(page.get_by_role("button", name="Close viewer: PR-2 bundle 2014", exact=True)).to_be_visible()
 
 
 def test_a_citation_from_the_keyboard_alone(desk, live_server):
@@ -223,6 +224,14 @@ def test_phone_queue_cards_and_deadline_first(desk, live_server, artifacts_dir):
     assert deadline < page.locator("#draft-form").bounding_box()["y"]
     assert deadline < page.locator("#facts-heading").bounding_box()["y"]
     page.screenshot(path=str(artifacts_dir / "reviewer-case-phone.png"))
+    # The sign page's heading keeps the case number on one line (it broke after "CM14-").
+    page.goto(f"{live_server.url}/cases/{SEED_CASE}/sign/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    lines = page.evaluate(
+        "() => { const r = document.createRange(); r.selectNodeContents(document.getElementById('sign-case-number'));"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    assert lines == 1
 
 
 # The audit at 1366 and 390 px (issue 13): the save bar never hides the field the keyboard reached, and the reader
