@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from precedents.selectors import item_suggestions
+
 from .models import Determination, DocumentPage, Guideline, GuidelineTopic
 from .services.document_text import snippet
 from .services.signoff_warnings import synonym_groups
@@ -42,11 +44,21 @@ def document_search(case, query: str, *, limit: int = DOCUMENT_HITS_LIMIT) -> li
 
 @dataclass
 class LibraryChoice:
-    """One line of the guideline picker: a topic of a guideline (sections and pages filled in) or a whole guideline."""
+    """One line of the guideline picker: a topic of a guideline (sections and pages filled in) or a whole guideline.
+    ``similar_decisions``: how many of the item's similar decisions cited it (0 without an item or precedents)."""
 
     guideline: Guideline
     topic: GuidelineTopic | None
     score: float
+    similar_decisions: int = 0
+
+    @property
+    def rank_key(self):
+        """Relevance first; among equally relevant entries, the one cited in more similar decisions, then the one the
+        seed letters cite more."""
+        times_cited = self.topic.times_cited if self.topic else 0
+        return (-self.score, -self.similar_decisions, -times_cited, self.guideline.source, self.topic is not None,
+                self.guideline.title)  # fmt: skip
 
     @property
     def sections(self) -> str:
@@ -101,8 +113,9 @@ def offered_guidelines():
     return Guideline.objects.filter(active=True, imported_unreviewed=False)
 
 
-def library_search(query: str, *, limit: int = 15) -> list[LibraryChoice]:
+def library_search(query: str, *, limit: int = 15, item=None, backend=None) -> list[LibraryChoice]:
     """Topics and guidelines matching every word of ``query`` (whole words, or prefixes of 3+ letters), best first.
+    With ``item`` (the disputed item being cited), each choice counts the item's similar decisions that cited it.
 
     The library is small (tens of guidelines, a few hundred topics), so it is ranked in Python on each keystroke.
     """
@@ -121,9 +134,50 @@ def library_search(query: str, *, limit: int = 15) -> list[LibraryChoice]:
     for topic in topics:
         score = _score(query_words, name=topic.name, aliases=_alias_list(topic.aliases), parent=topic.guideline.title)
         if score:
-            choices.append(LibraryChoice(guideline=topic.guideline, topic=topic, score=score + topic.times_cited / 100))
-    choices.sort(key=lambda c: (-c.score, c.guideline.source, c.topic is None, c.guideline.title))
+            choices.append(LibraryChoice(guideline=topic.guideline, topic=topic, score=score))
+    if choices and item is not None:
+        cited = similar_decision_citations(item, backend=backend)
+        for choice in choices:
+            choice.similar_decisions = sum(any(_cites(c, choice) for c in citations) for citations in cited)
+    choices.sort(key=lambda c: c.rank_key)
     return choices[:limit]
+
+
+# --- "Cited in N similar decisions" ------------------------------------------------------------------------------
+
+PAGE_RANGE_RE = re.compile(r"(\d+)\s*(?:-|–|to)\s*(\d+)|(\d+)")
+PAGE_RANGE_MAX = 500  # a wider "range" is a typo, not pages
+
+
+def page_numbers(text: str) -> set[int]:
+    """The pages ``text`` names: "76-80, 82" is {76, ..., 80, 82}."""
+    pages = set()
+    for first, last, single in PAGE_RANGE_RE.findall(text or ""):
+        if single:
+            pages.add(int(single))
+        elif 0 <= int(last) - int(first) <= PAGE_RANGE_MAX:
+            pages.update(range(int(first), int(last) + 1))
+    return pages
+
+
+def _cites(citation: dict, choice: LibraryChoice) -> bool:
+    """Whether a precedent's citation cites ``choice``: its guideline, and for a topic the topic's sections (every
+    word of them) or one of its pages."""
+    if citation.get("guideline_id") != choice.guideline.pk:
+        return False
+    if choice.topic is None:
+        return True
+    sections = set(_words(choice.topic.sections))
+    if sections and sections <= set(_words(citation.get("sections") or "")):
+        return True
+    return bool(page_numbers(choice.topic.pages) & page_numbers(citation.get("pages") or ""))
+
+
+def similar_decision_citations(item, *, backend=None) -> list[list[dict]]:
+    """The expert reviewer's citations of each of ``item``'s similar decisions: the same decisions as the "Similar
+    decisions" panel beside the item (the precedent engine's similar query, never the item's own case)."""
+    precedents = item_suggestions(item, backend=backend).precedents
+    return [[c for c in p.citations if c["side"] == "imro"] for p in precedents]
 
 
 def treatment_synonyms() -> dict[str, set[str]]:

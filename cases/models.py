@@ -193,6 +193,14 @@ class Case(models.Model):
         "this; a new eligibility review (after a deferral or a remanded ineligibility) clears it.",
     )
     ur_decision_date = models.DateField(null=True, blank=True, verbose_name="UR decision date")
+    ur_organization = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="UR organization",
+        help_text="The utilization review organization whose decision is disputed, as its letter names it. Shown to "
+        "the reviewer among the parties and checked against reviewers' declared affiliations. Not part of the "
+        "imr-case/1 interchange format: an import leaves it blank.",
+    )
     date_assigned = models.DateField(null=True, blank=True, help_text="Date of the assignment notice (NOARFI).")
     notice_channel = models.CharField(
         max_length=10,
@@ -331,6 +339,17 @@ class Party(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.name}"
+
+
+# The UR organization is a field of the case, not a ``Party`` row; the conflict-of-interest check and the reviewer's
+# page list it with the parties under this pseudo-role.
+UR_ORGANIZATION_ROLE = "ur_organization"
+UR_ORGANIZATION_LABEL = "UR organization"
+
+
+def party_role_label(role: str) -> str:
+    """A party's role as a sentence names it ("employer", "UR organization")."""
+    return UR_ORGANIZATION_LABEL if role == UR_ORGANIZATION_ROLE else Party.Role(role).label.lower()
 
 
 class TreatmentEvent(models.Model):

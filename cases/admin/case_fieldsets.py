@@ -45,6 +45,7 @@ _APPLICATION = (
             "priority",
             "application_received",
             "ur_decision_date",
+            "ur_organization",
             "parent",
         ),
     },

@@ -32,7 +32,14 @@ INTAKE_FIELDSETS = [
     (
         "Application",
         {
-            "fields": ("case_number", "priority", "application_received", "ur_decision_date", "parent"),
+            "fields": (
+                "case_number",
+                "priority",
+                "application_received",
+                "ur_decision_date",
+                "ur_organization",
+                "parent",
+            ),
             "description": "A new application starts as 'Application received'. Everything after that is done with "
             "the lifecycle buttons on the case page or the actions of the case list. Dates are MM/DD/YYYY.",
         },
@@ -76,7 +83,15 @@ class CaseIntakeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ("case_number", "priority", "application_received", "ur_decision_date", "parent", "claim")
+        fields = (
+            "case_number",
+            "priority",
+            "application_received",
+            "ur_decision_date",
+            "ur_organization",
+            "parent",
+            "claim",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from reviewers.models import Reviewer
 
-from ..models import Case, Party
+from ..models import UR_ORGANIZATION_ROLE, Case, party_role_label
 
 # Legal-form words dropped from the end of a name before comparing (written as they appear; compared without
 # punctuation), so "Acme Stores, Inc." and "ACME STORES" are the same party.
@@ -75,7 +75,7 @@ class AffiliationConflict:
 
     @property
     def role_label(self) -> str:
-        return Party.Role(self.party_role).label.lower()
+        return party_role_label(self.party_role)
 
 
 def affiliation_conflicts(affiliations, parties) -> list[AffiliationConflict]:
@@ -102,11 +102,13 @@ def affiliation_conflicts(affiliations, parties) -> list[AffiliationConflict]:
 
 
 def case_parties(case: Case) -> list[dict]:
-    """The case's parties as the rules compare them: role, name and the name's ``party_name_key``."""
-    return [
-        {"role": role, "name": name, "key": party_name_key(name)}
-        for role, name in Party.objects.filter(case=case).order_by("id").values_list("role", "name")
-    ]
+    """Everyone a reviewer of ``case`` must not be affiliated with, as the rules compare them (role, name and the
+    name's ``party_name_key``): its parties and its UR organization (a field of the case, listed under the
+    pseudo-role ``ur_organization``)."""
+    parties = list(case.parties.order_by("id").values_list("role", "name"))
+    if case.ur_organization.strip():
+        parties.append((UR_ORGANIZATION_ROLE, case.ur_organization.strip()))
+    return [{"role": role, "name": name, "key": party_name_key(name)} for role, name in parties]
 
 
 def reviewer_case_conflicts(*, reviewer: Reviewer, case: Case) -> list[AffiliationConflict]:

@@ -31,7 +31,7 @@ from .. import deadlines
 from ..letters import html_to_pdf
 from ..models import Assignment, Case, Document, Guideline, Status, UROutcome, normalize_title
 from ..roles import AUDITOR, COORDINATOR
-from .demo_workload import demo_workload
+from .demo_workload import UR_ORGANIZATIONS, demo_workload
 from .guideline_topics import guideline_topics_load
 from .interchange import case_import
 from .lifecycle import case_transition
@@ -219,6 +219,8 @@ def _demo_case(report, document, *, reviewer, status, documents, actor, today):
     # The format carries no specialty nor UR outcome; the demo's items are in their reviewer's field, so matching has
     # a basis, and UR denied them (as the seed letter's UR determination did).
     case.items.update(specialty=reviewer.specialties.order_by("name").first(), ur_outcome=UROutcome.DENIED)
+    # Nor the UR organization (saved with the first transition below).
+    case.ur_organization = UR_ORGANIZATIONS[0]
     now = timezone.now()
     for doc in documents:
         Document.objects.create(case=case, file=_demo_pdf(case_number, doc), **doc)

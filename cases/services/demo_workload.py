@@ -60,6 +60,8 @@ FIRST_NAMES = ("Maria", "James", "Guadalupe", "Robert", "Linh", "Michael", "Aish
 LAST_NAMES = ("Gonzalez", "Nguyen", "Smith", "Hernandez", "Johnson", "Patel", "Garcia", "Lee")
 EMPLOYERS = ("Acme Stores, Inc.", "Valley Fresh Packing", "Bay Area Transit", "Sierra Construction Co.")
 CLAIMS_ADMINISTRATORS = ("Golden State Claims Services", "Pacific Risk Administrators", "State Compensation Fund")
+# Utilization review organizations whose decisions the demo cases dispute (a field of the case, not a party row).
+UR_ORGANIZATIONS = ("Coastal Utilization Review, Inc.", "MedReview Partners", "Western States UR Services")
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ def _workload_case(number: str, n: int, spec: DemoCase, *, reviewer: Reviewer, t
         priority=Priority.EXPEDITED if spec.expedited else Priority.STANDARD,
         application_received=dates["received"],
         ur_decision_date=dates["received"] - datetime.timedelta(days=12),
+        ur_organization=UR_ORGANIZATIONS[n % len(UR_ORGANIZATIONS)],
     )
     case_intake(
         case=case,

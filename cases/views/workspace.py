@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from precedents.selectors import can_view_precedents
 from reviewers.selectors import reviewer_credentials
 
 from .. import desk_selectors, selectors
@@ -237,7 +238,10 @@ def document_file(request, case, document_pk):
 def guideline_search(request, case, item_pk):
     item = get_object_or_404(case.items, pk=item_pk)
     query = request.GET.get("q", "")
-    context = {"case": case, "item": item, "query": query, "choices": desk_selectors.library_search(query)}
+    # "Cited in N similar decisions" for those who may read precedents (the panel beside the item shows them too).
+    counted = item if can_view_precedents(request.user) else None
+    choices = desk_selectors.library_search(query, item=counted)
+    context = {"case": case, "item": item, "query": query, "choices": choices}
     return render(request, "cases/_guideline_results.html", context)
 
 

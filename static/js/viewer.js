@@ -36,6 +36,10 @@ if (viewer && lib) {
     }
     name = newName;
     title.textContent = newName;
+    // The buttons say which document they page through or close (their visible words first: label in name).
+    viewer.querySelectorAll("[data-viewer-step], [data-viewer-close]").forEach((button) => {
+      button.setAttribute("aria-label", `${button.textContent.trim()}: ${newName}`);
+    });
     await render(Math.min(Math.max(1, number || 1), pdf.numPages));
     title.focus({ preventScroll: true }); // sticky: it is in view wherever the reader is in the case file
   };

@@ -1,6 +1,6 @@
 """Precedents in a real browser: "Similar decisions" loads beside the seed case's item and one click adds a suggested
-citation (with its sections) to the draft, which saves it; the analytics page draws its charts. Screenshots of both
-go to docs/ (README)."""
+citation (with its sections) to the draft, which saves it; the guideline picker says how many similar decisions
+cited each topic; the analytics page draws its charts. Screenshots go to docs/ (README)."""
 
 import re
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from cases.desk_selectors import library_search
 from cases.models import Citation, Guideline
 from cases.services.interchange import case_import
 from tests.support import expected_letters
@@ -75,3 +76,29 @@ def test_analytics_page_draws_its_charts(demo_data, chromium_page, live_server, 
     page.screenshot(path=str(DOCS / "analytics.png"), full_page=True)
     page.goto(f"{live_server.url}/precedents/?q=lumbar")
     expect(page.locator("#result-count")).to_have_text(re.compile(r"\d+ decided items? match"))
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_picker_says_how_many_similar_decisions_cited_a_topic(demo_data, chromium_page, live_server, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    for letter in expected_letters():
+        case_import(document=expected_letter_as_case(letter))
+    Guideline.objects.update(imported_unreviewed=False)
+    item = demo_data.items.first()
+    topical = next(c for c in library_search("topical", item=item) if c.topic and c.topic.name == "Topical analgesics")
+    assert topical.similar_decisions >= 1  # the letters decide topical creams, citing this topic
+    page = chromium_page
+    log_in(page, live_server, "dr.psych")
+    page.goto(f"{live_server.url}/cases/{SEED_CASE}/")
+    search = page.get_by_label(re.compile("Add a citation to item 1"))
+    search.focus()
+    page.keyboard.type("topical", delay=20)
+    listbox = page.locator("#" + search.get_attribute("aria-controls"))
+    option = listbox.get_by_role("option").filter(has_text=re.compile(r"^\s*MTUS\s+Topical analgesics ·"))
+    expect(option).to_contain_text(f"cited in {topical.similar_decisions} similar decision")
+    # Among the equally relevant "topical" topics, the one cited in similar decisions comes first.
+    expect(listbox.get_by_role("option").first).to_contain_text("Topical analgesics ·")
+    page.locator(".disputed-item").first.scroll_into_view_if_needed()
+    search.scroll_into_view_if_needed()
+    page.screenshot(path=str(DOCS / "reviewer-picker.png"))

@@ -113,8 +113,9 @@ def test_search_finds_a_word_on_page_7_and_the_viewer_opens_there(desk, live_ser
     assert drawn
     page.evaluate("window.scrollTo(0, 0)")  # the draft beside the viewer, for README's picture (docs/)
     page.screenshot(path=str(artifacts_dir / "reviewer-desk.png"))
-    page.get_by_role("button", name="Next page").click()
+    page.get_by_role("button", name="Next page: PR-2 bundle 2014").click()
     expect(page.locator("#viewer-page-label")).to_have_text("Page 8 of 9")
+    expect(page.get_by_role("button", name="Close viewer: PR-2 bundle 2014", exact=True)).to_be_visible()
 
 
 def test_a_citation_from_the_keyboard_alone(desk, live_server):
@@ -128,6 +129,8 @@ def test_a_citation_from_the_keyboard_alone(desk, live_server):
     page.keyboard.press("ArrowUp")
     active = page.locator("[role=option][aria-selected=true]")
     expect(active).to_contain_text("opioid", ignore_case=True)
+    # The chosen option keeps every text readable, its source badge too (it was white on white).
+    assert page.evaluate(LOW_CONTRAST) == []
     page.keyboard.press("Enter")
     row = page.locator(".disputed-item").first.locator(".citation-row").last
     expect(row).to_contain_text("Opioid Treatment 2016")
@@ -221,3 +224,70 @@ def test_phone_queue_cards_and_deadline_first(desk, live_server, artifacts_dir):
     assert deadline < page.locator("#draft-form").bounding_box()["y"]
     assert deadline < page.locator("#facts-heading").bounding_box()["y"]
     page.screenshot(path=str(artifacts_dir / "reviewer-case-phone.png"))
+    # The sign page's heading keeps the case number on one line (it broke after "CM14-").
+    page.goto(f"{live_server.url}/cases/{SEED_CASE}/sign/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    lines = page.evaluate(
+        "() => { const r = document.createRange(); r.selectNodeContents(document.getElementById('sign-case-number'));"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    assert lines == 1
+
+
+# The audit at 1366 and 390 px (issue 13): the save bar never hides the field the keyboard reached, and the reader
+# keeps their place and sees the save status while typing far down the draft.
+
+FOCUSED_UNDER_THE_BAR = """() => {
+  const e = document.activeElement, r = e.getBoundingClientRect();
+  const bar = document.getElementById('draft-save-bar').getBoundingClientRect();
+  const sameColumn = r.right > bar.left && r.left < bar.right;
+  const where = `${e.tagName} ${e.name || e.id}: ${r.top}-${r.bottom}, bar at ${bar.top}`;
+  return sameColumn && r.bottom > bar.top + 1 && r.top < innerHeight ? where : null;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_tab_never_leaves_the_focused_field_under_the_save_bar(desk, live_server, viewport):
+    page = desk
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling: each Tab's scroll is done at once
+    page.set_viewport_size(viewport)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("textbox", name="Clinical case summary").focus()
+    covered, reached = [], 0
+    while page.evaluate("document.getElementById('draft-form').contains(document.activeElement)") and reached < 80:
+        if page.evaluate("document.activeElement.id") == "save-draft":
+            break
+        covered.append(page.evaluate(FOCUSED_UNDER_THE_BAR))
+        page.keyboard.press("Tab")
+        reached += 1
+    assert reached > 10  # the summary, the decisions, the citation rows, the pickers, the rationale...
+    assert [c for c in covered if c] == []
+
+
+def _status_in_view(page):
+    box = page.locator("#save-status").bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_the_reader_keeps_their_place_and_sees_the_save_status(desk, live_server, viewport):
+    page = desk
+    page.emulate_media(reduced_motion="reduce")
+    page.set_viewport_size(viewport)
+    page.reload()
+    rationale = _rationale(page)
+    rationale.scroll_into_view_if_needed()
+    rationale.click()
+    rationale.press("Control+End")
+    before = rationale.bounding_box()["y"]
+    page.keyboard.type(" Typed far down the draft.", delay=10)
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    assert rationale.bounding_box()["y"] == before
+    assert _status_in_view(page)
+    page.keyboard.type(" And saved with the button.")
+    page.locator("#save-draft").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    assert rationale.bounding_box()["y"] == before and _status_in_view(page)
+    assert Case.objects.get(case_number=SEED_CASE).items.get().rationale.endswith("And saved with the button.")

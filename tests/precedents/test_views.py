@@ -120,6 +120,18 @@ def test_similar_decisions_beside_the_open_item(open_case, clients):
     assert f'hx-target="#item-{item.pk}-citations"' in html
 
 
+def test_each_add_citation_button_names_its_guideline_and_item(open_case, clients):
+    item = open_case.items.get()
+    Guideline.objects.update(imported_unreviewed=False)
+    html = clients["reviewer"].get(similar_url(open_case, item)).content.decode()
+    names = re.findall(r'add-suggested-citation"[^>]*>(.*?)</button>', html, re.S)
+    assert names and len(set(names)) == len(names)
+    assert names[0] == (
+        'Add citation<span class="visually-hidden">: Low Back Complaints 2004, to MRI of the lumbar spine without '
+        "contrast</span>"
+    )
+
+
 def test_similar_decisions_never_show_the_case_itself(letters, clients):
     case = Case.objects.get(case_number="CM16-0236134")  # decided: its own precedent would match best
     item = case.items.get()
