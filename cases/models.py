@@ -272,7 +272,16 @@ class Case(models.Model):
         help_text="What the admin search matches: case and claim numbers, the worker's name and the parties' names, "
         "lower-cased (kept current by cases.services.search).",
     )
-    history = HistoricalRecords(excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"])
+    worker_sort = models.CharField(
+        max_length=210,
+        blank=True,
+        editable=False,
+        help_text="The worker's name as the case list sorts it: 'last, first', lower-cased (kept current with the "
+        "search text by cases.services.search).",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text", "worker_sort"]
+    )
 
     class Meta:
         ordering = ["-application_received", "case_number"]
@@ -299,6 +308,7 @@ class Case(models.Model):
             models.Index(fields=["decision_due", "id"], name="case_sort_decision_due"),
             models.Index(fields=["running_due", "id"], name="case_sort_running_due"),
             models.Index(fields=["review_started_at", "id"], name="case_sort_review_started"),
+            models.Index(fields=["worker_sort", "id"], name="case_sort_worker"),
             # Case number prefixes ("CM14-00001") through the btree, whatever the database's collation.
             models.Index(fields=["case_number"], name="case_number_prefix", opclasses=["varchar_pattern_ops"]),
         ]
