@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from letterimport.admin import LetterImportInline
-from notices.admin_inlines import CASE_DOCUMENT_INLINES, documents_sent
+from notices.admin_inlines import CASE_DOCUMENT_INLINES
 from notices.services import serve_current_letter
 from reviewers.selectors import matches_for_display, reviewer_suggestions
 
@@ -39,9 +39,6 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
     NO_REVIEWER_ON_FILE,
     SUGGESTIONS_NOT_NOW,
     injured_worker_html,
-    recent_accesses_html,
-    suggestions_html,
-    timeline_html,
 )
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, ReviewerWaitFilter
 from .changelist import LargeTableAdminMixin
@@ -63,6 +60,8 @@ from .intake import (
     TreatmentEventInline,
 )
 from .letters import letter_live_status
+from .panels import case_panel_urls, panel_placeholder
+from .preload import CasePreloadMixin
 
 # What the admin says (the services' refusals are shown as they are).
 ACTION_DONE = "{case}: {action} done."
@@ -291,6 +290,7 @@ class CaseAdmin(
     ReviewerLabelMixin,
     CaseListColumnsMixin,
     CaseAccessLogMixin,
+    CasePreloadMixin,
     NoRelatedPopupsMixin,
     nested_admin.NestedModelAdminMixin,
     HistoryAdmin,
@@ -498,7 +498,7 @@ class CaseAdmin(
 
     @admin.display(description="documents sent")
     def documents(self, obj):
-        return documents_sent(obj)
+        return panel_placeholder(obj, "documents")
 
     @admin.display(description="letter")
     def letter_status(self, obj):
@@ -523,15 +523,15 @@ class CaseAdmin(
 
     @admin.display(description="timeline")
     def timeline(self, obj):
-        return timeline_html(obj)
+        return panel_placeholder(obj, "timeline")
 
     @admin.display(description="assignment suggestions")
     def assignment_suggestions(self, obj):
-        return suggestions_html(obj)
+        return panel_placeholder(obj, "suggestions")
 
     @admin.display(description="recent accesses")
     def recent_accesses(self, obj):
-        return recent_accesses_html(obj)
+        return panel_placeholder(obj, "accesses")
 
     # The lifecycle page: one form per action, one service per form ----------------------------------------------
 
@@ -542,6 +542,7 @@ class CaseAdmin(
                 self.admin_site.admin_view(self.lifecycle_view),
                 name="cases_case_lifecycle",
             ),
+            *case_panel_urls(self),
             *super().get_urls(),
         ]
 
