@@ -282,7 +282,9 @@ def seed(count: int) -> dict:
     with connection.cursor() as cursor:
         missing = columns_missing(cursor, tables)
         if missing:
-            sys.exit(f"bench/seed.py: the COPY lines lack these columns (add them to COPY_COLUMNS): {', '.join(missing)}")
+            sys.exit(
+                f"bench/seed.py: the COPY lines lack these columns (add them to COPY_COLUMNS): {', '.join(missing)}"
+            )
         indexes = secondary_indexes(cursor, tables)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')

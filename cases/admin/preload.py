@@ -75,9 +75,7 @@ class PreloadedInlineFormSet(NestedInlineFormSet):
 
 
 def _fk_to(model, parent_model):
-    return next(
-        f for f in model._meta.get_fields() if f.many_to_one and f.concrete and f.related_model is parent_model
-    )
+    return next(f for f in model._meta.get_fields() if f.many_to_one and f.concrete and f.related_model is parent_model)
 
 
 def _load(inline, request, parents: list) -> list:

@@ -257,8 +257,9 @@ def _cases_create(documents: list[CaseDocument]) -> list[Case]:
     )
     cases = []
     for claim, parsed in zip(claims, documents, strict=True):
-        # Bulk inserts send no signals: the search text and the worker's sort key are written with the case (``cases.signals`` would compute
-        # it on save); the generated sort keys (``queue_rank``, ``running_due``) the database computes itself.
+        # Bulk inserts send no signals: the search text and the worker's sort key are written with the case
+        # (``cases.signals`` would compute them on save); the generated sort keys (``queue_rank``, ``running_due``) the
+        # database computes itself.
         case = Case(
             case_number=parsed.case_number,
             claim=claim,

@@ -12,6 +12,8 @@ is refreshed by the same signals; migration ``case_worker_sort`` computes it for
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from ..models import Case, Party, fold_whitespace
 
 SEARCH_SEPARATOR = " | "
@@ -49,4 +51,5 @@ def cases_refresh_search_text(*, case_ids) -> None:
             party_names=names[pk],
         )
         sort = case_worker_sort(first_name=first_name, last_name=last_name)
-        Case.objects.filter(pk=pk).exclude(search_text=text, worker_sort=sort).update(search_text=text, worker_sort=sort)
+        unchanged = Q(search_text=text, worker_sort=sort)
+        Case.objects.filter(pk=pk).exclude(unchanged).update(search_text=text, worker_sort=sort)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from cases.admin.panels import PANELS
-from cases.models import CaseAccess, Citation, Status
+from cases.models import CaseAccess, Citation
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
