@@ -67,6 +67,11 @@ def pages(facts) -> list[tuple[str, str, str]]:
         ("admin filter: overdue", "staff", f"{admin}?deadline=overdue"),
         ("admin filter: expedited", "staff", f"{admin}?priority__exact=expedited"),
         ("admin case change page", "staff", f"{admin}{facts['assignable_case_id']}/change/"),
+        # The page's panels, each loaded by htmx after the page (cases.admin.panels).
+        *[
+            (f"  its panel: {name}", "staff", f"{admin}{facts['assignable_case_id']}/panel/{name}/")
+            for name in ("suggestions", "timeline", "documents", "accesses")
+        ],
         ("staff queue /cases/", "staff", "/cases/"),
         ("staff queue, in review", "staff", "/cases/?status=in_review"),
         ("staff queue deep page", "staff", f"/cases/?page={facts['deep_queue_page']}"),

@@ -203,7 +203,7 @@ def test_todays_work_is_one_query_and_each_tile_lists_its_count_at_half_past_ele
     License.objects.filter(reviewer=lapsing).update(expires_on=day(29))
     expired = f.ReviewerFactory()
     License.objects.filter(reviewer=expired).update(expires_on=day(-1))
-    with freeze_time("2026-03-11 07:30:00+00:00"):  # 11:30 pm Pacific on 03/10: UTC is well into 03/11
+    with freeze_time("2026-03-11 06:30:00+00:00"):  # 11:30 pm Pacific (PDT) on 03/10: UTC is well into 03/11
         with CaptureQueriesContext(connection) as captured:
             work = todays_work_tag()["work"]
         assert len(captured) == 1  # every tile, cases, letters and reviewers, in one query
