@@ -31,6 +31,7 @@ SERVER_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "LOG_LEVEL": "WARNING",
+    "IMR_TRUSTED_PROXY_COUNT": "1",  # as behind the TLS proxy: its X-Forwarded-Proto is believed
 }
 SECURE = {"X-Forwarded-Proto": "https"}  # production sits behind TLS; the proxy says so
 
@@ -197,7 +198,7 @@ def main():
     for url in (args.small_url, args.large_url):
         out = subprocess.run(
             [python, str(Path(__file__)), "--measure", url, "--rounds", str(args.rounds)],
-            cwd=ROOT, check=True, capture_output=True, text=True,
+            cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,  # its errors go to our stderr
         ).stdout  # fmt: skip
         results.append(json.loads(out.strip().splitlines()[-1]))
     small, large = results
