@@ -6,11 +6,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case
 from cases.services.interchange import case_import
+from cases.services.search import case_worker_sort
 from tests import factories as f
 from tests.cases.test_import_batch import document
 
@@ -63,3 +65,21 @@ def test_the_worker_column_lists_cases_by_last_then_first_name_both_ways(client)
     assert 'ORDER BY "cases_case"."worker_sort" ASC, "cases_case"."id" ASC' in row_query
     backwards = client.get(f"{CHANGELIST}?o=-2").context["cl"].result_list
     assert [str(case.claim.worker) for case in backwards][0] == "Ana Zamora"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_key_of_existing_cases_by_the_same_rule():
+    before, after = [("cases", "0014_reviewer_desk")], [("cases", "0015_case_worker_sort")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    worker = old.get_model("cases", "InjuredWorker").objects.create(first_name=" Maria", last_name="Gonzalez ")
+    claim = old.get_model("cases", "Claim").objects.create(worker=worker, date_of_injury=datetime.date(2014, 1, 15))
+    case = old.get_model("cases", "Case").objects.create(
+        case_number="CM14-0000901", claim=claim, application_received=datetime.date(2014, 8, 20)
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("cases", "Case")
+    assert new.objects.get(pk=case.pk).worker_sort == case_worker_sort(first_name=" Maria", last_name="Gonzalez ")
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
