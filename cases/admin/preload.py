@@ -5,7 +5,7 @@ with its own query, so a case with ten items cost ten more queries than a case w
 of the change view) fetches the case once with what its read-only fields name (worker, claim, reviewer, parent),
 then the rows of each inline in one query per inline, and the rows of each nested inline in one query for all their
 parents, each through that inline's own ``get_queryset`` (its filter, ordering and joins), and hands them to the
-formsets (``PreloadedInlineFormSet``). A POST reads its rows from the database as Django does.
+formsets (``PreloadedRowsMixin``). A POST reads its rows from the database as Django does.
 """
 
 from collections import defaultdict
@@ -14,6 +14,7 @@ from functools import partial
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from nested_admin.formsets import NestedInlineFormSet
 
 from ..models import Case
@@ -51,8 +52,8 @@ def _label_selected_from_instance(form):
             widget.optgroups = partial(_selected_option, widget, model_field.get_cached_value(form.instance))
 
 
-class PreloadedInlineFormSet(NestedInlineFormSet):
-    """An inline formset that takes its rows from its parent when the case page preloaded them (and labels their
+class PreloadedRowsMixin:
+    """For an inline formset: take the rows from the parent when the case page preloaded them (and label their
     autocomplete fields from the related rows loaded with them)."""
 
     def _construct_form(self, i, **kwargs):
@@ -74,13 +75,13 @@ class PreloadedInlineFormSet(NestedInlineFormSet):
         return self._preloaded
 
 
-def _fk_to(model, parent_model):
-    return next(f for f in model._meta.get_fields() if f.many_to_one and f.concrete and f.related_model is parent_model)
+class PreloadedInlineFormSet(PreloadedRowsMixin, NestedInlineFormSet):
+    """The formset of a nested inline (the citations inside each item) that takes preloaded rows."""
 
 
 def _load(inline, request, parents: list) -> list:
     """The rows of ``inline`` for every parent in one query, handed to each parent (``_inline_rows``)."""
-    fk = _fk_to(inline.model, type(parents[0]))
+    fk = _get_foreign_key(type(parents[0]), inline.model, fk_name=inline.fk_name)  # the inline's, as Django finds it
     accessor = fk.remote_field.get_accessor_name()
     by_parent = {parent.pk: parent for parent in parents}
     grouped = defaultdict(list)
@@ -127,6 +128,6 @@ class CasePreloadMixin:
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            if not issubclass(formset, PreloadedInlineFormSet) and issubclass(formset, NestedInlineFormSet):
-                formset = type(formset.__name__, (PreloadedInlineFormSet, formset), {})
+            if not issubclass(formset, PreloadedRowsMixin) and issubclass(formset, BaseInlineFormSet):
+                formset = type(formset.__name__, (PreloadedRowsMixin, formset), {})
             yield formset, inline
