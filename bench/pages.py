@@ -31,6 +31,7 @@ SERVER_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "LOG_LEVEL": "WARNING",
+    "IMR_TRUSTED_PROXY_COUNT": "1",  # as behind the TLS proxy: its X-Forwarded-Proto is believed
 }
 SECURE = {"X-Forwarded-Proto": "https"}  # production sits behind TLS; the proxy says so
 
@@ -67,6 +68,11 @@ def pages(facts) -> list[tuple[str, str, str]]:
         ("admin filter: overdue", "staff", f"{admin}?deadline=overdue"),
         ("admin filter: expedited", "staff", f"{admin}?priority__exact=expedited"),
         ("admin case change page", "staff", f"{admin}{facts['assignable_case_id']}/change/"),
+        # The page's panels, each loaded by htmx after the page (cases.admin.panels).
+        *[
+            (f"  its panel: {name}", "staff", f"{admin}{facts['assignable_case_id']}/panel/{name}/")
+            for name in ("suggestions", "timeline", "documents", "accesses")
+        ],
         ("staff queue /cases/", "staff", "/cases/"),
         ("staff queue, in review", "staff", "/cases/?status=in_review"),
         ("staff queue deep page", "staff", f"/cases/?page={facts['deep_queue_page']}"),
@@ -192,7 +198,7 @@ def main():
     for url in (args.small_url, args.large_url):
         out = subprocess.run(
             [python, str(Path(__file__)), "--measure", url, "--rounds", str(args.rounds)],
-            cwd=ROOT, check=True, capture_output=True, text=True,
+            cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,  # its errors go to our stderr
         ).stdout  # fmt: skip
         results.append(json.loads(out.strip().splitlines()[-1]))
     small, large = results

@@ -164,7 +164,7 @@ def secondary_indexes(cursor, tables):
 
 def rows(count, reviewer_ids, practised, specialty_ids, rng):
     """Yield (worker, claim, case, parties, item) rows as tab-separated COPY lines."""
-    from cases.services.search import case_search_text
+    from cases.services.search import case_search_text, case_worker_sort
 
     employers = [f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {n}" for n in range(3000)]
     employers += [f"{word} {kind}, Inc." for word in COMPANY_WORDS for kind in COMPANY_KINDS]
@@ -201,7 +201,7 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
         )
         item_specialty = rng.choice(practised[reviewer]) if reviewer else rng.choice(specialty_ids)
         yield (
-            f"{n}\t{first}\t{last}\t\\N\t{30 + n % 35}\tunknown\n",
+            f"{n}\t{first}\t{last}\t\\N\t{30 + n % 35}\tunknown\t\n",
             f"{n}\t{n}\t{claim_number}\t{received - datetime.timedelta(days=120)}\n",
             "\t".join(
                 str(v) if v is not None else "\\N"
@@ -234,24 +234,38 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
                     f"{received} 16:00:00+00",
                     f"{received} 16:00:00+00",
                     search,
+                    case_worker_sort(first_name=first, last_name=last),
                 )
             )  # fmt: skip
             + "\n",
             f"{2 * n - 1}\t{n}\temployer\t{employer}\t\t\n{2 * n}\t{n}\tclaims_administrator\t{insurer}\t\t\n",
-            f"{n}\t{n}\t0\tTreatment requested for case {n}\t{item_specialty}\t\t\n",
+            f"{n}\t{n}\t0\tTreatment requested for case {n}\t{item_specialty}\t\t\tdenied\t\n",
         )
 
 
 COPY_COLUMNS = {
-    "cases_injuredworker": "id, first_name, last_name, date_of_birth, age, sex",
+    "cases_injuredworker": "id, first_name, last_name, date_of_birth, age, sex, address",
     "cases_claim": "id, worker_id, claim_number, date_of_injury",
     "cases_case": "id, case_number, claim_id, priority, status, status_reason, ineligibility_code, fee_tier, "
     "application_received, found_eligible_at, ur_decision_date, date_assigned, notice_channel, reviewer_id, "
     "review_started_at, records_due, records_complete, decision_due, extension_days, extension_reason, "
-    "extension_approved_by, review_cycle, parent_id, clinical_summary, revision, created, updated, search_text",
+    "extension_approved_by, review_cycle, parent_id, clinical_summary, revision, created, updated, search_text, "
+    "worker_sort",
     "cases_party": "id, case_id, role, name, address, email",
-    "cases_disputeditem": 'id, case_id, "order", title, specialty_id, decision, rationale',
+    "cases_disputeditem": 'id, case_id, "order", title, specialty_id, decision, rationale, ur_outcome, ur_modified_to',
 }
+
+
+def columns_missing(cursor, tables) -> list[str]:
+    """Columns a COPY must fill (NOT NULL, no default, not generated) that ``COPY_COLUMNS`` leaves out: a migration
+    added them since; say which instead of failing on the first row."""
+    cursor.execute(
+        """SELECT table_name, column_name FROM information_schema.columns WHERE table_name = ANY(%s)
+           AND is_nullable = 'NO' AND column_default IS NULL AND is_generated = 'NEVER'""",
+        [list(tables)],
+    )
+    listed = {table: {c.strip().strip('"') for c in COPY_COLUMNS[table].split(",")} for table in tables}
+    return [f"{table}.{column}" for table, column in cursor.fetchall() if column not in listed[table]]
 
 
 def seed(count: int) -> dict:
@@ -266,6 +280,11 @@ def seed(count: int) -> dict:
     tables = list(COPY_COLUMNS)
     raw = connection.connection  # psycopg 3: COPY through the driver
     with connection.cursor() as cursor:
+        missing = columns_missing(cursor, tables)
+        if missing:
+            sys.exit(
+                f"bench/seed.py: the COPY lines lack these columns (add them to COPY_COLUMNS): {', '.join(missing)}"
+            )
         indexes = secondary_indexes(cursor, tables)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')

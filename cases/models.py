@@ -268,7 +268,16 @@ class Case(models.Model):
         help_text="What the admin search matches: case and claim numbers, the worker's name and the parties' names, "
         "lower-cased (kept current by cases.services.search).",
     )
-    history = HistoricalRecords(excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text"])
+    worker_sort = models.CharField(
+        max_length=210,
+        blank=True,
+        editable=False,
+        help_text="The worker's name as the case list sorts it: 'last, first', lower-cased (kept current with the "
+        "search text by cases.services.search).",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["revision", "updated", "queue_rank", "running_due", "search_text", "worker_sort"]
+    )
 
     class Meta:
         ordering = ["-application_received", "case_number"]
@@ -285,6 +294,8 @@ class Case(models.Model):
             models.Index(fields=["reviewer", "status", "decision_due"], name="case_queue"),
             models.Index(fields=["status", "decision_due"], name="case_status_due"),
             models.Index(fields=["status", "records_due"], name="case_status_records_due"),
+            # The admin home's "Today's work": its counts of the cases in flight read this index alone.
+            models.Index(fields=["status", "running_due"], name="case_today_work", include=["found_eligible_at", "id"]),
             models.Index(fields=["priority", "status"], name="case_priority_status"),
             # The admin changelist: its default order, and each sortable column with the primary key as the tie-break
             # (cases.admin.changelist keeps the tie-break in the column's direction, so one index serves both ways).
@@ -295,6 +306,7 @@ class Case(models.Model):
             models.Index(fields=["decision_due", "id"], name="case_sort_decision_due"),
             models.Index(fields=["running_due", "id"], name="case_sort_running_due"),
             models.Index(fields=["review_started_at", "id"], name="case_sort_review_started"),
+            models.Index(fields=["worker_sort", "id"], name="case_sort_worker"),
             # Case number prefixes ("CM14-00001") through the btree, whatever the database's collation.
             models.Index(fields=["case_number"], name="case_number_prefix", opclasses=["varchar_pattern_ops"]),
         ]

@@ -44,6 +44,8 @@ from .intake import (
     PartyInline,
     TreatmentEventInline,
 )
+from .panels import case_panel_urls
+from .preload import CasePreloadMixin
 
 # The case -------------------------------------------------------------------------------------------------------
 
@@ -58,6 +60,7 @@ class CaseAdmin(
     CaseDisplaysMixin,
     CaseSaveMixin,
     CaseAccessLogMixin,
+    CasePreloadMixin,
     NoRelatedPopupsMixin,
     nested_admin.NestedModelAdminMixin,
     HistoryAdmin,
@@ -127,3 +130,6 @@ class CaseAdmin(
         if obj is not None:
             kwargs["form"] = forms.ModelForm  # the intake's worker and claim fields are for a new case only
         return super().get_form(request, obj, change, **kwargs)
+
+    def get_urls(self):
+        return [*case_panel_urls(self), *super().get_urls()]

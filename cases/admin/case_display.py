@@ -5,8 +5,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-
-from notices.admin_inlines import documents_sent
+from django.utils.html import format_html
 
 from ..assignment.matching import matches_for_display, reviewer_suggestions
 from ..models import CaseAccess, CaseEvent
@@ -54,6 +53,25 @@ def recent_accesses_html(case) -> str:
     return render_to_string("admin/cases/case/_accesses.html", {"accesses": accesses, "log_url": log_url})
 
 
+# The heavy parts of the page are panels (``panels``) fetched by htmx once the page is shown.
+LOADING = "Loading…"
+
+
+def panel_placeholder(case, name: str) -> str:
+    """What the page shows in place of the panel until htmx has fetched it (its link works without htmx too)."""
+    if case is None or not case.pk:
+        return "-"
+    url = reverse("admin:cases_case_panel", args=[case.pk, name])
+    return format_html(
+        '<div class="case-panel" id="panel-{}" hx-get="{}" hx-trigger="load" hx-swap="innerHTML">'
+        '<a href="{}">{}</a></div>',
+        name,
+        url,
+        url,
+        LOADING,
+    )
+
+
 class CaseDisplaysMixin:
     """The read-only displays of the case's change page (``case_fieldsets.DISPLAY_FIELDS``)."""
 
@@ -67,7 +85,7 @@ class CaseDisplaysMixin:
 
     @admin.display(description="documents sent")
     def documents(self, obj):
-        return documents_sent(obj)
+        return panel_placeholder(obj, "documents")
 
     @admin.display(description="letter")
     def letter_status(self, obj):
@@ -77,12 +95,12 @@ class CaseDisplaysMixin:
 
     @admin.display(description="timeline")
     def timeline(self, obj):
-        return timeline_html(obj)
+        return panel_placeholder(obj, "timeline")
 
     @admin.display(description="assignment suggestions")
     def assignment_suggestions(self, obj):
-        return suggestions_html(obj)
+        return panel_placeholder(obj, "suggestions")
 
     @admin.display(description="recent accesses")
     def recent_accesses(self, obj):
-        return recent_accesses_html(obj)
+        return panel_placeholder(obj, "accesses")

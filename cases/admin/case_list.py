@@ -22,7 +22,9 @@ class CaseListColumnsMixin:
     The queryset carries ``deadline_days_left`` and ``days_with_reviewer``, counted in SQL on Pacific dates
     (``cases.selectors.annotate_running_deadline``)."""
 
-    @admin.display(description="worker", ordering="claim__worker__last_name")
+    # Sorted by the stored ``Case.worker_sort`` ("last, first"), which the ``case_sort_worker`` index returns in order;
+    # sorting by the worker's table would join and sort every case.
+    @admin.display(description="worker", ordering="worker_sort")
     def worker_name(self, obj):
         return str(obj.claim.worker)
 

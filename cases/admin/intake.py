@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from ..models import Case, DisputedItem, Document, Party, Sex, TreatmentEvent
 from . import forms as admin_forms
 from .case_file import CitationInline, FrozenContentInlineMixin, FrozenDeleteMixin
+from .preload import PreloadedInlineFormSet
 
 # What the intake form says (exact texts; the tests check them).
 CLAIM_OR_NEW_WORKER = (
@@ -134,6 +135,7 @@ class CaseCitationInline(NoRelatedPopupsMixin, CitationInline):
     """The claims administrator's citations of one disputed item, inside the item on the case page."""
 
     classes = ("citations",)
+    formset = PreloadedInlineFormSet  # the case page loads every item's citations in one query (cases.admin.preload)
 
 
 class DisputedItemInline(NoRelatedPopupsMixin, FrozenContentInlineMixin, nested_admin.NestedStackedInline):

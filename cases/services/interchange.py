@@ -44,7 +44,7 @@ from ..selectors import item_as_dict
 from .bulk import rows_create
 from .determinations import case_snapshot, snapshot_hash
 from .lifecycle import case_deadlines
-from .search import case_search_text
+from .search import case_search_text, case_worker_sort
 
 CASE_EXISTS = "{case_number} already exists (import it with --replace to replace it)"
 SIGNED_HERE = "{case_number} has a determination signed in this system and is never replaced"
@@ -257,13 +257,15 @@ def _cases_create(documents: list[CaseDocument]) -> list[Case]:
     )
     cases = []
     for claim, parsed in zip(claims, documents, strict=True):
-        # Bulk inserts send no signals: the search text is written with the case (``cases.signals`` would compute
-        # it on save); the generated sort keys (``queue_rank``, ``running_due``) the database computes itself.
+        # Bulk inserts send no signals: the search text and the worker's sort key are written with the case
+        # (``cases.signals`` would compute them on save); the generated sort keys (``queue_rank``, ``running_due``) the
+        # database computes itself.
         case = Case(
             case_number=parsed.case_number,
             claim=claim,
             status=_initial_status(parsed),
             search_text=_search_text(parsed),
+            worker_sort=_worker_sort(parsed),
             **_case_fields(parsed),
         )
         # The import writes its own event instead of a transition, so it computes the deadlines itself (the
@@ -284,6 +286,11 @@ def _search_text(parsed: CaseDocument) -> str:
         last_name=data.last_name,
         party_names=[p.name for p in parsed.parties],
     )
+
+
+def _worker_sort(parsed: CaseDocument) -> str:
+    data = parsed.injured_worker
+    return case_worker_sort(first_name=data.first_name, last_name=data.last_name)
 
 
 def _case_fields(parsed: CaseDocument) -> dict:
@@ -335,7 +342,7 @@ def _case_replace(case: Case, parsed: CaseDocument) -> Case:
     case.records_due, case.decision_due = case_deadlines(case)
     case.save()
     # After the save: the signals of the worker, claim and case saves computed it from the parties just deleted.
-    Case.objects.filter(pk=case.pk).update(search_text=_search_text(parsed))
+    Case.objects.filter(pk=case.pk).update(search_text=_search_text(parsed), worker_sort=_worker_sort(parsed))
     return case
 
 

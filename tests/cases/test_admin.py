@@ -26,6 +26,7 @@ from precedents.models import TreatmentCategory
 from reviewers import models as r
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
+from tests.support.case_page import case_page_with_panels
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2014, 9, 2)
@@ -149,7 +150,7 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
 
     # The suggestions on the case page: the qualified reviewer first, by name, reference and specialty; the
     # conflicted one refused with why. "Find eligible" is no longer offered.
-    page = admin_client.get(change_url(case)).content.decode()
+    page = case_page_with_panels(admin_client, case)
     assert lifecycle_url(case, "find_eligible") not in page
     assert "Assignment suggestions" in page
     assert f"Dr. {reviewer.user.get_full_name()} (ER-PSY, Psychiatry)" in page
@@ -194,7 +195,7 @@ def test_a_case_goes_from_application_to_issued_through_the_admin(admin_client, 
     determination_sign(case=case, user=reviewer.user, override_note="Admin flow test: warnings acknowledged.")
     lc.case_transition(case=case, to=m.Status.ISSUED, actor=admin_user, note="Served on all parties")
 
-    page = admin_client.get(change_url(case)).content.decode()
+    page = case_page_with_panels(admin_client, case)
     timeline = page[page.index('class="case-timeline"') :]
     kinds = [
         "received",
@@ -442,7 +443,7 @@ def test_the_access_log_is_read_only_filterable_and_searchable(admin_client, adm
         admin_client.post(reverse("admin:cases_caseaccess_change", args=[access.pk]), {"path": "/x"}).status_code == 403
     )
     # The case page shows its recent accesses.
-    page = admin_client.get(change_url(case)).content.decode()
+    page = case_page_with_panels(admin_client, case)
     assert reader.get_full_name() in page and f"/cases/{case.case_number}/" in page
 
 

@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from cases import models as m
 from cases.admin.intake import CLAIM_AND_NEW_WORKER, CLAIM_OR_NEW_WORKER
 from cases.services.lifecycle import end_of_day
+from cases.templatetags.case_deadlines import todays_work as todays_work_tag
 from reviewers.models import License
 from tests import factories as f
 
@@ -193,6 +194,34 @@ def test_todays_work_costs_the_same_queries_however_much_work_there_is(admin_cli
         reviewer = f.ReviewerFactory()
         License.objects.filter(reviewer=reviewer).update(expires_on=day(n))
     assert queries() == before
+
+
+def test_todays_work_is_one_query_and_each_tile_lists_its_count_at_half_past_eleven_pacific(
+    admin_client, cases, letters
+):
+    lapsing = f.ReviewerFactory()
+    License.objects.filter(reviewer=lapsing).update(expires_on=day(29))
+    expired = f.ReviewerFactory()
+    License.objects.filter(reviewer=expired).update(expires_on=day(-1))
+    with freeze_time("2026-03-11 06:30:00+00:00"):  # 11:30 pm Pacific (PDT) on 03/10: UTC is well into 03/11
+        with CaptureQueriesContext(connection) as captured:
+            work = todays_work_tag()["work"]
+        assert len(captured) == 1  # every tile, cases, letters and reviewers, in one query
+        counts = {row["key"]: row["count"] for row in work}
+        assert counts == {
+            "records_overdue": 1,
+            "decisions_overdue": 1,
+            "decisions_due_today": 1,
+            "decisions_due_week": 2,
+            "waiting_for_reviewer": 2,
+            "letters_failed": 1,
+            "letters_to_issue": 2,
+            "credentials_expired": 1,
+            "credentials_expiring": 1,
+        }
+        for row in work:
+            response = admin_client.get(row["url"])
+            assert len(response.context["cl"].result_list) == row["count"], row["key"]
 
 
 def test_the_home_page_names_the_system_and_groups_models_by_task(admin_client):

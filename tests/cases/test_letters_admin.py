@@ -8,6 +8,7 @@ from cases.admin.letters import LetterAdmin
 from cases.models import Letter, Status
 from cases.services.letters import letter_create, letter_render
 from tests.factories import StaffFactory
+from tests.support.case_page import case_page_with_panels
 
 from .letters_support import determination_from_document, eager_celery, load_document  # noqa: F401
 
@@ -60,7 +61,7 @@ def test_change_page_embeds_the_polling_status(staff_client, ready_letter):
 
 def test_the_case_change_page_shows_the_live_letter_status(staff_client, ready_letter):
     case = ready_letter.determination.case
-    page = staff_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    page = case_page_with_panels(staff_client, case)
     assert "Final Determination Letter" in page
     assert 'hx-get="/cases/CM14-0000001/letter/status/"' in page
     assert "htmx.min.js" in page

@@ -17,6 +17,7 @@ from notices.selectors import case_documents
 from notices.services import NOT_SERVED_DOCUMENT
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
+from tests.support.case_page import case_page_with_panels
 
 from .pdf_text import stored_pdf, stored_text
 
@@ -126,10 +127,10 @@ def test_finding_ineligible_renders_the_notice_with_code_reason_and_appeal_right
 
 def test_the_case_page_lists_every_document_sent(django_capture_on_commit_callbacks, client_staff):
     case = _case_with_parties()
-    page = client_staff.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    page = case_page_with_panels(client_staff, case)
     assert "No document yet" in page
     notice = _assign(case, reviewer_in(), NoticeChannel.MAIL, django_capture_on_commit_callbacks)
-    page = client_staff.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    page = case_page_with_panels(client_staff, case)
     assert "Notice of Assignment and Request for Information v1" in page
     url = f"/cases/{case.case_number}/notices/{notice.pk}.pdf"
     assert url in page
