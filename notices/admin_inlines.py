@@ -5,7 +5,7 @@ report) and every proof-of-service row. Read-only: notices come from events, row
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from cases.admin.common import ReadOnlyInline
 
@@ -28,16 +28,7 @@ def notice_download_link(notice):
 def redaction_report_table(notice):
     if notice.kind != Notice.Kind.PUBLIC_COPY:
         return "—"
-    if not notice.report:
-        return "Nothing removed from the free text."
-    return format_html(
-        "<table><tr><th>Where</th><th>What</th><th>Removed</th><th>Times</th></tr>{}</table>",
-        format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((r["where"], r["kind"], r["text"], r["count"]) for r in notice.report),
-        ),
-    )
+    return render_to_string("admin/notices/redaction_report.html", {"report": notice.report})
 
 
 class NoticeDisplays:

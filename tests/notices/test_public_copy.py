@@ -13,6 +13,7 @@ from cases.services.demo import demo_load
 from cases.services.determinations import case_snapshot, determination_create
 from cases.services.interchange import case_import
 from cases.services.letters import letter_create
+from notices.admin_inlines import redaction_report_table
 from notices.models import Notice
 from notices.redaction import REDACTED, redact_snapshot, redaction_terms
 from tests.cases.letters_support import load_document
@@ -218,3 +219,18 @@ def test_redaction_terms_split_people_not_organisations():
         {"clinical_summary": "Central stenosis; the injured worker saw a treating psychiatrist.", "items": []}, terms
     )
     assert public["clinical_summary"] == "Central stenosis; the injured worker saw a [REDACTED] psychiatrist."
+
+
+def test_the_redaction_report_table_lists_each_removal_escaped():
+    rows = [
+        {"where": "Item 1 rationale", "kind": "reviewer name", "text": "<b>Okafor</b>", "count": 2},
+        {"where": "Clinical case summary", "kind": "claim number", "text": "CLM-778899", "count": 1},
+    ]
+    copy = Notice(kind=Notice.Kind.PUBLIC_COPY, report=rows)
+    html = redaction_report_table(copy)
+    assert html.count("<tr><td>") == 2
+    assert "<td>Item 1 rationale</td><td>reviewer name</td><td>&lt;b&gt;Okafor&lt;/b&gt;</td><td>2</td>" in html
+    assert redaction_report_table(Notice(kind=Notice.Kind.PUBLIC_COPY, report=[])).strip() == (
+        "Nothing removed from the free text."
+    )
+    assert redaction_report_table(Notice(kind=Notice.Kind.NOARFI)) == "—"
