@@ -25,13 +25,18 @@ SIMILAR_CANDIDATES = 1000
 TITLE_WORDS = "precedents_title_word"
 
 
+# A document's fields and their weights, in the order their vectors are concatenated.
+DOCUMENT_WEIGHTS = (("title", "A"), ("guidelines", "B"), ("summary", "C"), ("other", "D"))
+
+
+def field_vector(text_sql: str, weight: str) -> str:
+    """The SQL of one field's weighted tsvector (the benchmark seeder computes each distinct text's once)."""
+    return f"setweight(to_tsvector('{CONFIG}', {text_sql}), '{weight}')"
+
+
 def document_vector(v: str) -> str:
-    """The SQL of one document's weighted tsvector, from the columns title, guidelines, summary and other of ``v``
-    (the indexer's, and the benchmark seeder's, which must compute the same vectors)."""
-    return (
-        f"setweight(to_tsvector('{CONFIG}', {v}.title), 'A') || setweight(to_tsvector('{CONFIG}', {v}.guidelines), 'B')"
-        f" || setweight(to_tsvector('{CONFIG}', {v}.summary), 'C') || setweight(to_tsvector('{CONFIG}', {v}.other), 'D')"
-    )
+    """The SQL of one document's tsvector, from the columns title, guidelines, summary and other of ``v``."""
+    return " || ".join(field_vector(f"{v}.{name}", weight) for name, weight in DOCUMENT_WEIGHTS)
 
 
 # One statement per batch: the documents arrive as arrays, unnested into rows.
