@@ -234,7 +234,9 @@ def seed(count: int) -> dict:
         columns = [f"{c} {t}" for c, t in zip(ITEM_COLUMNS, types, strict=True)] + [f"{f}_key bigint" for f in fields]
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}, {TEXTS}")
         cursor.execute(f"CREATE UNLOGGED TABLE {STAGING} ({', '.join(columns)})")
-        cursor.execute(f"CREATE UNLOGGED TABLE {TEXTS} (key bigint PRIMARY KEY, weight text, text text, vector tsvector)")
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {TEXTS} (key bigint PRIMARY KEY, weight text, text text, vector tsvector)"
+        )
     timings["setup"] = time.perf_counter() - began
     began = time.perf_counter()
     rng = random.Random(2026)
@@ -276,36 +278,42 @@ def seed(count: int) -> dict:
             cursor.execute(f"TRUNCATE {STAGING}")
 
     seeded = 0
-    for n, (case_line, summary, rows) in enumerate(generate(count, source, rng), start=1):
-        buffers["workers"].append(f"{n}\t\t\t45\tunknown\t\n")
-        buffers["claims"].append(f"{n}\t{n}\t\t{FIRST_YEAR - 1}-06-01\n")
-        buffers["cases"].append(case_line)
-        for row in rows:
-            buffers["items"].append(_item_line(row, summary, texts))
-            words.update(title_words([row.title]))
-        counts.update(_contributions(rows, names))
-        seeded += len(rows)
-        if len(buffers["items"]) >= CHUNK:
+    try:
+        for n, (case_line, summary, rows) in enumerate(generate(count, source, rng), start=1):
+            buffers["workers"].append(f"{n}\t\t\t45\tunknown\t\n")
+            buffers["claims"].append(f"{n}\t{n}\t\t{FIRST_YEAR - 1}-06-01\n")
+            buffers["cases"].append(case_line)
+            for row in rows:
+                buffers["items"].append(_item_line(row, summary, texts))
+                words.update(title_words([row.title]))
+            counts.update(_contributions(rows, names))
+            seeded += len(rows)
+            if len(buffers["items"]) >= CHUNK:
+                flush()
+                print(f"  {seeded:,} items", flush=True)
+        if buffers["items"]:
             flush()
-            print(f"  {seeded:,} items", flush=True)
-    if buffers["items"]:
-        flush()
-    timings["copy and vectors"] = time.perf_counter() - began
-    began = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {STAGING}, {TEXTS}")
-        cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table in tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        timings["copy and vectors"] = time.perf_counter() - began
+    finally:  # the indexes come back even when the load fails
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {STAGING}, {TEXTS}")
+            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            for _, definition in indexes:
+                cursor.execute(definition)
+            for table in tables:
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     timings["indexes"] = time.perf_counter() - began
     began = time.perf_counter()
     title_words_add(sorted(words))
     DecisionStat.objects.bulk_create(
         DecisionStat(
-            dimension=d, key=k[:320], origin=o, items=counts[(d, k, o, "items")], overturned=counts[(d, k, o, "overturned")]
+            dimension=d,
+            key=k[:320],
+            origin=o,
+            items=counts[(d, k, o, "items")],
+            overturned=counts[(d, k, o, "overturned")],
         )
         for d, k, o in sorted({(d, k, o) for d, k, o, _ in counts})
     )
@@ -353,7 +361,9 @@ def main():
     parser.add_argument("--verify", action="store_true", help="only check a seeded database (sample of 200 items)")
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgres"):
-        sys.exit("bench/precedent_corpus.py needs a PostgreSQL database it may wipe: --database-url or BENCH_DATABASE_URL.")
+        sys.exit(
+            "bench/precedent_corpus.py needs a PostgreSQL database it may wipe: --database-url or BENCH_DATABASE_URL."
+        )
     setup_django(args.database_url)
     if args.verify:
         problems = verify()
@@ -363,7 +373,9 @@ def main():
     timings = seed(args.items)
     words = timings.pop("title words")
     parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
-    print(f"seeded {args.items:,} decided items in {time.perf_counter() - started:.0f} s ({parts}); {words:,} title words")
+    print(
+        f"seeded {args.items:,} decided items in {time.perf_counter() - started:.0f} s ({parts}); {words:,} title words"
+    )
 
 
 if __name__ == "__main__":
