@@ -66,11 +66,10 @@ class PrecedentItem(models.Model):
         indexes = [
             models.Index(fields=["case"], name="precedent_case"),
             models.Index(fields=["-decision_date", "id"], name="precedent_recent"),
-            # Filters and counts without words, and the timeliness of cases decided here.
-            models.Index(fields=["year", "decision"], name="precedent_year_decision"),
-            models.Index(fields=["decision", "year"], name="precedent_decision_year"),
+            # The timeliness of cases decided here.
             models.Index(fields=["origin", "year"], name="precedent_origin_year"),
-            # Searches by filters alone, newest first: a decision or an origin, a year as a range of dates.
+            # Searches by filters alone, newest first, read in order: a decision or an origin, a year as a range of
+            # dates (of these and of precedent_recent).
             models.Index(fields=["decision", "-decision_date", "id"], name="precedent_decision_recent"),
             models.Index(fields=["origin", "-decision_date", "id"], name="precedent_origin_recent"),
         ]

@@ -153,23 +153,22 @@ def test_the_page_says_about_2000_and_pages_stop_there(require_postgres, clients
 
 
 @pytest.mark.parametrize(
-    "filters, index",
-    [
-        ({"decision": "overturned", "year": 2016}, "precedent_decision_recent"),
-        ({"origin": "signed", "year": 2017}, "precedent_origin_recent"),
-    ],
+    "filters", [{"decision": "overturned", "year": 2016}, {"year": 2017}, {"origin": "signed", "year": 2017}]
 )
-def test_a_search_by_filters_alone_reads_an_index_in_order(require_postgres, letters, filters, index):
+def test_a_search_by_filters_alone_reads_an_index_in_order(require_postgres, letters, filters):
     from precedents.selectors import precedent_filtered
 
     rows = precedent_filtered(PrecedentItem.objects.all(), Filters(**filters)).order_by("-decision_date", "id")
     sql, params = rows[:20].query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows here: as on a large table
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = json.dumps(cursor.fetchone()[0])
-    assert f'"Index Name": "{index}"' in plan
-    assert '"Sort Key"' not in plan  # read in order: the first page stops after 20 rows
+    # An index bounded by the filters (an index condition, not a filter on every row read) and in the page's
+    # order: the first page stops after 20 rows instead of sorting, or wading through, other years' items.
+    assert '"Node Type": "Index Scan"' in plan and '"Index Cond"' in plan
+    assert '"Sort Key"' not in plan
 
 
 # --- The benchmark seeder --------------------------------------------------------------------------------------------
