@@ -299,6 +299,10 @@ def main():
     case = open_case(reviewer)
     item = case.items.first()
     uncached = cache.clear  # "Similar decisions" computed afresh, as after a change of the index
+
+    def cached(client, url):
+        return lambda: client.get(url)  # the answer in the cache, whatever the request before emptied
+
     similar = f"/precedents/similar/{case.case_number}/items/{item.pk}/"
     api = "/api/precedents/?q=MRI%20of%20the%20lumbar%20spine&ca=Low%20Back%20Complaints%202004&limit=10"
     # The baseline: a signed-in page doing no search (the reviewer's empty queue): session, login, template.
@@ -311,9 +315,9 @@ def main():
     ]
     pages = [(*page, None) if len(page) == 3 else page for page in pages]
     pages += [
-        ("/api/precedents/ (suggestions, cached)", reviewer_client, api, None),
+        ("/api/precedents/ (suggestions, cached)", reviewer_client, api, cached(reviewer_client, api)),
         ("/api/precedents/ (suggestions, uncached)", reviewer_client, api, uncached),
-        ("similar decisions fragment (cached)", staff_client, similar, None),
+        ("similar decisions fragment (cached)", staff_client, similar, cached(staff_client, similar)),
         ("similar decisions fragment (uncached)", staff_client, similar, uncached),
         ("/analytics/", staff_client, "/analytics/", None),
         ("/api/analytics/decisions/?by=guideline", staff_client, "/api/analytics/decisions/?by=guideline", None),

@@ -71,7 +71,7 @@ def precedent_filtered(rows, filters: Filters):
 
 
 def _with_scores(hits) -> list[PrecedentItem]:
-    by_id = PrecedentItem.objects.in_bulk([pk for pk, _ in hits])
+    by_id = PrecedentItem.objects.defer("search_vector").in_bulk([pk for pk, _ in hits])
     rows = []
     for pk, score in hits:
         row = by_id.get(pk)
@@ -91,7 +91,7 @@ def precedent_search(*, query: str, filters: Filters, offset: int = 0, limit: in
     found = list(rows[offset : offset + limit]) if offset < COUNT_CAP else []
     for row in found:
         row.score = None
-    return rows.values("id")[: COUNT_CAP + 1].count(), found
+    return rows.order_by().values("id")[: COUNT_CAP + 1].count(), found
 
 
 # --- Suggestions beside an item ----------------------------------------------------------------------------------

@@ -169,7 +169,9 @@ class PostgresSearchBackend:
         from ..models import PrecedentItem
         from ..selectors import precedent_filtered
 
-        return precedent_filtered(PrecedentItem.objects.all(), filters)
+        # No order (the model's default is the newest first): the candidates are the first rows found, so that
+        # PostgreSQL stops reading once it has them instead of sorting every match.
+        return precedent_filtered(PrecedentItem.objects.order_by(), filters)
 
 
 def _first(rows):
