@@ -77,7 +77,12 @@ class SuggestedCitationSerializer(serializers.Serializer):
 
 
 class PrecedentAnswerSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text=(
+            "How many similar decisions are in results (at most limit): the closest ones, not every match. Unlike "
+            "the count of /precedents/, which stops at 2,000 (shown there as 'About 2,000+')."
+        )
+    )
     results = PrecedentSerializer(many=True)
     suggested_citations = SuggestedCitationSerializer(many=True)
 

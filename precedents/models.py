@@ -66,10 +66,12 @@ class PrecedentItem(models.Model):
         indexes = [
             models.Index(fields=["case"], name="precedent_case"),
             models.Index(fields=["-decision_date", "id"], name="precedent_recent"),
-            # Filters and counts without words, and the timeliness of cases decided here.
-            models.Index(fields=["year", "decision"], name="precedent_year_decision"),
-            models.Index(fields=["decision", "year"], name="precedent_decision_year"),
+            # The timeliness of cases decided here.
             models.Index(fields=["origin", "year"], name="precedent_origin_year"),
+            # Searches by filters alone, newest first, read in order: a decision or an origin, a year as a range of
+            # dates (of these and of precedent_recent).
+            models.Index(fields=["decision", "-decision_date", "id"], name="precedent_decision_recent"),
+            models.Index(fields=["origin", "-decision_date", "id"], name="precedent_origin_recent"),
         ]
         permissions = [("view_analytics", "Can view decision analytics")]
 
@@ -98,3 +100,14 @@ class DecisionStat(models.Model):
 
     def __str__(self):
         return f"{self.dimension}={self.key} ({self.origin}): {self.overturned}/{self.items}"
+
+
+class IndexVersion(models.Model):
+    """One row: a token replaced whenever the index changes (a determination signed, imported or superseded, an
+    import's --replace, a rebuild), in the same transaction. Cached "Similar decisions" are keyed by it, so they
+    are recomputed only after a change. No row (a fresh or flushed database): nothing is cached."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

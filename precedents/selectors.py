@@ -7,17 +7,20 @@ them, while the case they come from stays behind ``cases.selectors.cases_visible
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, Sum
 
 from cases.letters import CLAIMS_ADMINISTRATOR_SIDE, EXPERT_REVIEWER_SIDE, guideline_line
 from cases.models import Citation, Decision, Determination, normalize_title
 from cases.selectors import user_sees_all_cases
 
-from .models import DecisionStat, PrecedentItem
-from .search import Filters, SimilarQuery, search_backend
+from .models import DecisionStat, IndexVersion, PrecedentItem
+from .search import COUNT_CAP, Filters, SimilarQuery, search_backend
 from .vocabulary import clinical_terms
 
 # How many similar decisions a case's item is compared with, and how many are listed beside it.
@@ -27,6 +30,8 @@ SHOWN = 5
 # decisions' weight: the reviewer answers the UR decision, and often on the same chapter.
 CLAIMS_ADMINISTRATOR_PRIOR = 0.5
 RATIONALE_START = 300
+# Cached similar decisions live this long at most (a change of the index makes them unreachable before).
+SIMILAR_CACHE_SECONDS = 24 * 3600
 
 
 def can_view_precedents(user) -> bool:
@@ -49,7 +54,11 @@ def precedent_filtered(rows, filters: Filters):
     if filters.decision:
         rows = rows.filter(decision=filters.decision)
     if filters.year:
-        rows = rows.filter(year=filters.year)
+        # The year as a range of decision dates too, so that the indexes ending with the date serve it.
+        year = int(filters.year)
+        rows = rows.filter(
+            year=year, decision_date__gte=datetime.date(year, 1, 1), decision_date__lt=datetime.date(year + 1, 1, 1)
+        )
     if filters.origin:
         rows = rows.filter(origin=filters.origin)
     if filters.specialty:
@@ -62,7 +71,7 @@ def precedent_filtered(rows, filters: Filters):
 
 
 def _with_scores(hits) -> list[PrecedentItem]:
-    by_id = PrecedentItem.objects.in_bulk([pk for pk, _ in hits])
+    by_id = PrecedentItem.objects.defer("search_vector").in_bulk([pk for pk, _ in hits])
     rows = []
     for pk, score in hits:
         row = by_id.get(pk)
@@ -73,15 +82,16 @@ def _with_scores(hits) -> list[PrecedentItem]:
 
 
 def precedent_search(*, query: str, filters: Filters, offset: int = 0, limit: int = 20, backend=None):
-    """(count, precedents of the page): by relevance for a query, newest first without one."""
+    """(count, precedents of the page): by relevance for a query, newest first without one. The count is exact up
+    to ``COUNT_CAP``; ``COUNT_CAP + 1`` means more ("About 2,000+"), and the pages stop at ``COUNT_CAP``."""
     if query.strip():
         page = (backend or search_backend()).search(query=query, filters=filters, offset=offset, limit=limit)
         return page.count, _with_scores(page.hits)
     rows = precedent_filtered(PrecedentItem.objects.all(), filters).order_by("-decision_date", "id")
-    found = list(rows[offset : offset + limit])
+    found = list(rows[offset : offset + limit]) if offset < COUNT_CAP else []
     for row in found:
         row.score = None
-    return rows.count(), found
+    return rows.order_by().values("id")[: COUNT_CAP + 1].count(), found
 
 
 # --- Suggestions beside an item ----------------------------------------------------------------------------------
@@ -137,6 +147,22 @@ def _guideline_key(citation: dict):
     return citation.get("guideline_id") or (citation["source"], normalize_title(citation["title"]))
 
 
+def _similar_hits(backend, query: SimilarQuery, exclude_case_id, limit) -> list[tuple[int, float]]:
+    """The engine's closest items to ``query``, cached under the index's version token: computed once per index
+    change, not on every page load of the workspace."""
+    filters = Filters(exclude_case_id=exclude_case_id)
+    token = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:
+        return backend.similar(query=query, filters=filters, limit=limit).hits
+    what = repr((backend.name, query, filters, limit)).encode()
+    key = f"precedents:similar:{token}:{hashlib.sha256(what).hexdigest()}"
+    hits = cache.get(key)
+    if hits is None:
+        hits = backend.similar(query=query, filters=filters, limit=limit).hits
+        cache.set(key, hits, SIMILAR_CACHE_SECONDS)
+    return hits
+
+
 def precedent_suggestions(
     *,
     title: str,
@@ -152,10 +178,7 @@ def precedent_suggestions(
     query = item_query(
         title=title, claims_administrator_citations=claims_administrator_citations, context_terms=context_terms
     )
-    page = (backend or search_backend()).similar(
-        query=query, filters=Filters(exclude_case_id=exclude_case_id), limit=limit
-    )
-    precedents = _with_scores(page.hits)
+    precedents = _with_scores(_similar_hits(backend or search_backend(), query, exclude_case_id, limit))
     suggested: dict = {}
 
     def entry(citation):

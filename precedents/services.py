@@ -8,6 +8,7 @@ when an import replaces a case; ``precedent_index_rebuild`` rebuilds everything 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 
@@ -18,7 +19,7 @@ from cases.models import Case, Decision, Determination, Guideline, normalize_tit
 from cases.selectors import current_determination
 from cases.services.bulk import rows_create
 
-from .models import DecisionStat, PrecedentItem, TreatmentCategory
+from .models import DecisionStat, IndexVersion, PrecedentItem, TreatmentCategory
 from .search import IndexDocument, search_backend
 
 REBUILD_BATCH = 500
@@ -196,6 +197,11 @@ def _stats_apply(delta: Counter):
             stat.update(items=F("items") + items, overturned=F("overturned") + overturned)
 
 
+def index_version_bump():
+    """A new token for the index (in the caller's transaction): what was cached by the old one is not read again."""
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
 def precedent_index_case(*, case: Case, backend=None) -> list[PrecedentItem]:
     """Make the case's precedents those of its current determination (none without one), in the caller's
     transaction; the analytics counts move by the difference."""
@@ -216,6 +222,7 @@ def precedent_index_case(*, case: Case, backend=None) -> list[PrecedentItem]:
         PrecedentItem.objects.bulk_create(new)
         _index(backend, new, {case.pk: determination.snapshot.get("clinical_summary", "") if determination else ""})
         _stats_apply(delta)
+        index_version_bump()
         return new
 
 
@@ -226,6 +233,7 @@ def precedent_index_new(determinations: list[Determination], *, backend=None) ->
         return []
     rows = _rows_insert(determinations, backend or search_backend(), _Categoriser())
     _stats_apply(_contributions(rows, _category_names()))
+    index_version_bump()
     return rows
 
 
@@ -280,6 +288,7 @@ def precedent_index_rebuild(*, backend=None, progress=None) -> int:
             )
             for d, k, o in sorted({(d, k, o) for d, k, o, _ in counts})
         )
+        index_version_bump()
     return total
 
 

@@ -18,7 +18,7 @@ from cases.views.common import case_view
 from . import selectors
 from .forms import AnalyticsForm, PrecedentSearchForm
 from .models import DecisionStat, PrecedentItem
-from .search import Filters
+from .search import COUNT_CAP, Filters
 
 PAGE_SIZE = 20
 CSV_HEADER = ["dimension", "key", "items", "overturned", "overturned_share"]
@@ -32,12 +32,21 @@ def _require(allowed: bool):
 @dataclass
 class ResultPage:
     number: int
-    count: int
+    count: int  # COUNT_CAP + 1: more than COUNT_CAP, shown as "About 2,000+"; the pages stop at COUNT_CAP
     size: int
+    cap: int = COUNT_CAP
+
+    @property
+    def capped(self):
+        return self.count > self.cap
+
+    @property
+    def cap_label(self):
+        return f"{self.cap:,}"
 
     @property
     def num_pages(self):
-        return max(1, -(-self.count // self.size))
+        return max(1, -(-min(self.count, self.cap) // self.size))
 
     @property
     def has_previous(self):

@@ -3,9 +3,10 @@ search backends): PostgreSQL full-text search in production, SQLite FTS5 on the 
 
 A backend indexes ``IndexDocument``s (the public text of one ``PrecedentItem``) and answers with the matching ids
 and scores, best first, filtered:
-- ``search``: what a person types on /precedents/ (web-search syntax: words, "phrases", -word, or), paginated; a
-  query that matches nothing is retried by trigram similarity on titles, so short and misspelt queries still find
-  something;
+- ``search``: what a person types on /precedents/ (web-search syntax: words, "phrases", -word, or), paginated, its
+  count capped at ``COUNT_CAP + 1`` (shown as "About 2,000+"); a query that matches nothing is retried by trigram
+  similarity (on titles on SQLite, on a dictionary of title words on PostgreSQL), so short and misspelt queries
+  still find something;
 - ``similar``: the query built from a case's item (``SimilarQuery``): any word may match, each part only in its
   own field (the title's words in titles, the claims administrator's guidelines in guidelines, body parts and
   diagnoses in clinical summaries), ranked with the fields' weights (title first).
@@ -22,6 +23,8 @@ from django.db import connection
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 PHRASE_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 MAX_QUERY_WORDS = 64
+# Counts of matches stop here: a search's count is exact up to COUNT_CAP, COUNT_CAP + 1 means "more".
+COUNT_CAP = 2000
 
 
 @dataclass(frozen=True)

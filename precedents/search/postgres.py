@@ -1,36 +1,73 @@
 """PostgreSQL engine: a weighted tsvector on ``PrecedentItem`` (GIN index), ``websearch_to_tsquery`` for what a
-person types, an OR of words for a case's query, ``ts_rank`` for order, and pg_trgm word similarity on titles
-(GIN trigram index, the %> operator at pg_trgm's default threshold 0.6) when the words match nothing: short
-and misspelt queries."""
+person types, an OR of words for a case's query, ``ts_rank`` for order. When the words match nothing (short and
+misspelt queries), each word is corrected by pg_trgm word similarity (the <% operator at pg_trgm's default threshold
+0.6) against a dictionary of the titles' distinct words (``precedents_title_word``, a GIN trigram index, a few tens
+of thousands of words where the titles are a million), and the corrected words are searched again."""
 
 from __future__ import annotations
 
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, FloatField
 from django.db.models.expressions import RawSQL
 
-from . import Filters, IndexDocument, SearchPage, SimilarQuery
+from . import COUNT_CAP, Filters, IndexDocument, SearchPage, SimilarQuery, query_words
 
 CONFIG = "english"
 # ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
 # Ranking reads each candidate's vector: bounded, so a query matching half a million items costs what one matching
 # two thousand does. Beyond it, the first matches found are ranked.
-RANKED_CANDIDATES = 2000
+RANKED_CANDIDATES = COUNT_CAP
 SIMILAR_CANDIDATES = 1000
-EXACT_COUNT_BELOW = 10_000
+TITLE_WORDS = "precedents_title_word"
+
+
+# A document's fields and their weights, in the order their vectors are concatenated.
+DOCUMENT_WEIGHTS = (("title", "A"), ("guidelines", "B"), ("summary", "C"), ("other", "D"))
+
+
+def field_vector(text_sql: str, weight: str) -> str:
+    """The SQL of one field's weighted tsvector (the benchmark seeder computes each distinct text's once)."""
+    return f"setweight(to_tsvector('{CONFIG}', {text_sql}), '{weight}')"
+
+
+def document_vector(v: str) -> str:
+    """The SQL of one document's tsvector, from the columns title, guidelines, summary and other of ``v``."""
+    return " || ".join(field_vector(f"{v}.{name}", weight) for name, weight in DOCUMENT_WEIGHTS)
+
 
 # One statement per batch: the documents arrive as arrays, unnested into rows.
 _UPDATE = f"""
-UPDATE precedents_precedentitem AS p SET search_vector =
-    setweight(to_tsvector('{CONFIG}', v.title), 'A') || setweight(to_tsvector('{CONFIG}', v.guidelines), 'B')
-    || setweight(to_tsvector('{CONFIG}', v.summary), 'C') || setweight(to_tsvector('{CONFIG}', v.other), 'D')
+UPDATE precedents_precedentitem AS p SET search_vector = {document_vector("v")}
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS v(id, title, guidelines, summary, other)
 WHERE p.id = v.id
 """
+# The dictionary only grows between rebuilds: a word left by a removed title costs nothing (corrected to it, the
+# query finds nothing, as it would have). Sorted, so that concurrent writers take the rows' locks in one order.
+_WORDS_ADD = f"INSERT INTO {TITLE_WORDS} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
+# Each query word's closest dictionary word: best word similarity (the query word found in it), then closest
+# overall (of "acu", "acupuncture" before "acupuncturist"), then alphabetical. A word in titles is its own answer.
+_CORRECTIONS = f"""
+SELECT q.word, (
+    SELECT t.word FROM {TITLE_WORDS} AS t WHERE q.word <%% t.word
+    ORDER BY word_similarity(q.word, t.word) DESC, similarity(q.word, t.word) DESC, t.word LIMIT 1
+) FROM unnest(%s::text[]) AS q(word)
+"""
+
+
+def title_words(titles) -> list[str]:
+    """The dictionary's words of ``titles``: the distinct words (case-folded) of three letters or more, without
+    digits (doses and counts are not misspelt, and would fill the dictionary)."""
+    return sorted({w for title in titles for w in query_words(title) if len(w) >= 3 and w.isalpha()})
+
+
+def title_words_add(words: list[str]):
+    if words:
+        with connection.cursor() as cursor:
+            cursor.execute(_WORDS_ADD, [words])
 
 
 class PostgresSearchBackend:
@@ -51,26 +88,50 @@ class PostgresSearchBackend:
         ]
         with connection.cursor() as cursor:
             cursor.execute(_UPDATE, columns)
+        title_words_add(title_words(d.title for d in docs))
 
     def remove(self, ids: list[int]):
         """The rows themselves are deleted by the index service; the vector goes with them."""
 
     def clear(self):
-        """As ``remove``."""
+        """The vectors go with the rows (deleted by the index service); the title dictionary is emptied."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TITLE_WORDS}")
 
     def search(self, *, query: str, filters: Filters, offset: int = 0, limit: int = 20) -> SearchPage:
-        tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
         rows = self._rows(filters)
+        page = self._matching(rows, SearchQuery(query, search_type="websearch", config=CONFIG), offset, limit)
+        if page.count:
+            return page
+        corrected = self.corrected(query)
+        if not corrected or corrected == query_words(query):
+            return SearchPage(count=0)
+        return self._matching(rows, SearchQuery(" ".join(corrected), config=CONFIG), offset, limit)
+
+    def _matching(self, rows, tsquery, offset, limit) -> SearchPage:
+        """The page of the rows matching ``tsquery``, ranked among the first ``RANKED_CANDIDATES`` found; the count
+        capped at ``COUNT_CAP + 1`` ("more than 2,000"): counting half a million matches would read them all."""
         matching = rows.filter(search_vector=tsquery)
-        count = _count(matching)
-        if count:
-            rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-            return SearchPage(count=count, hits=self._best(_first(matching), rank, offset, limit))
-        # Misspellings: titles similar by trigrams, at most the first 2,000 found (each one's similarity is
-        # rechecked on its title, so no count of them all).
-        similar = _first(rows.filter(title__trigram_word_similar=query))
-        hits = self._best(similar, TrigramWordSimilarity(query, "title"), offset, limit)
-        return SearchPage(count=similar.count(), hits=hits)
+        count = matching.values("id")[: COUNT_CAP + 1].count()
+        if not count:
+            return SearchPage(count=0)
+        rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
+        return SearchPage(count=count, hits=self._best(_first(matching), rank, offset, limit))
+
+    @staticmethod
+    def corrected(query: str) -> list[str]:
+        """The query's words, each replaced by its closest word of the titles' dictionary: ``acupunture`` becomes
+        ``acupuncture``. Digits and short words are kept as they are. Empty when a word has no close word (all the
+        words must match, as typed)."""
+        words = query_words(query)
+        asked = [w for w in words if len(w) >= 3 and w.isalpha()]
+        if not asked:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(_CORRECTIONS, [asked])
+            closest = dict(cursor.fetchall())
+        corrected = [closest.get(w, w) for w in words]
+        return corrected if all(corrected) else []
 
     def similar(self, *, query: SimilarQuery, filters: Filters, limit: int = 20) -> SearchPage:
         title = query.title_words()
@@ -108,23 +169,14 @@ class PostgresSearchBackend:
         from ..models import PrecedentItem
         from ..selectors import precedent_filtered
 
-        return precedent_filtered(PrecedentItem.objects.all(), filters)
+        # No order (the model's default is the newest first): the candidates are the first rows found, so that
+        # PostgreSQL stops reading once it has them instead of sorting every match.
+        return precedent_filtered(PrecedentItem.objects.order_by(), filters)
 
 
 def _first(rows):
     """The first matches found (no order: PostgreSQL stops reading once it has them), the set a page ranks."""
     return rows.values("id")[:RANKED_CANDIDATES]
-
-
-def _count(rows) -> int:
-    """Exact up to ``EXACT_COUNT_BELOW`` matches; beyond, the planner's estimate (from the statistics on the search
-    vector): counting every one of half a million matches would read them all."""
-    compiler = rows.query.get_compiler(using=rows.db)
-    sql, params = compiler.as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
-    return int(estimate) if estimate > EXACT_COUNT_BELOW else rows.count()
 
 
 # Field weights of a case's query, as ts_rank's: title 1.0, guidelines 0.5, summary 0.2.

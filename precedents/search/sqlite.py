@@ -8,6 +8,7 @@ filterable fields live in the FTS table as UNINDEXED columns and a search is one
 from __future__ import annotations
 
 from . import (
+    COUNT_CAP,
     Filters,
     IndexDocument,
     SearchPage,
@@ -123,8 +124,10 @@ class SqliteSearchBackend:
             return SearchPage(count=0)
         where, params = _filter_sql(filters)
         hits = self._ranked(match, where, params, offset, limit)
-        count = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s{where}", [match, *params])
-        count = count.fetchone()[0]
+        count = self._execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s{where} LIMIT %s)",
+            [match, *params, COUNT_CAP + 1],
+        ).fetchone()[0]
         if count:
             return SearchPage(count=count, hits=hits)
         return self._similar_titles(query, where, params, offset, limit)

@@ -1,0 +1,191 @@
+"""What keeps precedent search fast at a million items, and its promises: the title-word dictionary that corrects
+misspellings (PostgreSQL) follows the index; "Similar decisions" are cached until the index changes; counts stop at
+2,000 ("About 2,000+"); a search by filters alone reads an index; the benchmark seeder computes the indexer's
+vectors."""
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case, Citation, Determination, Guideline, Status
+from cases.services.determinations import case_snapshot, determination_create
+from precedents.models import PrecedentItem
+from precedents.search import COUNT_CAP, Filters
+from precedents.search.postgres import TITLE_WORDS, PostgresSearchBackend
+from precedents.selectors import item_suggestions, precedent_search
+from precedents.services import index_document, precedent_index_rebuild
+from tests.factories import CaseFactory, CitationFactory, DisputedItemFactory
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import precedent_corpus  # noqa: E402
+
+
+def dictionary() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word FROM {TITLE_WORDS}")
+        return {word for (word,) in cursor.fetchall()}
+
+
+def signed_case(case_number: str, title: str, *, decision="overturned", summary="Low back pain.") -> Case:
+    """A case decided and signed here, its one item titled ``title`` (the index follows through the service)."""
+    case = CaseFactory(
+        case_number=case_number,
+        status=Status.IN_REVIEW,
+        date_assigned=datetime.date(2017, 1, 2),
+        clinical_summary=summary,
+    )
+    item = DisputedItemFactory(case=case, title=title, order=0, decision=decision, rationale="Guidelines support it.")
+    low_back = Guideline.objects.get(source="MTUS", title="Low Back Complaints 2004")
+    CitationFactory(item=item, side=Citation.Side.IMRO, guideline=low_back, sections="Special Studies")
+    snapshot = case_snapshot(
+        case=case,
+        reviewer_credentials={"specialties": ["Orthopedic Surgery"]},
+        decision_date=datetime.date(2017, 1, 28),
+        documents_reviewed=[],
+    )
+    determination_create(case=case, snapshot=snapshot, origin=Determination.Origin.SIGNED)
+    return case
+
+
+# --- The title-word dictionary (PostgreSQL) ------------------------------------------------------------------------
+
+
+def test_imported_titles_fill_the_dictionary(require_postgres, letters):
+    words = dictionary()
+    assert {"acupuncture", "lumbar", "mri"} <= words
+    assert not any(w.isdigit() for w in words)  # doses and counts are not corrected
+
+
+def test_signing_adds_the_new_title_words_and_a_misspelling_finds_them(require_postgres, letters):
+    assert precedent_search(query="kinesiotapping", filters=Filters()) == (0, [])
+    signed_case("CM17-0888888", "Kinesiotaping of the lumbar spine")
+    assert "kinesiotaping" in dictionary()
+    count, rows = precedent_search(query="kinesiotapping", filters=Filters())
+    assert count == 1 and rows[0].title == "Kinesiotaping of the lumbar spine"
+
+
+def test_rebuild_refills_the_dictionary_from_the_titles_alone(require_postgres, letters):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TITLE_WORDS} WHERE word = 'acupuncture'")
+        cursor.execute(f"INSERT INTO {TITLE_WORDS} (word) VALUES ('leftoverword')")
+    precedent_index_rebuild()
+    words = dictionary()
+    assert "acupuncture" in words and "leftoverword" not in words
+
+
+def test_a_word_without_a_close_title_word_keeps_the_query_empty(require_postgres, letters):
+    assert PostgresSearchBackend.corrected("acupunture lumbar") == ["acupuncture", "lumbar"]
+    assert PostgresSearchBackend.corrected("acupunture qwxzvk") == []
+
+
+# --- "Similar decisions" cached until the index changes -----------------------------------------------------------
+
+
+def _search_statements(queries) -> list[str]:
+    """The full-text searches among ``queries`` (a tsquery match)."""
+    return [q["sql"] for q in queries if "@@" in q["sql"]]
+
+
+def test_similar_decisions_are_cached_until_the_index_changes(require_postgres, open_case):
+    item = open_case.items.get()
+    first = item_suggestions(item)
+    with CaptureQueriesContext(connection) as again:
+        second = item_suggestions(item)
+    assert [p.pk for p in second.precedents] == [p.pk for p in first.precedents]
+    assert _search_statements(again.captured_queries) == []  # read from the cache, not searched
+
+    # A new decision on the same request, signed elsewhere: the next look includes it.
+    newcomer = signed_case(
+        "CM17-0777777", "MRI of the lumbar spine without contrast", summary="Lumbar radiculopathy, low back pain."
+    )
+    with CaptureQueriesContext(connection) as after:
+        third = item_suggestions(item)
+    assert _search_statements(after.captured_queries)
+    assert newcomer.case_number in [p.case_number for p in third.shown]
+
+
+# --- Counts capped at 2,000 ----------------------------------------------------------------------------------------
+
+
+def _many_matches(engine, count):
+    """``count`` decided items titled alike, indexed into ``engine``."""
+    case = Case.objects.first()
+    rows = PrecedentItem.objects.bulk_create(
+        PrecedentItem(
+            case=case,
+            position=n,
+            case_number=case.case_number,
+            title=f"Hyperbaric oxygen therapy, session {n}",
+            decision="upheld",
+            decision_date=datetime.date(2016, 5, 1),
+            year=2016,
+            origin="imported",
+        )
+        for n in range(count)
+    )
+    engine.index([index_document(row, "") for row in rows])
+
+
+def test_counts_stop_past_the_cap(indexed):
+    _many_matches(indexed, COUNT_CAP + 5)
+    count, rows = precedent_search(query="hyperbaric", filters=Filters(), backend=indexed)
+    assert count == COUNT_CAP + 1 and len(rows) == 20
+    assert precedent_search(query="hyperbaric", filters=Filters(), backend=indexed, offset=1990)[1]
+
+
+def test_the_page_says_about_2000_and_pages_stop_there(require_postgres, clients, letters):
+    _many_matches(PostgresSearchBackend(), COUNT_CAP + 5)
+    page = clients["reviewer"].get("/precedents/?q=hyperbaric").content.decode()
+    assert "About 2,000+ decided items match" in page
+    assert "of 100</span>" in page
+    exact = clients["reviewer"].get("/precedents/?q=acupuncture").content.decode()
+    assert "About" not in exact
+    filters_only = clients["reviewer"].get("/precedents/?year=2016").content.decode()
+    assert "About 2,000+ decided items (" in filters_only
+
+
+# --- Searches by filters alone read an index -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters", [{"decision": "overturned", "year": 2016}, {"year": 2017}, {"origin": "signed", "year": 2017}]
+)
+def test_a_search_by_filters_alone_reads_an_index_in_order(require_postgres, letters, filters):
+    from precedents.selectors import precedent_filtered
+
+    rows = precedent_filtered(PrecedentItem.objects.all(), Filters(**filters)).order_by("-decision_date", "id")
+    sql, params = rows[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A few rows here, where reading them all or sorting them costs nothing: ask for the plan a large table
+        # gets, an index read in order, and check that one exists bounded by the filters.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = json.dumps(cursor.fetchone()[0])
+    # An index bounded by the filters (an index condition, not a filter on every row read) and in the page's
+    # order: the first page stops after 20 rows instead of sorting, or wading through, other years' items.
+    assert '"Node Type": "Index Scan"' in plan and '"Index Cond"' in plan
+    assert '"Sort Key"' not in plan
+
+
+# --- The benchmark seeder --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeder_computes_the_indexers_vectors(require_postgres):
+    precedent_corpus.seed(400)
+    assert PrecedentItem.objects.count() == 400
+    assert precedent_corpus.verify(sample=400) == []
+    assert precedent_search(query="acupunture", filters=Filters())[0] >= 1  # the dictionary came with it
+
+    # A vector the indexer would not have computed is reported.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE precedents_precedentitem SET search_vector = to_tsvector('english', 'nothing') WHERE id = 7"
+        )
+    assert [p.split(" ")[1] for p in precedent_corpus.verify(sample=400)] == ["7"]
