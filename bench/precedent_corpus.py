@@ -43,7 +43,7 @@ NUMBER = re.compile(r"\d+")
 CASE_COLUMNS = (
     "id, case_number, claim_id, priority, status, status_reason, ineligibility_code, fee_tier, application_received, "
     "notice_channel, extension_days, extension_reason, extension_approved_by, review_cycle, clinical_summary, "
-    "revision, created, updated, search_text"
+    "revision, created, updated, search_text, ur_organization, worker_sort"
 )
 ITEM_COLUMNS = [
     "id", "case_id", "position", "case_number", "title", "decision", "decision_date", "year", "origin", "specialties",
@@ -107,8 +107,11 @@ def generate(count: int, source: dict, rng: random.Random):
     """Yield (case line, summary, items) per case: two ``PrecedentItem`` rows (unsaved, ids set) per case, built as
     ``precedents.services`` builds them."""
     from cases.models import Determination
+    from cases.services.search import case_worker_sort
     from precedents.models import PrecedentItem
     from precedents.services import _Categoriser, _GuidelineIds, _keys
+
+    worker_sort = case_worker_sort(first_name="", last_name="")  # the seeded workers are nameless
 
     categorise = _Categoriser()
     guideline_ids = _GuidelineIds([{"items": source["items"]}])
@@ -124,7 +127,7 @@ def generate(count: int, source: dict, rng: random.Random):
         stamp = f"{decided} 18:00:00+00"
         case_line = (
             f"{n}\t{case_number}\t{n}\tstandard\tissued\t\t\t\t{received}\tmail\t0\t\t\t1\t"
-            f"{_copy_text(summary)}\t0\t{stamp}\t{stamp}\t{case_number.lower()}\n"
+            f"{_copy_text(summary)}\t0\t{stamp}\t{stamp}\t{case_number.lower()}\t\t{worker_sort}\n"
         )
         rows = []
         for position in range(2 if item_id + 2 <= count else 1):

@@ -235,6 +235,7 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
                     f"{received} 16:00:00+00",
                     search,
                     case_worker_sort(first_name=first, last_name=last),
+                    UR_ORGANIZATIONS[n % len(UR_ORGANIZATIONS)],
                 )
             )  # fmt: skip
             + "\n",
@@ -243,6 +244,8 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
         )
 
 
+UR_ORGANIZATIONS = ("Golden State Utilization Review", "Pacific UR Services", "")  # some cases lack one
+
 COPY_COLUMNS = {
     "cases_injuredworker": "id, first_name, last_name, date_of_birth, age, sex, address",
     "cases_claim": "id, worker_id, claim_number, date_of_injury",
@@ -250,7 +253,7 @@ COPY_COLUMNS = {
     "application_received, found_eligible_at, ur_decision_date, date_assigned, notice_channel, reviewer_id, "
     "review_started_at, records_due, records_complete, decision_due, extension_days, extension_reason, "
     "extension_approved_by, review_cycle, parent_id, clinical_summary, revision, created, updated, search_text, "
-    "worker_sort",
+    "worker_sort, ur_organization",
     "cases_party": "id, case_id, role, name, address, email",
     "cases_disputeditem": 'id, case_id, "order", title, specialty_id, decision, rationale, ur_outcome, ur_modified_to',
 }
