@@ -14,7 +14,8 @@ The worker runs as production does (``-c 2``, the settings' prefetch and acknowl
 Each round queues the letters in one transaction (as a batch), and the worker's clock runs from that commit (which
 sends the messages) to the last document marked ready in the database; creating the rows is timed apart (it is the
 web's work, not the worker's). The pool's clock runs around ``map``. In each round the worker and the pool render
-60 letters in turn (which goes first alternates); the ratio of each round is printed with the median and range. A single letter is then timed alone the same way, several times.
+the letters in turn (which goes first alternates); the ratio of each round is printed with the median and range.
+A single letter is then timed alone the same way, several times.
 It wipes the database and the Redis database it is given.
 """
 
