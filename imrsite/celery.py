@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 
+from . import worker_process  # noqa: F401 - connects the pool processes' warm-up and connection reuse
 from .worker_health import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrsite.settings")

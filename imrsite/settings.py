@@ -206,7 +206,16 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each pool process reserves one message at a time: a long render never holds a second message while the other
+# process idles (with late acknowledgement, the reserved message is the only one a killed process gives back).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process keeps its database connection across tasks (Celery closes it before and after each task by default)
+# and reopens it after this many tasks; between tasks, CONN_MAX_AGE and the health check apply as they do between
+# requests (imrsite/worker_process.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
+# How long a new pool process may take to start: each one renders a small document first (warm-up, a second or two
+# on a loaded machine; Celery's default 4 s would kill it).
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A short connect timeout so signing never hangs when Redis is down; the sweeper re-queues later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}

@@ -43,8 +43,12 @@ def notice_file_name(notice: Notice) -> str:
     return f"notices/{number}/{number}-{notice.kind.replace('_', '-')}-v{notice.version}.pdf"
 
 
-def _notice_pdf(notice: Notice) -> bytes:
-    return documents.notice_pdf(notice, document_distribution(notice=notice) or [])
+def _notice_distribution(notice: Notice) -> list[dict]:
+    return document_distribution(notice=notice) or []
+
+
+def _notice_pdf(notice: Notice, distribution: list[dict]) -> bytes:
+    return documents.notice_pdf(notice, distribution)
 
 
 def _task():
@@ -58,6 +62,7 @@ NOTICE_JOB = render_jobs.RenderJob(
     model=Notice,
     task=_task,
     file_name=notice_file_name,
+    read=_notice_distribution,
     render=_notice_pdf,
     select_related=("case", "letter__determination"),
 )

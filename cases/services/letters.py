@@ -49,11 +49,16 @@ def letter_file_name(letter: Letter) -> str:
     return letter_upload_to(letter, f"{case_number}-v{letter.determination.version}-{letter.version}.pdf")
 
 
-def _letter_pdf(letter: Letter) -> bytes:
-    """The letter from its determination's snapshot, its distribution list from its proof-of-service rows."""
+def _letter_distribution(letter: Letter) -> list[dict] | None:
+    """What the render reads besides the letter: its distribution list, from its proof-of-service rows."""
     from notices.selectors import document_distribution
 
-    return letter_text.letter_pdf(letter.determination.snapshot, distribution=document_distribution(letter=letter))
+    return document_distribution(letter=letter)
+
+
+def _letter_pdf(letter: Letter, distribution: list[dict] | None) -> bytes:
+    """The letter from its determination's snapshot and its distribution list."""
+    return letter_text.letter_pdf(letter.determination.snapshot, distribution=distribution)
 
 
 def _task():
@@ -67,6 +72,7 @@ LETTER_JOB = render_jobs.RenderJob(
     model=Letter,
     task=_task,
     file_name=letter_file_name,
+    read=_letter_distribution,
     render=_letter_pdf,
     select_related=("determination__case",),
 )

@@ -5,8 +5,12 @@ ready (or failed) row is skipped, and every attempt writes the same file name, s
 rather than duplicates. Enqueueing happens after commit and never raises into the caller: when the broker is down
 the row stays queued and the sweeper re-queues it later (docs/adr/0005, docs/adr/0016).
 
-A kind of document is a ``RenderJob``: its model, its Celery task, its one file name and how it renders. Everything
-else (claim, store with SHA-256, fail, sweep, retry) is here once.
+A kind of document is a ``RenderJob``: its model, its Celery task, its one file name, what it reads and how it
+renders. Everything else (claim, store with SHA-256, fail, sweep, retry) is here once.
+
+A render costs exactly two short transactions: the claim (lock the row, mark it rendering, read everything the
+render needs) and the store (lock the row, write the file, mark it ready). The render itself runs between them,
+outside any transaction and without a query, so no lock or idle transaction is held for the seconds WeasyPrint takes.
 """
 
 import hashlib
@@ -63,7 +67,11 @@ class RenderJob:
     model: type
     task: Callable[[], object]  # returns the Celery task (imported late: tasks import services)
     file_name: Callable[[object], str]
-    render: Callable[[object], bytes]
+    # In the claim's transaction: whatever else the render needs from the database (the row's related rows are
+    # already there through ``select_related``).
+    read: Callable[[object], object]
+    # Outside any transaction, from the row and what ``read`` returned: the PDF. Reads nothing from the database.
+    render: Callable[[object, object], bytes]
     select_related: tuple[str, ...] = ()
 
 
@@ -84,7 +92,8 @@ def job_enqueue_on_commit(job: RenderJob, row_id: int) -> None:
 
 
 def _claim(job: RenderJob, row_id: int):
-    """Take the row for this attempt: queued or rendering (a previous attempt died) becomes rendering."""
+    """Take the row for this attempt: queued or rendering (a previous attempt died) becomes rendering. Returns the
+    row, what the render reads (``job.read``, in the same transaction) and whether this attempt claimed it."""
     with transaction.atomic():
         # One read: the row (locked alone: a nullable join cannot be locked) with what the render needs.
         row = (
@@ -95,38 +104,47 @@ def _claim(job: RenderJob, row_id: int):
         )
         if row is None:
             logger.warning("%s %s does not exist; nothing to render.", job.label, row_id)
-            return None, False
+            return None, None, False
         if row.status in (RenderStatus.READY, RenderStatus.FAILED):
-            return row, False
+            return row, None, False
         row.status = RenderStatus.RENDERING
         row.attempts += 1
         row.render_started_at = timezone.now()
         row.error = ""
         row.save(update_fields=["status", "attempts", "render_started_at", "error"])
-    return row, True
+        inputs = job.read(row)
+    return row, inputs, True
 
 
 def _store(job: RenderJob, row, pdf: bytes):
-    """Write the PDF at the row's one name (overwriting a previous attempt's file) and mark the row ready."""
+    """Write the PDF at the row's one name (overwriting a previous attempt's file) and mark the row ready, in one
+    transaction. If that transaction fails after the file was written, the file is removed: a row that is not ready
+    has no file beside it."""
     name = job.file_name(row)
     digest = hashlib.sha256(pdf).hexdigest()
-    with transaction.atomic():
-        current = job.model.objects.select_for_update().get(pk=row.pk)
-        if current.status != RenderStatus.RENDERING:
-            # Another attempt finished (or failed) first: its outcome and its file stand.
-            return current
-        storage = current.file.storage
-        if storage.exists(name):
-            storage.delete(name)
-        saved = storage.save(name, ContentFile(pdf))
-        if saved != name:
-            raise RuntimeError(FILE_NAME_TAKEN.format(saved=saved, wanted=name))
-        current.file.name = name
-        current.sha256 = digest
-        current.status = RenderStatus.READY
-        current.rendered_at = timezone.now()
-        current.error = ""
-        current.save(update_fields=["file", "sha256", "status", "rendered_at", "error"])
+    written = None
+    try:
+        with transaction.atomic():
+            current = job.model.objects.select_for_update().get(pk=row.pk)
+            if current.status != RenderStatus.RENDERING:
+                # Another attempt finished (or failed) first: its outcome and its file stand.
+                return current
+            storage = current.file.storage
+            if storage.exists(name):
+                storage.delete(name)
+            written = storage.save(name, ContentFile(pdf))
+            if written != name:
+                raise RuntimeError(FILE_NAME_TAKEN.format(saved=written, wanted=name))
+            current.file.name = name
+            current.sha256 = digest
+            current.status = RenderStatus.READY
+            current.rendered_at = timezone.now()
+            current.error = ""
+            current.save(update_fields=["file", "sha256", "status", "rendered_at", "error"])
+    except BaseException:
+        if written is not None:
+            row.file.storage.delete(written)
+        raise
     return current
 
 
@@ -152,11 +170,11 @@ def job_render(job: RenderJob, row_id: int):
     text; a transient database error is raised for the task to retry (the row stays rendering, and a later attempt
     or the sweeper takes it again).
     """
-    row, claimed = _claim(job, row_id)
+    row, inputs, claimed = _claim(job, row_id)
     if not claimed:
         return row
     try:
-        return _store(job, row, job.render(row))
+        return _store(job, row, job.render(row, inputs))
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever broke the render is recorded on the row

@@ -84,8 +84,8 @@ def test_the_retry_after_the_database_came_back_renders_the_letter(letter, trans
 def test_a_second_attempt_does_not_overwrite_the_letter_the_first_finished(letter, media):
     """Attempt A is slow; the sweeper re-queues the letter and attempt B takes it too. A finishes first: B's result
     is dropped, and the stored file is A's, matching the recorded SHA-256."""
-    first, claimed_a = render_jobs._claim(LETTER_JOB, letter.id)
-    second, claimed_b = render_jobs._claim(LETTER_JOB, letter.id)
+    first, _, claimed_a = render_jobs._claim(LETTER_JOB, letter.id)
+    second, _, claimed_b = render_jobs._claim(LETTER_JOB, letter.id)
     assert claimed_a and claimed_b
     pdf_a, pdf_b = b"%PDF-1.4 attempt A", b"%PDF-1.4 attempt B"
 
