@@ -50,7 +50,8 @@ django.setup()
 from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
-from list_views import seed, wipe_and_migrate  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from seed import seed  # noqa: E402  (bench/seed.py: migrate, flush, then COPY)
 
 from cases.models import Case, DisputedItem, Status  # noqa: E402
 from tests.factories import GuidelineFactory, ReviewerFactory  # noqa: E402
@@ -64,25 +65,27 @@ REVISION = re.compile(r'data-revision="(\d+)"')
 def seed_database(users: int, cases: int) -> list[dict]:
     """``cases`` cases over ``users`` reviewers; each reviewer also holds a few cases in review with an item to
     draft. Returns, per reviewer, the username and its editable cases (case number, item id)."""
-    wipe_and_migrate()
-    reviewers = [ReviewerFactory(user__username=f"load-{n:02d}") for n in range(users)]
+    seed(cases)
+    reviewers = [ReviewerFactory(user__username=f"load-{n:02d}", reference=f"LR-{n:04d}") for n in range(users)]
     GuidelineFactory(source="MTUS", title="Chronic Pain Medical Treatment Guidelines")
     # The server runs the production password hashers (the tests' fast MD5 is not among them).
     User.objects.filter(pk__in=[r.user_id for r in reviewers]).update(
         password=PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     )
-    seed(cases, reviewers, 0)
+    # Each load reviewer takes a few of the seeded issued cases back into review, each with its one disputed item.
+    issued = Case.objects.filter(status=Status.ISSUED).order_by("pk").values_list("pk", flat=True)
+    pool = iter(issued[: users * CASES_PER_REVIEWER_IN_REVIEW])
     drafts = []
     for reviewer in reviewers:
-        own = list(Case.objects.filter(reviewer=reviewer).order_by("pk")[:CASES_PER_REVIEWER_IN_REVIEW])
-        Case.objects.filter(pk__in=[case.pk for case in own]).update(status=Status.IN_REVIEW)
-        items = DisputedItem.objects.bulk_create(
-            [DisputedItem(case=case, order=1, title="Psychotherapy, 10 sessions") for case in own]
+        own = [next(pool) for _ in range(CASES_PER_REVIEWER_IN_REVIEW)]
+        Case.objects.filter(pk__in=own).update(
+            status=Status.IN_REVIEW, reviewer=reviewer, review_started_at=timezone.now()
         )
+        items = DisputedItem.objects.filter(case__in=own).order_by("case_id", "order")
         drafts.append(
             {
                 "username": reviewer.user.username,
-                "cases": [(c.case_number, i.pk) for c, i in zip(own, items, strict=True)],
+                "cases": [(item.case.case_number, item.pk) for item in items.select_related("case")],
             }
         )
     with connection.cursor() as cursor:

@@ -29,6 +29,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from seed import indexes_restore, secondary_indexes  # bench/seed.py: the same load steps for the cases
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LETTER_DIRS = [ROOT.parent / "shared" / "fixtures" / "public-letters", ROOT.parent / "shared" / "fixtures" / "letters"]
@@ -198,25 +200,15 @@ def _item_line(row, summary: str, texts: _Texts) -> str:
     return "\t".join(_copy_text(v) for v in values) + "\n"
 
 
-def _secondary_indexes(cursor, tables):
-    """The CREATE INDEX statements of the indexes of ``tables`` that no constraint owns (dropped during the load)."""
-    cursor.execute(
-        """SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN (
-               SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s))""",
-        [list(tables), list(tables)],
-    )
-    return cursor.fetchall()
-
-
 def seed(count: int) -> dict:
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection
 
     from precedents.categories import categories_seed
-    from precedents.models import DecisionStat, PrecedentItem
+    from precedents.models import PrecedentItem
     from precedents.search.postgres import DOCUMENT_WEIGHTS, field_vector, title_words, title_words_add
-    from precedents.services import _category_names, _contributions, index_version_bump
+    from precedents.services import _category_names, _contributions, decision_stats_write, index_version_bump
 
     timings = {}
     began = time.perf_counter()
@@ -227,7 +219,7 @@ def seed(count: int) -> dict:
     names = _category_names()
     tables = ["cases_injuredworker", "cases_claim", "cases_case", PrecedentItem._meta.db_table]
     with connection.cursor() as cursor:
-        indexes = _secondary_indexes(cursor, tables)
+        indexes = secondary_indexes(cursor, tables)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute("SET session_replication_role = replica")  # no FK triggers: the rows are consistent by design
@@ -301,25 +293,11 @@ def seed(count: int) -> dict:
         began = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {STAGING}, {TEXTS}")
-            cursor.execute("SET session_replication_role = DEFAULT")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            for _, definition in indexes:
-                cursor.execute(definition)
-            for table in tables:
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            indexes_restore(cursor, indexes, tables, work_mem="1GB")
     timings["indexes"] = time.perf_counter() - began
     began = time.perf_counter()
     title_words_add(sorted(words))
-    DecisionStat.objects.bulk_create(
-        DecisionStat(
-            dimension=d,
-            key=k[:320],
-            origin=o,
-            items=counts[(d, k, o, "items")],
-            overturned=counts[(d, k, o, "overturned")],
-        )
-        for d, k, o in sorted({(d, k, o) for d, k, o, _ in counts})
-    )
+    decision_stats_write(counts)
     index_version_bump()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -162,6 +162,17 @@ def secondary_indexes(cursor, tables):
     return cursor.fetchall()
 
 
+def indexes_restore(cursor, indexes, tables, *, work_mem: str) -> None:
+    """After a COPY load: triggers back on, the indexes ``secondary_indexes`` listed rebuilt, and each table's id
+    sequence moved past its rows."""
+    cursor.execute("SET session_replication_role = DEFAULT")
+    cursor.execute(f"SET maintenance_work_mem = '{work_mem}'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for table in tables:
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
 def rows(count, reviewer_ids, practised, specialty_ids, rng):
     """Yield (worker, claim, case, parties, item) rows as tab-separated COPY lines."""
     from cases.services.search import case_search_text, case_worker_sort
@@ -316,12 +327,7 @@ def seed(count: int) -> dict:
     timings["copy"] = time.perf_counter() - began
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table in tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        indexes_restore(cursor, indexes, tables, work_mem="512MB")
     timings["indexes"] = time.perf_counter() - began
     began = time.perf_counter()
     with connection.cursor() as cursor:

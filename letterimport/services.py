@@ -107,6 +107,7 @@ def letter_files_import(paths: list[Path], *, library: Library, replace=False, d
 def letters_import(letters: list[_Ready], *, replace=False, actor=None) -> list[Outcome]:
     """Write parsed letters: their cases (``cases_import``), each original PDF as its case's document (a text file
     is not kept) and the provenance, each letter in the same all or nothing as its case."""
+
     def attach(written):
         # Inside the savepoint of the cases just written: the documents and provenance are part of it.
         letters_written = [(letters[index], case) for index, case in written]

@@ -278,18 +278,24 @@ def precedent_index_rebuild(*, backend=None, progress=None) -> int:
                 if progress:
                     progress(total)
         total += _rebuild_batch(batch, backend, categorise, counts, names)
-        DecisionStat.objects.bulk_create(
-            DecisionStat(
-                dimension=d,
-                key=k[:320],
-                origin=o,
-                items=counts[(d, k, o, "items")],
-                overturned=counts[(d, k, o, "overturned")],
-            )
-            for d, k, o in sorted({(d, k, o) for d, k, o, _ in counts})
-        )
+        decision_stats_write(counts)
         index_version_bump()
     return total
+
+
+def decision_stats_write(counts) -> None:
+    """Write the analytics counts a rebuild (or the benchmark's seeder) tallied: ``counts[(dimension, key, origin,
+    "items" | "overturned")]``, one ``DecisionStat`` row per (dimension, key, origin)."""
+    DecisionStat.objects.bulk_create(
+        DecisionStat(
+            dimension=d,
+            key=k[:320],
+            origin=o,
+            items=counts[(d, k, o, "items")],
+            overturned=counts[(d, k, o, "overturned")],
+        )
+        for d, k, o in sorted({(d, k, o) for d, k, o, _ in counts})
+    )
 
 
 def _rebuild_batch(batch, backend, categorise, counts, names) -> int:

@@ -4,6 +4,17 @@
 
 from ..deadlines import DEADLINES_DESCRIPTION
 
+# The clocks: set by the moves (the notice, the records, an extension), shown in the "Deadlines" fieldset.
+DEADLINE_FIELDS = (
+    "date_assigned",
+    "notice_channel",
+    "records_due",
+    "records_complete",
+    "decision_due",
+    "extension_days",
+    "extension_reason",
+    "extension_approved_by",
+)
 # What transitions own: shown, never edited here.
 TRANSITION_FIELDS = (
     "status",
@@ -14,14 +25,7 @@ TRANSITION_FIELDS = (
     "reviewer",
     "review_started_at",
     "review_cycle",
-    "date_assigned",
-    "notice_channel",
-    "records_due",
-    "records_complete",
-    "decision_due",
-    "extension_days",
-    "extension_reason",
-    "extension_approved_by",
+    *DEADLINE_FIELDS,
 )
 # Read-only displays of the change page (cases.admin.case_display.CaseDisplaysMixin and the lifecycle buttons).
 DISPLAY_FIELDS = (
@@ -76,16 +80,7 @@ CASE_FIELDSETS = [
     (
         "Deadlines",
         {
-            "fields": (
-                "date_assigned",
-                "notice_channel",
-                "records_due",
-                "records_complete",
-                "decision_due",
-                "extension_days",
-                "extension_reason",
-                "extension_approved_by",
-            ),
+            "fields": DEADLINE_FIELDS,
             "description": DEADLINES_DESCRIPTION,
         },
     ),

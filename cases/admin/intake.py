@@ -29,18 +29,21 @@ NEW_CLAIM_FIELDS = {"claim_number": "claim_number", "date_of_injury": "date_of_i
 INTAKE_FIELDS = ("claim", *NEW_WORKER_FIELDS, *NEW_CLAIM_FIELDS)
 
 
+# The application's own fields, entered at intake (the worker and the claim have fieldsets of their own).
+APPLICATION_FIELDS = (
+    "case_number",
+    "priority",
+    "application_received",
+    "ur_decision_date",
+    "ur_organization",
+    "parent",
+)
+
 INTAKE_FIELDSETS = [
     (
         "Application",
         {
-            "fields": (
-                "case_number",
-                "priority",
-                "application_received",
-                "ur_decision_date",
-                "ur_organization",
-                "parent",
-            ),
+            "fields": APPLICATION_FIELDS,
             "description": "A new application starts as 'Application received'. Everything after that is done with "
             "the lifecycle buttons on the case page or the actions of the case list. Dates are MM/DD/YYYY.",
         },
@@ -84,15 +87,7 @@ class CaseIntakeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = (
-            "case_number",
-            "priority",
-            "application_received",
-            "ur_decision_date",
-            "ur_organization",
-            "parent",
-            "claim",
-        )
+        fields = (*APPLICATION_FIELDS, "claim")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
