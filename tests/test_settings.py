@@ -77,3 +77,24 @@ def test_database_connections_persist_with_health_checks_and_conn_max_age_comes_
     assert _database_setting() == ["60", "True"]
     assert _database_setting(CONN_MAX_AGE="0") == ["0", "True"]
     assert _database_setting(CONN_MAX_AGE="300") == ["300", "True"]
+
+
+def test_the_wsgi_application_tunes_the_garbage_collector_once_loaded():
+    """Full collections walking start-up's objects made the admin pages' p95 spikes (imrsite/gc_tuning.py): the web
+    process freezes what start-up built and raises the thresholds; a plain Python process keeps the defaults."""
+    from imrsite.gc_tuning import THRESHOLDS
+
+    probe = "import gc; before = gc.get_threshold(); import imrsite.wsgi; "
+    probe += "print(before, gc.get_threshold(), gc.get_freeze_count() > 10_000)"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "imr.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == f"(700, 10, 10) {THRESHOLDS} True"
+    assert THRESHOLDS[0] > 700 and THRESHOLDS[2] > 10
