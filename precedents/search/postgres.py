@@ -6,23 +6,26 @@ of thousands of words where the titles are a million), and the corrected words a
 
 from __future__ import annotations
 
+import json
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q
 
 from . import COUNT_CAP, Filters, IndexDocument, SearchPage, SimilarQuery, query_words
 
 CONFIG = "english"
 # ts_rank's weights for D, C, B, A: rationale and specialties, clinical summary, guidelines, title.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]
-# Ranking reads each candidate's vector: bounded, so a query matching half a million items costs what one matching
-# two thousand does. Beyond it, the first matches found are ranked.
-RANKED_CANDIDATES = COUNT_CAP
+# Ranking reads each candidate's vector: bounded (COUNT_CAP + 1 for a search), so a query matching half a million
+# items costs what one matching two thousand does. Beyond it, the first matches found are ranked.
 SIMILAR_CANDIDATES = 1000
 TITLE_WORDS = "precedents_title_word"
+# The title's part of the document vector, unweighted (migration precedent_vectors_in_row indexes it).
+TITLE_VECTOR = Func(
+    F("title"), template=f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)", output_field=SearchVectorField()
+)
 
 
 # A document's fields and their weights, in the order their vectors are concatenated.
@@ -109,14 +112,21 @@ class PostgresSearchBackend:
         return self._matching(rows, SearchQuery(" ".join(corrected), config=CONFIG), offset, limit)
 
     def _matching(self, rows, tsquery, offset, limit) -> SearchPage:
-        """The page of the rows matching ``tsquery``, ranked among the first ``RANKED_CANDIDATES`` found; the count
-        capped at ``COUNT_CAP + 1`` ("more than 2,000"): counting half a million matches would read them all."""
-        matching = rows.filter(search_vector=tsquery)
-        count = matching.values("id")[: COUNT_CAP + 1].count()
-        if not count:
-            return SearchPage(count=0)
+        """The page of the rows matching ``tsquery``, ranked among the first ``COUNT_CAP + 1`` found, and their
+        number ("more than 2,000" past ``COUNT_CAP``): one statement reads the candidates once, counts and ranks
+        them. Counting half a million matches would read them all."""
         rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS)
-        return SearchPage(count=count, hits=self._best(_first(matching), rank, offset, limit))
+        candidates = (
+            rows.filter(_matches(tsquery))
+            .annotate(score=rank)
+            .values_list("id", "decision_date", "score")[: COUNT_CAP + 1]
+        )
+        sql, params = candidates.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(_RANKED_PAGE.replace("CANDIDATES", sql), [*params, limit, offset])
+            found = cursor.fetchall()
+        count = found[0][0]
+        return SearchPage(count=count, hits=[(pk, float(score)) for _, pk, score in found if pk is not None])
 
     @staticmethod
     def corrected(query: str) -> list[str]:
@@ -148,21 +158,21 @@ class PostgresSearchBackend:
         # capped, so that a common word ("MRI") costs the same at a thousand items as at a million.
         candidates = rows.filter(search_vector=any_part).values("id")[:SIMILAR_CANDIDATES]
         if title:
-            all_title = SearchQuery(" & ".join(f"{w}:A" for w in title), search_type="raw", config=CONFIG)
+            # The titles' own vector (its GIN index): "every word in the title" without rechecking the items that
+            # hold the words elsewhere. The same items as the document vector's "w1:A & w2:A".
+            all_title = SearchQuery(" & ".join(title), search_type="raw", config=CONFIG)
+            in_titles = rows.annotate(title_vector=TITLE_VECTOR).filter(title_vector=all_title)
             # One UNION subquery: "id IN (a) OR id IN (b)" would make PostgreSQL scan the whole table.
-            candidates = candidates.union(rows.filter(search_vector=all_title).values("id")[:SIMILAR_CANDIDATES])
-        score = _similarity(title, phrases, context)
-        hits = self._best(candidates, score, 0, limit)
+            candidates = candidates.union(in_titles.values("id")[:SIMILAR_CANDIDATES])
+        score, score_params = _similarity(title, phrases, context)
+        candidates_sql, candidates_params = candidates.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SIMILAR_PAGE.replace("SCORE", score).replace("CANDIDATES", candidates_sql),
+                [*score_params, *candidates_params, limit],
+            )
+            hits = [(pk, float(value)) for pk, value in cursor.fetchall()]
         return SearchPage(count=len(hits), hits=hits)
-
-    @staticmethod
-    def _best(candidate_ids, score, offset, limit) -> list[tuple[int, float]]:
-        """The page of the candidates (a bounded id subquery) by ``score``, then newest."""
-        from ..models import PrecedentItem
-
-        rows = PrecedentItem.objects.filter(id__in=candidate_ids).annotate(score=score)
-        ranked = rows.order_by("-score", "-decision_date", "id").values_list("id", "score")[offset : offset + limit]
-        return [(pk, float(value)) for pk, value in ranked]
 
     @staticmethod
     def _rows(filters):
@@ -174,11 +184,63 @@ class PostgresSearchBackend:
         return precedent_filtered(PrecedentItem.objects.order_by(), filters)
 
 
-def _first(rows):
-    """The first matches found (no order: PostgreSQL stops reading once it has them), the set a page ranks."""
-    return rows.values("id")[:RANKED_CANDIDATES]
+# A page of a search: the first COUNT_CAP + 1 matches found (read once, kept), their number and the best of them.
+# The LEFT JOIN returns the count even when the page is past the last match.
+_RANKED_PAGE = """
+WITH candidates (id, decision_date, score) AS MATERIALIZED (CANDIDATES)
+SELECT counted.n, page.id, page.score
+FROM (SELECT count(*) AS n FROM candidates) AS counted
+LEFT JOIN LATERAL (
+    SELECT id, score FROM candidates ORDER BY score DESC, decision_date DESC, id LIMIT %s OFFSET %s
+) AS page ON true
+"""
+# Finding the first COUNT_CAP + 1 matches of a query matching a share s of the items: reading rows (in any order, a
+# filter's index or the table) checks about (COUNT_CAP + 1) / s rows, the GIN index reads every match's entry and
+# builds its bitmap before the first row (s * N entries); a row costs about this many entries' time (measured at a
+# million items: ~1 us a row with the vector in the row, ~0.25 us an entry). Rows win above
+# s = sqrt(ROW_COST * (COUNT_CAP + 1) / N): 9% of a million items, 2.8% of ten million.
+ROW_COST = 4
 
 
+def _common_share(items: float) -> float:
+    return math.sqrt(ROW_COST * (COUNT_CAP + 1) / max(items, 1.0))
+
+
+def _estimates(tsquery) -> tuple[float, float]:
+    """The planner's estimates: the items matching ``tsquery`` (its statistics of the vectors' lexemes) and all
+    the items."""
+    from ..models import PrecedentItem
+
+    sql, params = PrecedentItem.objects.filter(search_vector=tsquery).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [PrecedentItem._meta.db_table])
+        items = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"]), float(items)
+
+
+def _matches(tsquery):
+    """The condition "the vector matches ``tsquery``": through the GIN index for a rare query; row by row (the same
+    test, written as the function the index cannot serve) for a common one, whose first matches are a few thousand
+    rows away, where the index would first collect every match (623,000 entries for "MRI" at a million items)."""
+    matching, items = _estimates(tsquery)
+    if items > 0 and matching / items >= _common_share(items):
+        return Func(F("search_vector"), tsquery, function="ts_match_vq", output_field=BooleanField())
+    return Q(search_vector=tsquery)
+
+
+# A page of "Similar decisions": the candidates (a bounded id subquery) by score, then newest. Each candidate's
+# vectors are read once (the subquery is kept apart by OFFSET 0): the document's and its title's.
+_SIMILAR_PAGE = """
+SELECT c.id, SCORE AS score
+FROM (
+    SELECT p.id, p.decision_date, p.search_vector AS v, to_tsvector('english'::regconfig, p.title) AS t
+    FROM precedents_precedentitem AS p WHERE p.id IN (CANDIDATES) OFFSET 0
+) AS c
+ORDER BY score DESC, c.decision_date DESC, c.id LIMIT %s
+"""
 # Field weights of a case's query, as ts_rank's: title 1.0, guidelines 0.5, summary 0.2.
 SIMILAR_FIELD_WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.2}
 
@@ -212,22 +274,23 @@ def _inverse_frequencies(lexemes: set[str]) -> dict[str, float]:
     return {lexeme: math.log(1 / max(shares.get(lexeme, rarer), 1e-9)) for lexeme in lexemes}
 
 
-def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) -> RawSQL:
-    """A case query's score of an item: the inverse frequencies of the title's lexemes found in the item's title
-    (over the square root of its length relative to the average), half the mean for each claims administrator
-    guideline it cites, a fifth for each clinical term of its summary. Like bm25 and the SQLite engine, rare words
-    count more than common ones, which ts_rank alone does not do."""
+def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) -> tuple[str, list]:
+    """A case query's score of an item (SQL over ``c.v``, its document vector, and ``c.t``, its title's vector): the
+    inverse frequencies of the title's lexemes found in the item's title (over the square root of its length
+    relative to the average), half the mean for each claims administrator guideline it cites, a fifth for each
+    clinical term of its summary. Like bm25 and the SQLite engine, rare words count more than common ones, which
+    ts_rank alone does not do."""
     lexemes = _lexemes(list(dict.fromkeys(title + context + [w for p in phrases for w in p])))
     idf = _inverse_frequencies({lex for found in lexemes.values() for lex in found})
     terms, params = [], []
 
-    def add(weight, tsquery):
-        terms.append("%s * (search_vector @@ to_tsquery('simple', %s))::int")
+    def add(weight, vector, tsquery):
+        terms.append(f"%s * ({vector} @@ to_tsquery('simple', %s))::int")
         params.extend([weight, tsquery])
 
     for word in dict.fromkeys(title):
         for lexeme in lexemes.get(word, []):
-            add(idf[lexeme] * SIMILAR_FIELD_WEIGHTS["A"], f"{lexeme}:A")
+            add(idf[lexeme] * SIMILAR_FIELD_WEIGHTS["A"], "c.t", lexeme)
     title_part = " + ".join(terms) or "0"
     title_params = list(params)
     terms.clear()
@@ -236,16 +299,11 @@ def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) 
         found = [lexeme for word in phrase for lexeme in lexemes.get(word, [])]
         if found:
             weight = SIMILAR_FIELD_WEIGHTS["B"] * sum(idf[lex] for lex in found) / len(found)
-            add(weight, " <-> ".join(f"{lex}:B" for lex in found))
+            add(weight, "c.v", " <-> ".join(f"{lex}:B" for lex in found))
     for word in dict.fromkeys(context):
         for lexeme in lexemes.get(word, []):
-            add(idf[lexeme] * SIMILAR_FIELD_WEIGHTS["C"], f"{lexeme}:C")
+            add(idf[lexeme] * SIMILAR_FIELD_WEIGHTS["C"], "c.v", f"{lexeme}:C")
     rest = " + ".join(terms) or "0"
     # Length normalisation relative to the candidates' average title, as bm25's: an average title keeps its score.
-    length = f'greatest(length(to_tsvector(\'{CONFIG}\', "precedents_precedentitem"."title")), 1)'
-    sql = f"(({title_part}) / sqrt({length} / avg({length}) OVER ()) + {rest})"
-    return RawSQL(
-        sql.replace("search_vector", '"precedents_precedentitem"."search_vector"'),
-        title_params + params,
-        output_field=FloatField(),
-    )
+    length = "greatest(length(c.t), 1)"
+    return f"(({title_part}) / sqrt({length} / avg({length}) OVER ()) + {rest})", title_params + params
