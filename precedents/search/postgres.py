@@ -164,12 +164,12 @@ class PostgresSearchBackend:
             in_titles = rows.annotate(title_vector=TITLE_VECTOR).filter(title_vector=all_title)
             # One UNION subquery: "id IN (a) OR id IN (b)" would make PostgreSQL scan the whole table.
             candidates = candidates.union(in_titles.values("id")[:SIMILAR_CANDIDATES])
-        score, score_params = _similarity(title, phrases, context)
+        title_score, title_params, other_score, other_params = _similarity(title, phrases, context)
         candidates_sql, candidates_params = candidates.query.sql_with_params()
+        sql = _SIMILAR_PAGE.replace("TITLE_SCORE", title_score).replace("OTHER_SCORE", other_score)
         with connection.cursor() as cursor:
             cursor.execute(
-                _SIMILAR_PAGE.replace("SCORE", score).replace("CANDIDATES", candidates_sql),
-                [*score_params, *candidates_params, limit],
+                sql.replace("CANDIDATES", candidates_sql), [*title_params, *other_params, *candidates_params, limit]
             )
             hits = [(pk, float(value)) for pk, value in cursor.fetchall()]
         return SearchPage(count=len(hits), hits=hits)
@@ -232,14 +232,20 @@ def _matches(tsquery):
 
 
 # A page of "Similar decisions": the candidates (a bounded id subquery) by score, then newest. Each candidate's
-# vectors are read once (the subquery is kept apart by OFFSET 0): the document's and its title's.
+# vectors are read once (each subquery kept apart by OFFSET 0): the document's (v) and its title's part (t, the
+# lexemes of weight A: the title's own vector); the average title length is taken over narrow rows.
 _SIMILAR_PAGE = """
-SELECT c.id, SCORE AS score
+SELECT id, title_score / sqrt(title_length / avg(title_length) OVER ()) + other_score AS score
 FROM (
-    SELECT p.id, p.decision_date, p.search_vector AS v, to_tsvector('english'::regconfig, p.title) AS t
-    FROM precedents_precedentitem AS p WHERE p.id IN (CANDIDATES) OFFSET 0
-) AS c
-ORDER BY score DESC, c.decision_date DESC, c.id LIMIT %s
+    SELECT c.id, c.decision_date, TITLE_SCORE AS title_score, OTHER_SCORE AS other_score,
+           greatest(length(c.t), 1) AS title_length
+    FROM (
+        SELECT p.id, p.decision_date, p.search_vector AS v, ts_filter(p.search_vector, '{a}') AS t
+        FROM precedents_precedentitem AS p WHERE p.id IN (CANDIDATES) OFFSET 0
+    ) AS c
+    OFFSET 0
+) AS scored
+ORDER BY score DESC, decision_date DESC, id LIMIT %s
 """
 # Field weights of a case's query, as ts_rank's: title 1.0, guidelines 0.5, summary 0.2.
 SIMILAR_FIELD_WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.2}
@@ -274,12 +280,12 @@ def _inverse_frequencies(lexemes: set[str]) -> dict[str, float]:
     return {lexeme: math.log(1 / max(shares.get(lexeme, rarer), 1e-9)) for lexeme in lexemes}
 
 
-def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) -> tuple[str, list]:
-    """A case query's score of an item (SQL over ``c.v``, its document vector, and ``c.t``, its title's vector): the
-    inverse frequencies of the title's lexemes found in the item's title (over the square root of its length
-    relative to the average), half the mean for each claims administrator guideline it cites, a fifth for each
-    clinical term of its summary. Like bm25 and the SQLite engine, rare words count more than common ones, which
-    ts_rank alone does not do."""
+def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) -> tuple[str, list, str, list]:
+    """A case query's score of an item, in two parts (SQL and parameters over ``c.v``, its document vector, and
+    ``c.t``, its title's vector): the inverse frequencies of the title's lexemes found in the item's title (the page
+    divides it by the square root of the title's length relative to the average, as bm25 does), then half the mean
+    for each claims administrator guideline it cites and a fifth for each clinical term of its summary. Like bm25
+    and the SQLite engine, rare words count more than common ones, which ts_rank alone does not do."""
     lexemes = _lexemes(list(dict.fromkeys(title + context + [w for p in phrases for w in p])))
     idf = _inverse_frequencies({lex for found in lexemes.values() for lex in found})
     terms, params = [], []
@@ -304,6 +310,4 @@ def _similarity(title: list[str], phrases: list[list[str]], context: list[str]) 
         for lexeme in lexemes.get(word, []):
             add(idf[lexeme] * SIMILAR_FIELD_WEIGHTS["C"], "c.v", f"{lexeme}:C")
     rest = " + ".join(terms) or "0"
-    # Length normalisation relative to the candidates' average title, as bm25's: an average title keeps its score.
-    length = "greatest(length(c.t), 1)"
-    return f"(({title_part}) / sqrt({length} / avg({length}) OVER ()) + {rest})", title_params + params
+    return f"({title_part})", title_params, f"({rest})", params

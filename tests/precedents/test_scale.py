@@ -1,7 +1,9 @@
 """What keeps precedent search fast at a million items, and its promises: the title-word dictionary that corrects
 misspellings (PostgreSQL) follows the index; "Similar decisions" are cached until the index changes; counts stop at
-2,000 ("About 2,000+"); a search by filters alone reads an index; the benchmark seeder computes the indexer's
-vectors."""
+2,000 ("About 2,000+"); one statement reads, counts and ranks a search's candidates, through the GIN index for a
+rare query and row by row for a common one, with the same answer; "Similar decisions" find titles holding every
+word through the titles' own index; a search by filters alone reads an index; the benchmark seeder computes the
+indexer's vectors."""
 
 import datetime
 import json
@@ -15,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, Citation, Determination, Guideline, Status
 from cases.services.determinations import case_snapshot, determination_create
 from precedents.models import PrecedentItem
-from precedents.search import COUNT_CAP, Filters
-from precedents.search.postgres import TITLE_WORDS, PostgresSearchBackend
+from precedents.search import COUNT_CAP, Filters, postgres
+from precedents.search.postgres import TITLE_WORDS, WEIGHTS, PostgresSearchBackend
 from precedents.selectors import item_suggestions, precedent_search
 from precedents.services import index_document, precedent_index_rebuild
 from tests.factories import CaseFactory, CitationFactory, DisputedItemFactory
@@ -147,6 +149,97 @@ def test_the_page_says_about_2000_and_pages_stop_there(require_postgres, clients
     assert "About" not in exact
     filters_only = clients["reviewer"].get("/precedents/?year=2016").content.decode()
     assert "About 2,000+ decided items (" in filters_only
+
+
+# --- One statement: candidates read once, counted and ranked (PostgreSQL) -------------------------------------------
+
+MULTI_WORD = "lumbar spine"
+
+
+def _ranked_by_hand(query: str) -> list[int]:
+    """Every item matching ``query``, best ts_rank first, then newest: what the page ranks when the matches are
+    fewer than the cap (computed here by PostgreSQL directly, without the engine)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM precedents_precedentitem, websearch_to_tsquery('english', %s) AS q "
+            "WHERE search_vector @@ q ORDER BY ts_rank(%s::float4[], search_vector, q) DESC, decision_date DESC, id",
+            [query, WEIGHTS],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _search_statement(queries) -> str:
+    [statement] = [q["sql"] for q in queries if "WITH candidates" in q["sql"]]
+    return statement
+
+
+def _plan(sql: str) -> str:
+    """The plan PostgreSQL would choose on a large table (no full reads where an index can serve)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        return json.dumps(cursor.fetchone()[0])
+
+
+def test_a_multi_word_page_is_every_match_ranked_and_counted_in_one_statement(require_postgres, letters):
+    expected = _ranked_by_hand(MULTI_WORD)
+    assert len(expected) > 10  # pages of 5: each ranked after the one before
+    with CaptureQueriesContext(connection) as queries:
+        count, found = precedent_search(query=MULTI_WORD, filters=Filters(), limit=5)
+    for offset in range(5, len(expected), 5):
+        found += precedent_search(query=MULTI_WORD, filters=Filters(), offset=offset, limit=5)[1]
+    assert count == len(expected)
+    assert [row.pk for row in found] == expected
+    # Rare here: through the GIN index, its matches bounded (LIMIT) before they are ranked.
+    plan = _plan(_search_statement(queries.captured_queries))
+    assert '"Index Name": "precedent_search_vector"' in plan
+    assert '"Node Type": "Limit", "Parent Relationship": "InitPlan", "Subplan Name": "CTE candidates"' in plan
+    assert f"LIMIT {COUNT_CAP + 1}" in _search_statement(queries.captured_queries)
+
+
+def test_past_the_last_page_the_count_remains(require_postgres, letters):
+    count, rows = precedent_search(query=MULTI_WORD, filters=Filters(), offset=COUNT_CAP)
+    assert count == len(_ranked_by_hand(MULTI_WORD)) and rows == []
+
+
+def test_a_common_query_is_checked_row_by_row_with_the_same_answer(require_postgres, letters, monkeypatch):
+    """A query matching a large share of the items: the GIN index would collect every match before the first row,
+    so the match is checked on the rows read (the planner cannot use the index for it); the page is the same."""
+    filters = Filters(decision="upheld")
+    through_index = precedent_search(query=MULTI_WORD, filters=filters)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE precedents_precedentitem")  # the statistics the estimate of a query's share reads
+    monkeypatch.setattr(postgres, "ROW_COST", 0)  # reading a row costs nothing: every query counts as common
+    with CaptureQueriesContext(connection) as queries:
+        row_by_row = precedent_search(query=MULTI_WORD, filters=filters)
+    assert row_by_row[0] == through_index[0] > 0
+    assert [r.pk for r in row_by_row[1]] == [r.pk for r in through_index[1]]
+    plan = _plan(_search_statement(queries.captured_queries))
+    assert "precedent_search_vector" not in plan and "ts_match_vq" in plan
+
+
+def test_which_queries_count_as_common(require_postgres):
+    assert postgres._common_share(1_000_000) == pytest.approx(0.089, abs=0.001)  # "MRI" (62%) is common
+    assert postgres._common_share(10_000_000) == pytest.approx(0.028, abs=0.001)
+    assert postgres._common_share(1_000) > 1  # a small index: every query through the GIN index
+
+
+def test_similar_decisions_find_whole_titles_through_the_title_index(require_postgres, open_case):
+    item = open_case.items.get()
+    with CaptureQueriesContext(connection) as queries:
+        suggestions = item_suggestions(item)
+    assert suggestions.precedents[0].title.casefold().startswith("mri")
+    [statement] = [q["sql"] for q in queries.captured_queries if "to_tsvector" in q["sql"] and "@@" in q["sql"]]
+    assert '"Index Name": "precedent_title_vector"' in _plan(statement)
+
+
+def test_the_vectors_are_kept_in_their_rows(require_postgres):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'precedents_precedentitem'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: compressed if it helps, moved out of the row only if too big
 
 
 # --- Searches by filters alone read an index -----------------------------------------------------------------------
