@@ -27,6 +27,8 @@ FILTER_COLUMNS = ("decision", "year", "origin", "case_id", "specialty_keys", "gu
 BM25_WEIGHTS = "10.0, 5.0, 2.0, 1.0"  # title, guidelines, summary, rationale and specialties
 TRIGRAM_THRESHOLD = 0.6  # as PostgreSQL's word_similarity_threshold
 TRIGRAM_CANDIDATES = 200
+# "Similar decisions" read the filters of this many more best matches than they show (a case's own items excluded).
+FILTER_SLACK = 16
 
 SCHEMA = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({', '.join(COLUMNS)}, "
@@ -143,9 +145,28 @@ class SqliteSearchBackend:
             parts.append("summary : (" + " OR ".join(_quoted(w) for w in query.context_words()) + ")")
         if not parts:
             return SearchPage(count=0)
-        where, params = _filter_sql(filters)
-        hits = self._ranked(" OR ".join(parts), where, params, 0, limit)
+        hits = self._best_passing(" OR ".join(parts), filters, limit)
         return SearchPage(count=len(hits), hits=hits)
+
+    def _best_passing(self, match, filters, limit) -> list[tuple[int, float]]:
+        """The best ``limit`` matches that pass the filters, the filters read for the best matches only: a filter
+        column is read from each row's stored content, which for every item holding "lumbar" somewhere (a case's
+        query matches most items) cost more than ranking them. The window of best matches grows until ``limit``
+        pass or every match was read: the same answer as filtering them all."""
+        where, params = _filter_sql(filters)
+        window = limit + FILTER_SLACK
+        while True:
+            ranked = self._ranked(match, "", [], 0, window)
+            if not where:
+                return ranked[:limit]
+            ids = [pk for pk, _ in ranked]
+            marks = ", ".join(["%s"] * len(ids))
+            sql = f"SELECT rowid FROM {TABLE} WHERE rowid IN ({marks}){where}"
+            passing = {pk for (pk,) in self._execute(sql, [*ids, *params])} if ids else set()
+            hits = [hit for hit in ranked if hit[0] in passing][:limit]
+            if len(hits) == limit or len(ranked) < window:
+                return hits
+            window *= 4
 
     def _ranked(self, match, where, params, offset, limit) -> list[tuple[int, float]]:
         rows = self._execute(

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, Citation, Determination, Guideline, Status
 from cases.services.determinations import case_snapshot, determination_create
 from precedents.models import PrecedentItem
-from precedents.search import COUNT_CAP, Filters, postgres
+from precedents.search import COUNT_CAP, Filters, SimilarQuery, postgres
 from precedents.search.postgres import TITLE_WORDS, WEIGHTS, PostgresSearchBackend
 from precedents.selectors import item_suggestions, precedent_search
 from precedents.services import index_document, precedent_index_rebuild
@@ -109,6 +109,33 @@ def test_similar_decisions_are_cached_until_the_index_changes(require_postgres, 
         third = item_suggestions(item)
     assert _search_statements(after.captured_queries)
     assert newcomer.case_number in [p.case_number for p in third.shown]
+
+
+def test_similar_decisions_skip_however_many_best_matches_the_excluded_case_holds(indexed):
+    """SQLite reads the filters of the best matches only, in growing windows: 60 of the excluded case's items rank
+    first, and the page is still the other case's 5 alike items, then the rest."""
+    own, other = Case.objects.order_by("pk")[:2]
+    rows = PrecedentItem.objects.bulk_create(
+        PrecedentItem(
+            case=case,
+            position=100 + n,
+            case_number=case.case_number,
+            title="Hyperbaric oxygen therapy",
+            decision="upheld",
+            decision_date=datetime.date(2016, 5, 1),
+            year=2016,
+            origin="imported",
+        )
+        for case, count in ((own, 60), (other, 5))
+        for n in range(count)
+    )
+    indexed.index([index_document(row, "") for row in rows])
+    query = SimilarQuery(title="Hyperbaric oxygen therapy")
+    page = indexed.similar(query=query, filters=Filters(exclude_case_id=own.pk), limit=10)
+    found = PrecedentItem.objects.in_bulk([pk for pk, _ in page.hits])
+    assert len(page.hits) > 5 and own.pk not in {found[pk].case_id for pk, _ in page.hits}
+    alike = {row.pk for row in rows if row.case_id == other.pk}
+    assert {pk for pk, _ in page.hits[:5]} == alike
 
 
 # --- Counts capped at 2,000 ----------------------------------------------------------------------------------------
