@@ -1,5 +1,6 @@
-"""PostgreSQL engine: a weighted tsvector on ``PrecedentItem`` (GIN index), ``websearch_to_tsquery`` for what a
-person types, an OR of words for a case's query, ``ts_rank`` for order. When the words match nothing (short and
+"""PostgreSQL engine: a weighted tsvector on ``PrecedentItem`` (kept in the row; GIN index, used for rare queries,
+a common one checked on the rows read), ``websearch_to_tsquery`` for what a person types, an OR of words for a
+case's query, ``ts_rank`` for order, one statement a page. When the words match nothing (short and
 misspelt queries), each word is corrected by pg_trgm word similarity (the <% operator at pg_trgm's default threshold
 0.6) against a dictionary of the titles' distinct words (``precedents_title_word``, a GIN trigram index, a few tens
 of thousands of words where the titles are a million), and the corrected words are searched again."""
