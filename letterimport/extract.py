@@ -12,6 +12,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from cases.services.document_text import page_text, pdf_page_raw_text
+
 from .parser.text import LetterRefused, Line
 
 EMPTY = "the file is empty"
@@ -65,8 +67,7 @@ def pdf_pages(data: bytes) -> list[list[Line]]:
 def _page_lines(page) -> list[Line]:
     textpage = page.get_textpage()
     try:
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
+        text = pdf_page_raw_text(textpage)
         lines = []
         at = 0
         for raw in text.split("\r\n"):
@@ -78,6 +79,12 @@ def _page_lines(page) -> list[Line]:
     finally:
         textpage.close()
         page.close()
+
+
+def pages_text(pages: list[list[Line]]) -> list[str]:
+    """The stored text of each page of a PDF's ``pdf_pages``, as the document text extraction would store it: the
+    lines are PDFium's page text split at its line breaks, so joined again they are that text."""
+    return [page_text("\r\n".join(line.text for line in page)) for page in pages]
 
 
 def _is_bold(textpage, index: int) -> bool:
