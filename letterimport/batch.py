@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
-from django.db import connections
+from django.db import connection, connections
 
 from .extract import PDF_SUFFIXES, TEXT_SUFFIXES
 from .selectors import guideline_library
@@ -78,9 +78,10 @@ def import_letters(paths: Iterable[str], *, jobs=1, replace=False, dry_run=False
 
 
 def _read_in_order(read, batches: Iterator[list], jobs: int) -> Iterator[list]:
-    """``read(batch)`` of every batch, in order: here with one job, else by ``jobs`` forked worker processes (each
-    with its own database connection), a few batches ahead of the caller."""
-    if jobs <= 1:
+    """``read(batch)`` of every batch, in order: by ``jobs`` forked worker processes (each with its own database
+    connection), a few batches ahead of the caller; here with one job, or inside a transaction (the workers would not
+    see its rows, and the connection cannot be closed under it for the fork)."""
+    if jobs <= 1 or connection.in_atomic_block:
         yield from map(read, batches)
         return
     connections.close_all()  # each forked worker opens its own connection

@@ -7,6 +7,7 @@ PDF are refused with the reason: empty, not a PDF, encrypted, damaged or truncat
 from __future__ import annotations
 
 import ctypes
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -26,7 +27,7 @@ NOT_UTF8 = "the text file is not UTF-8"
 TEXT_SUFFIXES = {".txt"}
 PDF_SUFFIXES = {".pdf"}
 _BOLD_WEIGHT = 600
-_BOLD_NAMES = (b"bold", b"black", b"heavy")
+_BOLD_NAME = re.compile(rb"bold|black|heavy", re.IGNORECASE)
 _FONT_NAME_SIZE = 128
 _EOF_WINDOW = 2048
 
@@ -71,8 +72,8 @@ def _page_lines(page) -> list[Line]:
         lines = []
         at = 0
         for raw in text.split("\r\n"):
-            first = next((i for i, ch in enumerate(raw) if not ch.isspace()), None)
-            bold = first is not None and _is_bold(textpage, at + first)
+            stripped = raw.lstrip()
+            bold = bool(stripped) and _is_bold(textpage, at + len(raw) - len(stripped))  # at its first non-blank character
             lines.append(Line(raw, bold))
             at += len(raw) + 2
         return lines
@@ -93,4 +94,4 @@ def _is_bold(textpage, index: int) -> bool:
         return True
     name = ctypes.create_string_buffer(_FONT_NAME_SIZE)
     pdfium_c.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_SIZE, None)
-    return any(word in name.value.lower() for word in _BOLD_NAMES)
+    return _BOLD_NAME.search(name.value) is not None
