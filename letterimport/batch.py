@@ -1,12 +1,15 @@
 """Many letter files: found by walking folders lazily, read by ``jobs`` worker processes, written by this one.
 
-Nothing holds the whole run: paths are generated as the walk goes and handed out a batch (``BATCH_SIZE`` letters) at
-a time, a few batches ahead (``_PER_JOB_IN_FLIGHT`` per worker). Reading is most of the work (PDFium, then the
-parser): the workers read and parse batches (``letter_files_read``) while this process writes the batches already
-read, in order, each in one transaction with one bulk insert per table (``letter_files_write``: each letter still
-whole or not at all). The citations are read in the writing process, against the guideline library as the batches
-before have left it, so any number of jobs imports exactly what one job does. A run stopped half way resumes where
-it stopped (a second run skips what is in, by SHA-256, without parsing it again).
+Nothing holds the whole run: paths are generated as the walk goes and handed out ``READ_CHUNK`` letters at a time,
+two batches ahead. Reading is most of the work (PDFium, then the parser): the workers read and parse chunks
+(``letter_files_read``) while this process writes the letters already read, in order, ``BATCH_SIZE`` at a time, each
+batch in one transaction with one bulk insert per table (``letter_files_write``: each letter still whole or not at
+all). Chunks smaller than a batch let every worker read a part of the first batch (the writer waits less), while the
+batches stay large enough for their fixed cost (about 40-50 statements) to be small per letter.
+
+The citations are read in the writing process, against the guideline library as the batches before have left it,
+so any number of jobs imports exactly what one job does. A run stopped half way resumes where it stopped (a second
+run skips what is in, by SHA-256, without parsing it again).
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from .services import letter_files_read, letter_files_write
 
 LETTER_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 NO_SUCH_PATH = "no such file or folder"
-# Letters written together (one bulk insert per table, one commit), and batches read ahead per worker process.
+# Letters written together (one bulk insert per table, one commit), and letters a worker reads at a time.
 BATCH_SIZE = 50
-_PER_JOB_IN_FLIGHT = 2
+READ_CHUNK = 10
+_CHUNKS_AHEAD = 2 * BATCH_SIZE // READ_CHUNK
 
 
 def default_jobs() -> int:
@@ -71,25 +75,36 @@ def import_letters(paths: Iterable[str], *, jobs=1, replace=False, dry_run=False
     """``(path, Outcome)`` per letter file, in order, as each batch is written."""
     library = guideline_library()
     read = partial(letter_files_read, skip_imported=not (replace or dry_run))
-    batches = _batches(letter_paths(paths), BATCH_SIZE)
-    for files in _read_in_order(read, batches, jobs):
+    chunks = _batches(letter_paths(paths), READ_CHUNK)
+    for files in _regrouped(_read_in_order(read, chunks, jobs), BATCH_SIZE):
         outcomes = letter_files_write(files, library=library, replace=replace, dry_run=dry_run, actor=actor)
         yield from zip((file.path for file in files), outcomes, strict=True)
 
 
-def _read_in_order(read, batches: Iterator[list], jobs: int) -> Iterator[list]:
-    """``read(batch)`` of every batch, in order: by ``jobs`` forked worker processes (each with its own database
-    connection), a few batches ahead of the caller; here with one job, or inside a transaction (the workers would not
-    see its rows, and the connection cannot be closed under it for the fork)."""
+def _regrouped(chunks: Iterator[list], size: int) -> Iterator[list]:
+    group = []
+    for chunk in chunks:
+        group += chunk
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _read_in_order(read, chunks: Iterator[list], jobs: int) -> Iterator[list]:
+    """``read(chunk)`` of every chunk, in order: by ``jobs`` forked worker processes (each with its own database
+    connection), ahead of the caller; here with one job, or inside a transaction (the workers would not see its rows,
+    and the connection cannot be closed under it for the fork)."""
     if jobs <= 1 or connection.in_atomic_block:
-        yield from map(read, batches)
+        yield from map(read, chunks)
         return
     connections.close_all()  # each forked worker opens its own connection
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending = collections.deque()
-        for batch in batches:
-            pending.append(pool.apply_async(read, (batch,)))
-            if len(pending) >= jobs * _PER_JOB_IN_FLIGHT:
+        for chunk in chunks:
+            pending.append(pool.apply_async(read, (chunk,)))
+            if len(pending) >= max(_CHUNKS_AHEAD, 2 * jobs):
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()

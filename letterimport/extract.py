@@ -72,8 +72,8 @@ def _page_lines(page) -> list[Line]:
         lines = []
         at = 0
         for raw in text.split("\r\n"):
-            stripped = raw.lstrip()
-            bold = bool(stripped) and _is_bold(textpage, at + len(raw) - len(stripped))  # at its first non-blank character
+            stripped = raw.lstrip()  # bold or not at its first non-blank character
+            bold = bool(stripped) and _is_bold(textpage, at + len(raw) - len(stripped))
             lines.append(Line(raw, bold))
             at += len(raw) + 2
         return lines

@@ -66,7 +66,9 @@ def test_a_stored_letter_has_its_text_without_an_extraction_queued(redis_url, se
         assert f"Case Number: {document.case.case_number}" in stored[document.pk][0][1]
 
 
-def test_a_page_the_database_refuses_leaves_that_letter_absent_and_the_others_whole(settings, tmp_path):
+def test_a_page_the_database_refuses_leaves_that_letter_absent_and_the_others_whole(
+    require_postgres, settings, tmp_path
+):
     """A trigger refuses the page text of one letter's document (the last row of a letter written): with worker
     processes reading, that letter is refused with nothing of it written (its PDF not kept either), the others land
     whole."""
