@@ -16,12 +16,17 @@ stored as a document with its page text, provenance) into an emptied database, a
 folder (everything skipped: the resume cost). Other PDF libraries are timed for comparison when installed (pypdf
 is; pdfplumber, poppler's pdftotext may be).
 
+Each row is measured ``--rounds`` times (3 by default), the rows interleaved; the table gives the median, the range,
+and the median of each round's ratio to PDFium's rate in that round (the machine is shared: its load moves).
+
 Uses BENCH_DATABASE_URL if set (a PostgreSQL database it may wipe), else a throwaway SQLite file; media and the
 copies go to a temporary folder. ``make bench`` runs it.
 """
 
+import collections
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +63,8 @@ PUBLIC = ROOT.parent / "shared" / "fixtures" / "public-letters"
 PATHS = sorted(PUBLIC.glob("*.pdf"))
 COPIES = 4
 BATCH = WORK / "letters"
+ROUNDS = 3
+PDFIUM_1P, PDFIUM_2P = "PDFium text only, 1 process", "PDFium text only, 2 processes"
 
 
 def letter_copies() -> list[Path]:
@@ -160,42 +167,57 @@ def available(module):
 
 
 def main():
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else ROUNDS
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     copies = letter_copies()
     n = len(copies)
     importer_reading(copies[0])  # the library read before the workers fork
-    rows = [
-        timed("PDFium text only, 1 process", pdfium_text, copies),
-        timed("PDFium text only, the 142 published files", pdfium_text, PATHS),
-        timed("PDFium text only, 2 processes", pdfium_text, copies, 2),
-        timed("importer reading (no DB), 1 process", importer_reading, copies),
-        timed("importer reading (no DB), 2 processes", importer_reading, copies, 2),
-        imported("import_letters --jobs 1", n, jobs=1),
-        imported("import_letters --jobs 2", n, jobs=2),
-    ]
-    started = time.perf_counter()
-    call_command("import_letters", str(BATCH), stdout=io.StringIO(), stderr=io.StringIO())
-    rows.append(("second run (all skipped), default jobs", n, time.perf_counter() - started))
-    others = [timed("pypdf text (comparison, published)", pypdf_text, PATHS)]
+    measured = collections.defaultdict(list)  # label: [(letters, seconds), ...], one per round
+    loads = []
+    for _ in range(rounds):
+        for label, letters, seconds in (
+            timed(PDFIUM_1P, pdfium_text, copies),
+            timed(PDFIUM_2P, pdfium_text, copies, 2),
+            timed("PDFium text only, the 142 published files", pdfium_text, PATHS),
+            timed("importer reading (no DB), 1 process", importer_reading, copies),
+            timed("importer reading (no DB), 2 processes", importer_reading, copies, 2),
+            imported("import_letters --jobs 1", n, jobs=1),
+            imported("import_letters --jobs 2", n, jobs=2),
+        ):
+            measured[label].append((letters, seconds))
+        started = time.perf_counter()
+        call_command("import_letters", str(BATCH), stdout=io.StringIO(), stderr=io.StringIO())
+        measured["second run (all skipped), default jobs"].append((n, time.perf_counter() - started))
+        loads.append(os.getloadavg()[0])
+    measured["pypdf text (comparison, published)"].append(timed("", pypdf_text, PATHS)[1:])
     if available("pdfplumber"):
-        others.append(timed("pdfplumber text (comparison, published)", pdfplumber_text, PATHS))
+        measured["pdfplumber text (comparison, published)"].append(timed("", pdfplumber_text, PATHS)[1:])
     if shutil.which("pdftotext"):
-        others.append(timed("pdftotext subprocess (comparison, published)", pdftotext_text, PATHS))
+        measured["pdftotext subprocess (comparison, published)"].append(timed("", pdftotext_text, PATHS)[1:])
 
-    one_core, two_cores = n / rows[0][2], n / rows[2][2]  # letters/s
     print(
-        f"{n} letters ({n // COPIES} published letters x {COPIES} copies) in one batch; database: "
-        f"{django.db.connection.vendor}; {os.cpu_count()} cores; load average "
-        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"{n} letters ({n // COPIES} published letters x {COPIES} copies) in one batch, {rounds} rounds (median, and "
+        f"the range of letters/s); database: {django.db.connection.vendor}; {os.cpu_count()} cores; load average "
+        f"after each round {', '.join(f'{x:.2f}' for x in loads)}"
     )
-    header = f"{'':<46}{'seconds':>9}{'letters/s':>11}{'/ PDFium 1p':>13}{'/ PDFium 2p':>13}"
+    header = f"{'':<46}{'letters/s':>11}{'range':>15}{'/ PDFium 1p':>13}{'/ PDFium 2p':>13}"
     print(header)
     print("-" * len(header))
-    for label, letters, seconds in rows + others:
-        rate = letters / seconds
-        print(f"{label:<46}{seconds:>9.2f}{rate:>11.1f}{rate / one_core:>13.2f}{rate / two_cores:>13.2f}")
+    for label, runs in measured.items():
+        rates = [letters / seconds for letters, seconds in runs]
+        # Against the baselines of the same round (the comparisons, timed once, against the median baselines).
+        against = [_ratios(rates, measured[base]) for base in (PDFIUM_1P, PDFIUM_2P)]
+        spread = f"{min(rates):.0f}-{max(rates):.0f}"
+        print(f"{label:<46}{statistics.median(rates):>11.1f}{spread:>15}{against[0]:>13.2f}{against[1]:>13.2f}")
     shutil.rmtree(WORK, ignore_errors=True)
+
+
+def _ratios(rates: list[float], baseline: list[tuple[int, float]]) -> float:
+    base = [letters / seconds for letters, seconds in baseline]
+    if len(rates) != len(base):
+        return statistics.median(rates) / statistics.median(base)
+    return statistics.median(rate / b for rate, b in zip(rates, base, strict=True))
 
 
 if __name__ == "__main__":
