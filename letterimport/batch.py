@@ -34,11 +34,14 @@ NO_SUCH_PATH = "no such file or folder"
 BATCH_SIZE = 50
 READ_CHUNK = 10
 _CHUNKS_AHEAD = 2 * BATCH_SIZE // READ_CHUNK
+MAX_DEFAULT_JOBS = 4
 
 
 def default_jobs() -> int:
-    """The cores this process may run on: as many reading processes (the writing one mostly waits for them)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """One reading process per core this process may run on, at most ``MAX_DEFAULT_JOBS``: a letter takes about twice
+    as long to read as to write, so beyond a few readers the one writing process is the limit."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_JOBS)
 
 
 def letter_paths(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="Processes reading the letters (PDFium and the parser) while this one writes them; default: one per "
-            "core this process may use (1 means read and write in this process).",
+            "core this process may use, at most 4 (1 means read and write in this process).",
         )
 
     def handle(self, *args, paths, replace=False, dry_run=False, jobs=None, **options):
