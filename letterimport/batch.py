@@ -38,8 +38,9 @@ MAX_DEFAULT_JOBS = 4
 
 
 def default_jobs() -> int:
-    """One reading process per core this process may run on, at most ``MAX_DEFAULT_JOBS``: a letter takes about twice
-    as long to read as to write, so beyond a few readers the one writing process is the limit."""
+    """One reading process per core this process may run on, at most ``MAX_DEFAULT_JOBS``: writing a letter (this
+    process and its database connection, 3-4 ms of CPU) costs nearly what reading it does (4-5 ms), so beyond a few
+    readers the one writing process is the limit."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(cores, MAX_DEFAULT_JOBS)
 
