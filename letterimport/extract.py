@@ -7,10 +7,13 @@ PDF are refused with the reason: empty, not a PDF, encrypted, damaged or truncat
 from __future__ import annotations
 
 import ctypes
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from cases.services.document_text import page_text, pdf_page_raw_text
 
 from .parser.text import LetterRefused, Line
 
@@ -24,7 +27,7 @@ NOT_UTF8 = "the text file is not UTF-8"
 TEXT_SUFFIXES = {".txt"}
 PDF_SUFFIXES = {".pdf"}
 _BOLD_WEIGHT = 600
-_BOLD_NAMES = (b"bold", b"black", b"heavy")
+_BOLD_NAME = re.compile(rb"bold|black|heavy", re.IGNORECASE)
 _FONT_NAME_SIZE = 128
 _EOF_WINDOW = 2048
 
@@ -65,13 +68,12 @@ def pdf_pages(data: bytes) -> list[list[Line]]:
 def _page_lines(page) -> list[Line]:
     textpage = page.get_textpage()
     try:
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
+        text = pdf_page_raw_text(textpage)
         lines = []
         at = 0
         for raw in text.split("\r\n"):
-            first = next((i for i, ch in enumerate(raw) if not ch.isspace()), None)
-            bold = first is not None and _is_bold(textpage, at + first)
+            stripped = raw.lstrip()  # bold or not at its first non-blank character
+            bold = bool(stripped) and _is_bold(textpage, at + len(raw) - len(stripped))
             lines.append(Line(raw, bold))
             at += len(raw) + 2
         return lines
@@ -80,10 +82,16 @@ def _page_lines(page) -> list[Line]:
         page.close()
 
 
+def pages_text(pages: list[list[Line]]) -> list[str]:
+    """The stored text of each page of a PDF's ``pdf_pages``, as the document text extraction would store it: the
+    lines are PDFium's page text split at its line breaks, so joined again they are that text."""
+    return [page_text("\r\n".join(line.text for line in page)) for page in pages]
+
+
 def _is_bold(textpage, index: int) -> bool:
     """Bold by the font's weight, or by its name when the weight is not declared (WeasyPrint's subsets say 400)."""
     if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= _BOLD_WEIGHT:
         return True
     name = ctypes.create_string_buffer(_FONT_NAME_SIZE)
     pdfium_c.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_SIZE, None)
-    return any(word in name.value.lower() for word in _BOLD_NAMES)
+    return _BOLD_NAME.search(name.value) is not None

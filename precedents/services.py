@@ -76,6 +76,9 @@ def _keys(values) -> str:
     return "|" + "|".join(dict.fromkeys(values)) + "|" if values else ""
 
 
+_DECISIONS = frozenset(Decision.values)  # read once: an enum's ``values`` is rebuilt at each call (0.1 ms)
+
+
 def _precedent_rows(case: Case, determination: Determination, categorise, guideline_ids) -> list[PrecedentItem]:
     snapshot = determination.snapshot
     specialties = list((snapshot.get("reviewer") or {}).get("specialties") or [])
@@ -83,7 +86,7 @@ def _precedent_rows(case: Case, determination: Determination, categorise, guidel
     decision_date = determination.decision_date
     rows = []
     for position, item in enumerate(snapshot.get("items", [])):
-        if item.get("decision") not in Decision.values:
+        if item.get("decision") not in _DECISIONS:
             continue
         citations = [
             {**c, "side": side, "guideline_id": guideline_ids(c)}

@@ -35,8 +35,16 @@ def document_text_enqueue(*, document_id: int) -> bool:
 JOINED_HYPHEN = str.maketrans({"\x02": None, "\ufffe": None, "\x00": None})
 
 
-def _plain(text: str) -> str:
-    return text.replace("\r\n", "\n").translate(JOINED_HYPHEN)
+def pdf_page_raw_text(textpage) -> str:
+    """PDFium's text of a page (a ``PdfTextPage``): every character of its text layer in order, "\\r\\n" between
+    lines. The letter importer reads the same text (``letterimport.extract``) and stores it with ``page_text``."""
+    count = textpage.count_chars()
+    return textpage.get_text_range(0, count) if count else ""
+
+
+def page_text(raw: str) -> str:
+    """A page's stored (searchable) text from its ``pdf_page_raw_text``."""
+    return raw.replace("\r\n", "\n").translate(JOINED_HYPHEN)
 
 
 def _pdf_pages(path) -> list[str]:
@@ -46,12 +54,31 @@ def _pdf_pages(path) -> list[str]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            texts.append(_plain(textpage.get_text_bounded()))
+            texts.append(page_text(pdf_page_raw_text(textpage)))
             textpage.close()
             page.close()
         return texts
     finally:
         pdf.close()
+
+
+def document_text_known(document: Document, texts: list[str]):
+    """For a new document whose file's text the caller has just read with PDFium (the letter importer, ``texts`` as
+    ``page_text`` gives them): its text status and page count as the extraction would set them, and no extraction
+    queued. Call after ``Document.file_prepare``, then insert the document and its ``document_pages``."""
+    document.text_status = _text_status(texts)
+    document.pages = document.pages or len(texts) or None
+    document._text_extraction_due = False
+
+
+def document_pages(document_id: int, texts: list[str]) -> list[DocumentPage]:
+    """The rows of a document's page texts, numbered from 1."""
+    return [DocumentPage(document_id=document_id, number=number, text=text) for number, text in enumerate(texts, 1)]
+
+
+def _text_status(texts: list[str]) -> str:
+    searchable = any(text.strip() for text in texts)
+    return Document.TextStatus.SEARCHABLE if searchable else Document.TextStatus.SCANNED
 
 
 def document_extract_text(*, document_id: int) -> Document | None:
@@ -72,14 +99,10 @@ def document_extract_text(*, document_id: int) -> Document | None:
             return document
     else:
         texts = []
-    searchable = any(text.strip() for text in texts)
-    status = Document.TextStatus.SEARCHABLE if searchable else Document.TextStatus.SCANNED
+    status = _text_status(texts)
     with transaction.atomic():
         DocumentPage.objects.filter(document_id=document_id).delete()
-        DocumentPage.objects.bulk_create(
-            DocumentPage(document_id=document_id, number=number, text=text)
-            for number, text in enumerate(texts, start=1)
-        )
+        DocumentPage.objects.bulk_create(document_pages(document_id, texts))
         updates = {"text_status": status}
         if texts and not document.pages:
             updates["pages"] = len(texts)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from .citations import Library
 from .items import parse_items
 from .text import LetterRefused, Line, join_lines
 
@@ -99,8 +98,9 @@ def clinical_summary(lines: list[Line]) -> str:
     return SUMMARY_LEAD.sub("", join_lines(lines), count=1)
 
 
-def letter_body(lines: list[Line], library: Library) -> dict:
-    """Reviewer, summary and items, from HOW THE IMR FINAL DETERMINATION WAS MADE to the end."""
+def letter_body(lines: list[Line]) -> dict:
+    """Reviewer, summary and items (their guideline lines not read yet: ``items_cite``), from HOW THE IMR FINAL
+    DETERMINATION WAS MADE to the end."""
     how = require(lines, HOW_MADE, "HOW THE IMR FINAL DETERMINATION WAS MADE")
     summary_at = require(lines, SUMMARY_HEADING, "CLINICAL CASE SUMMARY", how)
     issues_at = require(lines, ISSUES_HEADING, "IMR ISSUES, DECISIONS AND RATIONALES", summary_at)
@@ -114,7 +114,7 @@ def letter_body(lines: list[Line], library: Library) -> dict:
     return {
         "reviewer": reviewer_credentials(lines[how + 1 : summary_at]),
         "clinical_summary": clinical_summary(lines[summary_at + 1 : issues_at]),
-        "disputed_items": parse_items(body, items_from, library),
+        "disputed_items": parse_items(body, items_from),
     }
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from .citations import Library
 from .common import HOW_MADE, case_document, find, letter_body
 from .text import LetterRefused, Line, fold
 
@@ -100,7 +99,7 @@ def recognise(lines: list[Line]) -> bool:
     return how > 0 and any(line.text.strip().startswith("Case Number:") for line in head)
 
 
-def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
+def parse(lines: list[Line], *, source_name: str) -> dict:
     start, _ = header_span(lines)
     header = header_fields(header_text(lines, (start, find(lines, HOW_MADE))))  # all of it, up to HOW THE IMR...
-    return case_document(header=header, body=letter_body(lines, library))
+    return case_document(header=header, body=letter_body(lines))

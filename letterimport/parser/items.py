@@ -14,6 +14,7 @@ heading line does not), unless the line after that full stop starts in lower cas
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .citations import Library, guideline_line_parse
 from .text import LetterRefused, Line, join_lines
@@ -62,11 +63,29 @@ def _label_text(lines: list[Line], label: re.Pattern) -> str:
     return join_lines([first, *(line.text for line in lines[1:])])
 
 
-def _side(lines, n, side, library) -> list[dict]:
+@dataclass(frozen=True)
+class GuidelineLine:
+    """One side's guideline line of item ``n``, read into citations once the guideline library is known
+    (``items_cite``): how a line splits into citations depends on the titles the library holds."""
+
+    text: str
+    n: int
+    side: str
+
+
+CITATION_KEYS = ("claims_administrator_citations", "citations")
+
+
+def items_cite(items: list[dict], library: Library) -> list[dict]:
+    """The items of ``parse_items`` with both guideline lines read into citations against ``library``."""
+    return [{**item, **{key: _citations(item[key], library) for key in CITATION_KEYS}} for item in items]
+
+
+def _citations(line: GuidelineLine, library: Library) -> list[dict]:
     try:
-        return guideline_line_parse(lines, library)
+        return guideline_line_parse(line.text, library)
     except ValueError as exc:
-        raise LetterRefused(BAD_GUIDELINE.format(n=n, side=side, problem=exc)) from None
+        raise LetterRefused(BAD_GUIDELINE.format(n=line.n, side=line.side, problem=exc)) from None
 
 
 def _first(lines: list[Line], pattern: re.Pattern, start: int, stop: int) -> int:
@@ -76,8 +95,9 @@ def _first(lines: list[Line], pattern: re.Pattern, start: int, stop: int) -> int
     return -1
 
 
-def parse_items(lines: list[Line], start: int, library: Library) -> list[dict]:
-    """The items of ``lines[start:]`` (the lines after "... set forth below:") as ``imr-case/1`` disputed items."""
+def parse_items(lines: list[Line], start: int) -> list[dict]:
+    """The items of ``lines[start:]`` (the lines after "... set forth below:") as ``imr-case/1`` disputed items,
+    each side's guideline line a ``GuidelineLine`` still (``items_cite`` reads them)."""
     anchors = [i for i in range(start, len(lines)) if CLAIMS_LABEL.match(lines[i].text.strip())]
     if not anchors:
         raise LetterRefused(NO_ITEMS)
@@ -112,10 +132,10 @@ def parse_items(lines: list[Line], start: int, library: Library) -> list[dict]:
             {
                 "title": match["title"],
                 "decision": DECISION_WORDS[match["decision"].lower()],
-                "claims_administrator_citations": _side(
-                    _label_text(lines[anchor:imro_at], CLAIMS_LABEL), n, "claims administrator", library
+                "claims_administrator_citations": GuidelineLine(
+                    _label_text(lines[anchor:imro_at], CLAIMS_LABEL), n, "claims administrator"
                 ),
-                "citations": _side(_label_text(lines[imro_at:rationale_at], IMRO_LABEL), n, "expert reviewer", library),
+                "citations": GuidelineLine(_label_text(lines[imro_at:rationale_at], IMRO_LABEL), n, "expert reviewer"),
                 "rationale": _label_text(lines[rationale_at:end], RATIONALE_LABEL),
             }
         )

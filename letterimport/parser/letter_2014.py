@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .citations import Library
 from .common import HOW_MADE, case_document, letter_body
 from .header_table import CASE_NUMBER, FIELDS, header_fields, header_span, header_text
 from .text import LetterRefused, Line
@@ -28,10 +27,10 @@ def recognise(lines: list[Line]) -> bool:
     return bool(lines) and bool(HOW_MADE.match(lines[0].text.strip()))
 
 
-def parse(lines: list[Line], *, source_name: str, library: Library) -> dict:
+def parse(lines: list[Line], *, source_name: str) -> dict:
     start, end = span = header_span(lines)
     header = header_fields(header_text(lines, span), required=False)
-    body = letter_body(lines[:start] + lines[end:], library)
+    body = letter_body(lines[:start] + lines[end:])
     stem = Path(source_name).stem
     if "case_number" not in header and CASE_NUMBER.match(stem):
         header["case_number"] = stem

@@ -93,14 +93,17 @@ def join_lines(lines: list[Line] | list[str]) -> str:
         text = (line.text if isinstance(line, Line) else line).strip()
         if not text:
             continue
-        if out and not _HYPHEN_END.search(out):
+        if out and not _HYPHEN_END.search(out, len(out) - 2):  # its end only: a paragraph is long
             out += " "
         out += text
     return fold(out)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def find_line(lines: list[Line], pattern: re.Pattern, start: int = 0, stop: int | None = None) -> int:

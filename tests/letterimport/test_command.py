@@ -128,7 +128,9 @@ def test_admin_shows_where_an_imported_case_came_from(guideline_library_rows, cl
     assert "Imported from published letters" not in other
 
 
-def test_a_letter_the_database_refuses_mid_batch_leaves_nothing_and_the_batch_lands(guideline_library_rows, tmp_path):
+def test_a_letter_the_database_refuses_mid_batch_leaves_nothing_and_the_batch_lands(
+    require_postgres, guideline_library_rows, tmp_path
+):
     """The letters of a batch are written together; one the database refuses (here a trigger, as a constraint or a
     concurrent import would) is refused alone, with nothing of it written, its PDF not kept in the storage either."""
     folder = tmp_path / "letters"

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from letterimport.batch import count_letters, import_letters
+from letterimport.batch import count_letters, default_jobs, import_letters
 from letterimport.services import IMPORTED, PARSED, REFUSED, REPLACED, SKIPPED
 
 LINE_IMPORTED = "{file}: imported {case_number} ({items} item{s})"
@@ -42,9 +42,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Print each letter's imr-case/1 JSON, one line per letter; import nothing.",
         )
-        parser.add_argument("--jobs", type=int, default=1, help="Worker processes (default 1).")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Processes reading the letters (PDFium and the parser) while this one writes them; default: one per "
+            "core this process may use, at most 4 (1 means read and write in this process).",
+        )
 
-    def handle(self, *args, paths, replace=False, dry_run=False, jobs=1, **options):
+    def handle(self, *args, paths, replace=False, dry_run=False, jobs=None, **options):
+        jobs = default_jobs() if jobs is None else jobs
         if jobs < 1:
             raise CommandError("--jobs must be at least 1.")
         progress = _Progress(self.stderr, paths)
