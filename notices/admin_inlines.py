@@ -57,6 +57,9 @@ class ServiceInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = "proof of service (one row per recipient of each letter and notice)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter", "notice")  # the document column names them
+
     @admin.display(description="document")
     def document(self, service):
         if service.letter_id:

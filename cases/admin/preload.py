@@ -13,7 +13,6 @@ from functools import cached_property, partial
 
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from nested_admin.formsets import NestedInlineFormSet
 
@@ -107,8 +106,6 @@ def _load(inline, request, parents: list) -> list:
 
 def case_preload(model_admin, request, case: Case) -> Case:
     """Load the rows of the page's inlines (and their nested inlines) onto ``case``."""
-    # get_inlines asks whether the case came from a published letter: answered from this prefetch, for both calls.
-    prefetch_related_objects([case], "letter_imports")
     for inline in model_admin.get_inline_instances(request, case):
         rows = _load(inline, request, [case])
         if rows and getattr(inline, "inlines", None):
