@@ -346,13 +346,13 @@ def counts_in_one_query(*rows) -> dict[str, int]:
 TODAY_WORK_CAP = 1_000
 
 
-def today_work_cases(today: datetime.date, cap: int = TODAY_WORK_CAP) -> list[CappedCount]:
-    """The case counts of the admin home's "Today's work", each capped at ``cap`` (``CappedCount``): records overdue,
+def today_work_cases(today: datetime.date) -> list[CappedCount]:
+    """The case counts of the admin home's "Today's work", each capped (``CappedCount``): records overdue,
     decisions overdue, due today and due within 7 days (today included), and eligible cases waiting for a reviewer.
     Each count is what the case list shows with the matching filters (``?deadline=...&clock=...``,
-    ``?reviewer_wait=waiting``). Each reads the index ``case_today_work`` (status, running_due; found_eligible_at
-    included) over its statuses and dates only, and stops after ``cap + 1`` entries: at a million cases the ~106,000
-    cases in flight are no longer all read to count them."""
+    ``?reviewer_wait=waiting``). Each reads an index over its statuses and dates only (``case_today_work``: status,
+    running_due; the waiting ones ``case_waiting_for_reviewer``) and stops after ``TODAY_WORK_CAP + 1`` entries: at a
+    million cases the ~106,000 cases in flight are no longer all read to count them."""
     cases = Case.objects.all()
     counts = {
         "records_overdue": _in_window(today, "overdue") & CLOCKS["records"],
@@ -361,7 +361,7 @@ def today_work_cases(today: datetime.date, cap: int = TODAY_WORK_CAP) -> list[Ca
         "decisions_due_week": _in_window(today, "week") & CLOCKS["decision"],
         "waiting_for_reviewer": WAITING_FOR_REVIEWER,
     }
-    return [CappedCount(name, cases.filter(condition), cap) for name, condition in counts.items()]
+    return [CappedCount(name, cases.filter(condition), TODAY_WORK_CAP) for name, condition in counts.items()]
 
 
 def cases_today_work(today: datetime.date) -> dict[str, int]:

@@ -15,7 +15,6 @@ from reviewers.selectors import reviewers_credentials_expired, reviewers_credent
 
 from ..deadlines import CREDENTIAL_WARNING_DAYS
 from ..selectors import (
-    TODAY_WORK_CAP,
     count_shown,
     counts_in_one_query,
     letters_failed,
@@ -62,7 +61,7 @@ def todays_work():
         one_row_of(reviewers_credentials_expired(reviewers, today), credentials_expired=Count("pk", distinct=True)),
         one_row_of(reviewers_credentials_expiring(reviewers, today), credentials_expiring=Count("pk", distinct=True)),
     )
-    capped = {part.name for part in case_counts}
+    caps = {part.name: part.cap for part in case_counts}
     # Overdue work and failures in red; the rest is the day's plan.
     urgent = {"records_overdue", "decisions_overdue", "decisions_due_today", "letters_failed", "credentials_expired"}
     return {
@@ -71,7 +70,7 @@ def todays_work():
             {
                 "key": key,
                 "count": counts[key],
-                "shown": count_shown(counts[key], TODAY_WORK_CAP if key in capped else None),
+                "shown": count_shown(counts[key], caps.get(key)),
                 "label": label,
                 "url": url,
                 "urgent": key in urgent and counts[key],
