@@ -6,7 +6,6 @@ import re
 from django.db import connections
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     F,
     IntegerField,

@@ -2,10 +2,10 @@
 letters and notices sent, the records (assignments, determinations, notices, proof of service, letter imports) and
 the recent accesses.
 
-Each costs queries or rendering that grow with the case's history or the reviewer roster (the suggestions match every
-reviewer who practises the case's specialties); rendered inline they made the page wait for all of them. The page shows a
-placeholder per panel that fetches ``<case id>/panel/<name>/`` once loaded. A panel answers under the page's own
-rules: the admin site's login (staff only), the case admin's view permission, and the visibility rule of its
+Each costs queries or rendering that grow with the case's history or the reviewer roster (the suggestions match
+every reviewer who practises the case's specialties); rendered inline they made the page wait for all of them. The
+page shows a placeholder per panel that fetches ``<case id>/panel/<name>/`` once loaded. A panel answers under the
+page's own rules: the admin site's login (staff only), the case admin's view permission, and the visibility rule of its
 queryset (``cases_visible_to``): a case the user may not see is a 404, as on the page. The page that holds the
 panels has recorded the PHI access already, so a panel does not record it again.
 """

@@ -23,8 +23,8 @@ from notices.services import (
     document_serve,
 )
 from tests.factories import StaffFactory
-from tests.support.case_page import case_page_with_panels
 from tests.notices.conftest import SIGNED_OVER_WARNINGS
+from tests.support.case_page import case_page_with_panels
 
 from .conftest import CLAIMS_ADMINISTRATOR_ADDRESS, PHYSICIAN_ADDRESS, WORKER_ADDRESS
 from .pdf_text import stored_pdf, stored_text
