@@ -2,11 +2,12 @@
 
 The admin's case page renders about 90 widgets and 50 error lists. Each ``<input>`` widget (hidden, text, number,
 e-mail, date...) is three template renders in Django's templates (``hidden.html`` includes ``input.html``, which
-includes ``attrs.html``), a ``<select>`` two per option, and each field's error list one even when it is empty: a
-fifth of the page's time went there. Here those produce the same HTML without a template: an ``<input>`` widget
-whose template is Django's own (one line including ``input.html``), a ``<select>`` of Django's options, and an empty
-error list (Django's template renders nothing for it). Every other template (text areas, the admin's widgets, a
-list with errors, an option with a label that is not text) renders through Django's templates as before.
+includes ``attrs.html``), a ``<select>`` two per option, a label two, a formset's management form (hidden fields only)
+one more, and each field's error list one even when it is empty: a fifth of the page's time went there. Here those
+produce the same HTML without a template: an ``<input>`` widget whose template is Django's own (one line including
+``input.html``), a ``<select>`` of Django's options, a label, a form of hidden fields alone, and an empty error list
+(Django's template renders nothing for it). Every other template (text areas, the admin's widgets, a form with
+visible fields, a list with errors, a label or option that is not text) renders through Django's templates.
 ``tests/test_forms_renderer.py`` compares both renderings for each of these templates.
 """
 
@@ -23,6 +24,9 @@ INPUT_TEMPLATES = frozenset(
 )  # fmt: skip
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+LABEL_TEMPLATE = "django/forms/label.html"
+# Django's templates of a whole form; a form of hidden fields alone (a formset's management form) is its fields.
+FORM_TEMPLATES = frozenset({"django/forms/div.html"})
 # Django's templates of an error list (``{% if errors %}…{% endif %}``): nothing when there is no error.
 ERROR_LIST_TEMPLATES = frozenset({"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"})
 
@@ -75,11 +79,34 @@ def select_html(widget: dict) -> str | None:
     return "".join(parts)
 
 
+def label_html(context: dict) -> str | None:
+    """What ``django/forms/label.html`` renders (None for a label that is not text)."""
+    if not _is_text(context["label"]):
+        return None
+    label = conditional_escape(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = conditional_escape(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+
+
+def hidden_form_html(context: dict) -> str | None:
+    """What ``django/forms/div.html`` renders for a form without errors whose fields are all hidden: the fields one
+    after the other (None for any other form)."""
+    if context["fields"] or context["errors"]:
+        return None
+    return "".join(str(field) for field in context["hidden_fields"])
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name in INPUT_TEMPLATES:
             return mark_safe(input_html(context["widget"]))
         if template_name == SELECT_TEMPLATE and (html := select_html(context["widget"])) is not None:
+            return mark_safe(html)
+        if template_name == LABEL_TEMPLATE and (html := label_html(context)) is not None:
+            return mark_safe(html)
+        if template_name in FORM_TEMPLATES and (html := hidden_form_html(context)) is not None:
             return mark_safe(html)
         if template_name in ERROR_LIST_TEMPLATES and not context.get("errors"):
             return ""

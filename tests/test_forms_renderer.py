@@ -9,7 +9,14 @@ from django.forms.utils import ErrorList
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from imrsite.forms_renderer import ERROR_LIST_TEMPLATES, INPUT_TEMPLATES, SELECT_TEMPLATE, FormRenderer
+from imrsite.forms_renderer import (
+    ERROR_LIST_TEMPLATES,
+    FORM_TEMPLATES,
+    INPUT_TEMPLATES,
+    LABEL_TEMPLATE,
+    SELECT_TEMPLATE,
+    FormRenderer,
+)
 
 DJANGO, OURS = DjangoTemplates(), FormRenderer()
 
@@ -95,3 +102,30 @@ def test_error_lists_render_as_djangos_templates_do():
         assert ours == django, errors
     django, ours = both(lambda renderer: str(ErrorList(["x"], error_class="nonfield", renderer=renderer)))
     assert ours == django
+
+
+class Contact(forms.Form):
+    name = forms.CharField(label='Name <& "quoted">')
+    email = forms.EmailField(required=False, label=gettext_lazy("E-mail"))
+    token = forms.CharField(widget=forms.HiddenInput, initial="a<b")
+
+
+def test_labels_render_as_djangos_templates_do():
+    assert Contact.template_name_label == LABEL_TEMPLATE
+    django, ours = Contact(renderer=DJANGO), Contact(renderer=OURS)
+    for name in ("name", "email"):
+        for kwargs in ({}, {"attrs": {"class": "required", "data-x": True}}, {"label_suffix": ":"}, {"tag": "legend"}):
+            assert ours[name].label_tag(**kwargs) == django[name].label_tag(**kwargs), (name, kwargs)
+    django, ours = Contact(auto_id=False, renderer=DJANGO), Contact(auto_id=False, renderer=OURS)  # no id: no tag
+    assert ours["name"].label_tag() == django["name"].label_tag() == "Name &lt;&amp; &quot;quoted&quot;&gt;:"
+
+
+def test_a_management_form_and_other_forms_render_as_djangos_templates_do():
+    assert forms.Form.template_name_div in FORM_TEMPLATES
+    django = forms.formset_factory(Contact, extra=2, renderer=DJANGO)(prefix="contacts")
+    ours = forms.formset_factory(Contact, extra=2, renderer=OURS)(prefix="contacts")
+    assert str(ours.management_form) == str(django.management_form)
+    assert str(ours.management_form).startswith('<input type="hidden" name="contacts-TOTAL_FORMS" value="2"')
+    for data in (None, {"name": "", "token": "x"}, {"name": "Ann", "email": "bad", "token": "y"}):
+        django, ours = Contact(data, renderer=DJANGO), Contact(data, renderer=OURS)
+        assert str(ours) == str(django), data  # visible fields, errors: Django's template either way
