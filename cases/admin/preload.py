@@ -31,23 +31,27 @@ def _rows_for(instance, formset) -> list | None:
 
 def _selected_option(widget, selected, name, value, attr=None):
     """``AutocompleteSelect.optgroups`` for the one value the row holds, labelled from the row's related object
-    (loaded with the row) instead of a query per form."""
+    (loaded with the row) instead of a query per form; ``selected`` None: no value (a new row), no option."""
     default = (None, [], 0)
     if not widget.is_required:
         default[1].append(widget.create_option(name, "", "", False, 0))
-    label = widget.choices.field.label_from_instance(selected)
-    default[1].append(widget.create_option(name, selected.pk, label, {str(selected.pk)}, len(default[1])))
+    if selected is not None:
+        label = widget.choices.field.label_from_instance(selected)
+        default[1].append(widget.create_option(name, selected.pk, label, {str(selected.pk)}, len(default[1])))
     return [default]
 
 
 def _label_selected_from_instance(form):
-    """Each autocomplete field of a saved row names its value from the related object the row already holds."""
+    """Each autocomplete field of a saved row names its value from the related object the row already holds; a
+    field without a value (the empty form's) has nothing to look up."""
     for name, field in form.fields.items():
         widget = getattr(field.widget, "widget", field.widget)  # inside the admin's RelatedFieldWidgetWrapper
         if not isinstance(widget, AutocompleteSelect):
             continue
         model_field = form._meta.model._meta.get_field(name)
-        if model_field.is_cached(form.instance) and getattr(form.instance, model_field.attname) is not None:
+        if getattr(form.instance, model_field.attname) is None and form.initial.get(name) is None:
+            widget.optgroups = partial(_selected_option, widget, None)
+        elif model_field.is_cached(form.instance) and getattr(form.instance, model_field.attname) is not None:
             widget.optgroups = partial(_selected_option, widget, model_field.get_cached_value(form.instance))
 
 
@@ -59,7 +63,9 @@ class PreloadedRowsMixin:
     def empty_form(self):
         # Django builds a new empty form at every access; the admin's templates, headers and media ask for it
         # several times per formset (41 empty forms per case page instead of 10).
-        return super().empty_form
+        form = super().empty_form
+        _label_selected_from_instance(form)
+        return form
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
