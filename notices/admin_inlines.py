@@ -1,6 +1,7 @@
 """The case page's view of what was sent: every notice (with its download and, for a public copy, the redaction
 report) and every proof-of-service row. Read-only: notices come from events, rows from queueing and serving.
-(Imports only ``cases.admin.common``: the case admin imports these.)"""
+The notices and proof of service are tables of the case page's records panel, with these inlines' columns and
+displays (``cases.admin.records``). (Imports only ``cases.admin.common``: the case admin imports these.)"""
 
 from django.contrib import admin
 from django.template.loader import render_to_string
