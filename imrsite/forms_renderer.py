@@ -62,6 +62,8 @@ def _is_text(value) -> bool:
 def select_html(widget: dict) -> str | None:
     """What ``django/forms/widgets/select.html`` renders with Django's option template; None when an option has
     another template or a label or group that is not text (the template's localisation would apply)."""
+    if "optgroups" not in widget:
+        return None
     parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name and not _is_text(group_name):
@@ -80,8 +82,8 @@ def select_html(widget: dict) -> str | None:
 
 
 def label_html(context: dict) -> str | None:
-    """What ``django/forms/label.html`` renders (None for a label that is not text)."""
-    if not _is_text(context["label"]):
+    """What ``django/forms/label.html`` renders (None for a label that is not text, or a context it does not know)."""
+    if not {"label", "use_tag", "tag", "attrs"} <= context.keys() or not _is_text(context["label"]):
         return None
     label = conditional_escape(context["label"])
     if not context["use_tag"]:
@@ -93,7 +95,7 @@ def label_html(context: dict) -> str | None:
 def hidden_form_html(context: dict) -> str | None:
     """What ``django/forms/div.html`` renders for a form without errors whose fields are all hidden: the fields one
     after the other (None for any other form)."""
-    if context["fields"] or context["errors"]:
+    if "hidden_fields" not in context or context.get("fields") or context.get("errors"):
         return None
     return "".join(str(field) for field in context["hidden_fields"])
 
