@@ -8,7 +8,8 @@ production settings: DEBUG off, persistent connections) on a free port, and requ
 preceded by one of ``/bench/bare/`` (login required, nothing else), for ``--rounds`` rounds, over one keep-alive
 connection, as a browser would. It prints per page p50 / p95 in ms at both sizes, the ratio large/small of the p95
 (1.0 = flat; the goal is p95 <= 100 ms at a million cases and a ratio <= 1.2) and the queries the page runs (counted
-in-process with Django's test client on the same database).
+in-process with Django's test client on the same database). ``--only WORD`` measures the pages whose name contains
+WORD (repeatable; the bare view is always measured), e.g. ``--only "change page" --only panel``.
 """
 
 import argparse
@@ -71,7 +72,7 @@ def pages(facts) -> list[tuple[str, str, str]]:
         # The page's panels, each loaded by htmx after the page (cases.admin.panels).
         *[
             (f"  its panel: {name}", "staff", f"{admin}{facts['assignable_case_id']}/panel/{name}/")
-            for name in ("suggestions", "timeline", "documents", "accesses")
+            for name in ("suggestions", "timeline", "documents", "records", "accesses")
         ],
         ("staff queue /cases/", "staff", "/cases/"),
         ("staff queue, in review", "staff", "/cases/?status=in_review"),
@@ -81,7 +82,7 @@ def pages(facts) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(database_url: str, rounds: int) -> dict:
+def measure(database_url: str, rounds: int, only: list[str]) -> dict:
     """Run in a child process per database: Django is set up once per process."""
     os.environ.update(SERVER_ENV, DATABASE_URL=database_url)
     import django
@@ -110,7 +111,7 @@ def measure(database_url: str, rounds: int) -> dict:
         "deep_admin_page": min(2000, total // 50),
         "deep_queue_page": min(2000, total // 25),
     }
-    plan = pages(facts)
+    plan = [page for page in pages(facts) if not only or any(word in page[0] for word in only)]
     queries = {}
     for name, user, path in [("bare authenticated view", "staff", "/bench/bare/"), *plan]:
         clients[user].get(path)  # warm
@@ -179,10 +180,11 @@ def main():
     parser.add_argument("--small-cases", type=int, default=10_000)
     parser.add_argument("--large-cases", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--only", action="append", default=[], help="only the pages whose name contains this")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.rounds)))
+        print(json.dumps(measure(args.measure, args.rounds, args.only)))
         return
     if not (args.small_url and args.large_url):
         print("bench/pages.py: skipped (set BENCH_SMALL_DATABASE_URL and BENCH_LARGE_DATABASE_URL, see README)")
@@ -197,7 +199,8 @@ def main():
     results = []
     for url in (args.small_url, args.large_url):
         out = subprocess.run(
-            [python, str(Path(__file__)), "--measure", url, "--rounds", str(args.rounds)],
+            [python, str(Path(__file__)), "--measure", url, "--rounds", str(args.rounds)]
+            + [arg for word in args.only for arg in ("--only", word)],
             cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,  # its errors go to our stderr
         ).stdout  # fmt: skip
         results.append(json.loads(out.strip().splitlines()[-1]))

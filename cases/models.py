@@ -296,6 +296,14 @@ class Case(models.Model):
             models.Index(fields=["status", "records_due"], name="case_status_records_due"),
             # The admin home's "Today's work": its counts of the cases in flight read this index alone.
             models.Index(fields=["status", "running_due"], name="case_today_work", include=["found_eligible_at", "id"]),
+            # Its eligible cases waiting for a reviewer (cases.selectors.WAITING_FOR_REVIEWER, the same condition):
+            # counted from this small index alone, not from every case in eligibility review.
+            models.Index(
+                fields=["id"],
+                name="case_waiting_for_reviewer",
+                condition=Q(status=Status.ELIGIBILITY_REVIEW, found_eligible_at__isnull=False)
+                | Q(status=Status.REMANDED),
+            ),
             models.Index(fields=["priority", "status"], name="case_priority_status"),
             # The admin changelist: its default order, and each sortable column with the primary key as the tie-break
             # (cases.admin.changelist keeps the tie-break in the column's direction, so one index serves both ways).

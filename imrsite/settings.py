@@ -85,6 +85,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with <input> widgets and empty error lists written without a template (the same HTML).
+FORM_RENDERER = "imrsite.forms_renderer.FormRenderer"
 
 # Database: PostgreSQL in production and CI; SQLite under var/ is the embedded default for `make run`.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'imr.sqlite3'}")}

@@ -1,5 +1,6 @@
 """Imports of published letters in the admin: read-only (the importer writes them), searchable by case, file name and
-SHA-256; the case page shows them in one inline (``LetterImportInline``)."""
+SHA-256; the case page's records panel shows them as a table of ``LetterImportInline``'s columns
+(``cases.admin.records``)."""
 
 from django.contrib import admin
 

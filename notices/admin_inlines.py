@@ -1,6 +1,7 @@
 """The case page's view of what was sent: every notice (with its download and, for a public copy, the redaction
 report) and every proof-of-service row. Read-only: notices come from events, rows from queueing and serving.
-(Imports only ``cases.admin.common``: the case admin imports these.)"""
+The notices and proof of service are tables of the case page's records panel, with these inlines' columns and
+displays (``cases.admin.records``). (Imports only ``cases.admin.common``: the case admin imports these.)"""
 
 from django.contrib import admin
 from django.template.loader import render_to_string
@@ -56,6 +57,9 @@ class ServiceInline(ReadOnlyInline):
     fields = ("document", "role", "recipient", "address", "method", "served_on", "served_by")
     readonly_fields = fields
     verbose_name_plural = "proof of service (one row per recipient of each letter and notice)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter", "notice")  # the document column names them
 
     @admin.display(description="document")
     def document(self, service):

@@ -84,7 +84,7 @@ def reviewers_with_open_cases(queryset=None):
         Case.objects.filter(reviewer=OuterRef("pk"), status__in=OPEN_REVIEW_STATUSES)
         .order_by()
         .values("reviewer")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .values("count")
     )
     return queryset.annotate(open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0))

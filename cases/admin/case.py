@@ -9,9 +9,6 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from letterimport.admin import LetterImportInline
-from notices.admin_inlines import CASE_DOCUMENT_INLINES
-
 from ..models import Case, Status
 from ..selectors import (
     annotate_running_deadline,
@@ -23,7 +20,6 @@ from .case_display import (  # noqa: F401 - the messages are part of this page
     CaseDisplaysMixin,
 )
 from .case_fieldsets import CASE_FIELDSETS, DISPLAY_FIELDS, TRANSITION_FIELDS
-from .case_inlines import AssignmentInline, DeterminationInline
 from .case_lifecycle import CaseLifecycleMixin
 from .case_list import CaseListColumnsMixin, ClockFilter, DeadlineFilter, InactiveReviewerFilter, ReviewerWaitFilter
 from .case_saving import CaseSaveMixin
@@ -118,13 +114,9 @@ class CaseAdmin(
         identity = ("case_number", "claim", "parent") if obj.status != Status.RECEIVED else ()
         return (*TRANSITION_FIELDS, *DISPLAY_FIELDS, "priority", "clinical_summary", *identity)
 
-    def get_inlines(self, request, obj):
-        inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
-        if obj is not None:
-            inlines += [AssignmentInline, DeterminationInline, *CASE_DOCUMENT_INLINES]
-            if obj.letter_imports.exists():  # a case imported from a published letter shows where it came from
-                inlines.append(LetterImportInline)
-        return inlines
+    # The read-only records (assignments, determinations, notices, proof of service, letter imports) are a panel
+    # (cases.admin.records): as inlines they built a formset and a form per row to show rows nobody edits here.
+    inlines = [PartyInline, DisputedItemInline, TreatmentEventInline, DocumentInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:

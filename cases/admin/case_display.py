@@ -101,6 +101,10 @@ class CaseDisplaysMixin:
     def assignment_suggestions(self, obj):
         return panel_placeholder(obj, "suggestions")
 
+    @admin.display(description="records")
+    def case_records(self, obj):
+        return panel_placeholder(obj, "records")
+
     @admin.display(description="recent accesses")
     def recent_accesses(self, obj):
         return panel_placeholder(obj, "accesses")

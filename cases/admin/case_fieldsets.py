@@ -37,6 +37,7 @@ DISPLAY_FIELDS = (
     "recent_accesses",
     "letter_status",
     "documents",
+    "case_records",
 )
 
 _APPLICATION = (
@@ -85,6 +86,7 @@ CASE_FIELDSETS = [
         },
     ),
     ("Letters and notices", {"fields": ("letter_status", "documents")}),
+    ("Records: assignments, determinations, notices, proof of service", {"fields": ("case_records",)}),
     ("Timeline", {"fields": ("timeline",)}),
     ("Recent access (PHI log)", {"fields": ("recent_accesses",), "classes": ("collapse",)}),
     ("Reviewer's draft", {"fields": ("clinical_summary",), "classes": ("collapse",)}),

@@ -1,4 +1,5 @@
-"""The case page's read-only history inlines: its assignments and its signed determinations, reviewers by name."""
+"""The case's read-only history: its assignments and its signed determinations, reviewers by name. The case page
+shows them as tables of these inlines' columns in its records panel (``cases.admin.records``)."""
 
 from ..models import Assignment, Determination
 from .common import ReadOnlyInline, ReviewerLabelMixin

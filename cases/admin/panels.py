@@ -1,10 +1,11 @@
 """The heavy parts of the admin's case page, loaded after the page by htmx: reviewer suggestions, the timeline, the
-letters and notices sent and the recent accesses.
+letters and notices sent, the records (assignments, determinations, notices, proof of service, letter imports) and
+the recent accesses.
 
-Each costs queries that grow with the case's history or the reviewer roster (the suggestions match every reviewer
-who practises the case's specialties); rendered inline they made the page wait for all of them. The page shows a
-placeholder per panel that fetches ``<case id>/panel/<name>/`` once loaded. A panel answers under the page's own
-rules: the admin site's login (staff only), the case admin's view permission, and the visibility rule of its
+Each costs queries or rendering that grow with the case's history or the reviewer roster (the suggestions match
+every reviewer who practises the case's specialties); rendered inline they made the page wait for all of them. The
+page shows a placeholder per panel that fetches ``<case id>/panel/<name>/`` once loaded. A panel answers under the
+page's own rules: the admin site's login (staff only), the case admin's view permission, and the visibility rule of its
 queryset (``cases_visible_to``): a case the user may not see is a 404, as on the page. The page that holds the
 panels has recorded the PHI access already, so a panel does not record it again.
 """
@@ -18,16 +19,24 @@ from django.urls import path
 from notices.admin_inlines import documents_sent
 
 from .case_display import panel_placeholder, recent_accesses_html, suggestions_html, timeline_html  # noqa: F401
+from .records import case_records_html
 
 NO_SUCH_PANEL = "No case page panel {name!r}."
 NO_SUCH_CASE = "No case with id {object_id!r}."
 
-# name -> (case -> HTML)
+
+def _of_case(render):
+    """A panel drawn from the case alone."""
+    return lambda model_admin, request, case: render(case)
+
+
+# name -> ((case admin, request, case) -> HTML)
 PANELS = {
-    "suggestions": suggestions_html,
-    "timeline": timeline_html,
-    "documents": documents_sent,
-    "accesses": recent_accesses_html,
+    "suggestions": _of_case(suggestions_html),
+    "timeline": _of_case(timeline_html),
+    "documents": _of_case(documents_sent),
+    "records": case_records_html,
+    "accesses": _of_case(recent_accesses_html),
 }
 
 
@@ -46,4 +55,4 @@ def case_panel_view(model_admin, request, object_id, name):
         raise PermissionDenied
     if case is None:
         raise Http404(NO_SUCH_CASE.format(object_id=object_id))
-    return HttpResponse(render(case))
+    return HttpResponse(render(model_admin, request, case))

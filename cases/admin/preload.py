@@ -9,11 +9,10 @@ formsets (``PreloadedRowsMixin``). A POST reads its rows from the database as Dj
 """
 
 from collections import defaultdict
-from functools import partial
+from functools import cached_property, partial
 
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from nested_admin.formsets import NestedInlineFormSet
 
@@ -32,29 +31,41 @@ def _rows_for(instance, formset) -> list | None:
 
 def _selected_option(widget, selected, name, value, attr=None):
     """``AutocompleteSelect.optgroups`` for the one value the row holds, labelled from the row's related object
-    (loaded with the row) instead of a query per form."""
+    (loaded with the row) instead of a query per form; ``selected`` None: no value (a new row), no option."""
     default = (None, [], 0)
     if not widget.is_required:
         default[1].append(widget.create_option(name, "", "", False, 0))
-    label = widget.choices.field.label_from_instance(selected)
-    default[1].append(widget.create_option(name, selected.pk, label, {str(selected.pk)}, len(default[1])))
+    if selected is not None:
+        label = widget.choices.field.label_from_instance(selected)
+        default[1].append(widget.create_option(name, selected.pk, label, {str(selected.pk)}, len(default[1])))
     return [default]
 
 
 def _label_selected_from_instance(form):
-    """Each autocomplete field of a saved row names its value from the related object the row already holds."""
+    """Each autocomplete field of a saved row names its value from the related object the row already holds; a
+    field without a value (the empty form's) has nothing to look up."""
     for name, field in form.fields.items():
         widget = getattr(field.widget, "widget", field.widget)  # inside the admin's RelatedFieldWidgetWrapper
         if not isinstance(widget, AutocompleteSelect):
             continue
         model_field = form._meta.model._meta.get_field(name)
-        if model_field.is_cached(form.instance) and getattr(form.instance, model_field.attname) is not None:
+        if getattr(form.instance, model_field.attname) is None and form.initial.get(name) is None:
+            widget.optgroups = partial(_selected_option, widget, None)
+        elif model_field.is_cached(form.instance) and getattr(form.instance, model_field.attname) is not None:
             widget.optgroups = partial(_selected_option, widget, model_field.get_cached_value(form.instance))
 
 
 class PreloadedRowsMixin:
     """For an inline formset: take the rows from the parent when the case page preloaded them (and label their
-    autocomplete fields from the related rows loaded with them)."""
+    autocomplete fields from the related rows loaded with them), and build its empty form once."""
+
+    @cached_property
+    def empty_form(self):
+        # Django builds a new empty form at every access; the admin's templates, headers and media ask for it
+        # several times per formset (41 empty forms per case page instead of 10).
+        form = super().empty_form
+        _label_selected_from_instance(form)
+        return form
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -101,8 +112,6 @@ def _load(inline, request, parents: list) -> list:
 
 def case_preload(model_admin, request, case: Case) -> Case:
     """Load the rows of the page's inlines (and their nested inlines) onto ``case``."""
-    # get_inlines asks whether the case came from a published letter: answered from this prefetch, for both calls.
-    prefetch_related_objects([case], "letter_imports")
     for inline in model_admin.get_inline_instances(request, case):
         rows = _load(inline, request, [case])
         if rows and getattr(inline, "inlines", None):

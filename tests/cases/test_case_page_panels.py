@@ -1,6 +1,7 @@
 """The admin's case change page at a fixed cost: the case and its inlines' rows in a constant number of queries
-whatever the number of items, citations, documents, events and parties; the heavy parts (suggestions, timeline,
-letters and notices, access log) as panels loaded after the page, each behind the page's own permission rules."""
+whatever the number of items, citations, documents, events and parties, each inline's empty form built once; the
+heavy parts (suggestions, timeline, letters and notices, the read-only records, access log) as panels loaded after
+the page, each behind the page's own permission rules."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,7 +11,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from cases.admin.panels import PANELS
-from cases.models import CaseAccess, Citation
+from cases.models import CaseAccess, Citation, Determination
 from tests import factories as f
 from tests.lifecycle_helpers import case_needing, reviewer_in
 
@@ -65,7 +66,7 @@ def test_the_change_page_costs_the_same_queries_with_1_and_10_items_documents_an
     add_content(case, 9)
     ten = queries(client, change_url(case))
     assert len(one) == len(ten)
-    assert len(ten) <= 17
+    assert len(ten) <= 12  # session, user, the case, 4 inlines, the citations, the access log and its transaction
     case_reads = [sql for sql in ten if sql.startswith('SELECT "cases_case"."id"') and f"= {case.pk}" in sql]
     assert len(case_reads) == 1
     page = client.get(change_url(case)).content.decode()
@@ -136,3 +137,58 @@ def test_staff_without_the_case_permissions_are_refused(client):
     for name in PANELS:
         assert client.get(panel_url(case, name)).status_code == 404, name
     assert not CaseAccess.objects.filter(case=case).exists()
+
+
+def add_records(case, n):
+    """``n`` more of each read-only record: assignments, determinations, notices with a proof-of-service row."""
+    for _ in range(n):
+        f.AssignmentFactory(case=case, reviewer=reviewer_in(user__last_name="Okafor"))
+        f.DeterminationFactory(case=case, version=Determination.objects.filter(case=case).count() + 1)
+        f.ServiceFactory(notice=f.NoticeFactory(case=case), recipient="Alex Worker")
+
+
+def test_the_records_are_a_panel_of_tables_at_a_constant_number_of_queries(client, staff):
+    case = case_needing(case_number="CM14-0000783")
+    add_records(case, 1)
+    page = client.get(change_url(case)).content.decode()
+    for prefix in ("assignments", "determinations", "notices", "services"):  # no formset of them on the page
+        assert f'name="{prefix}-TOTAL_FORMS"' not in page, prefix
+    url = panel_url(case, "records")
+    one = queries(client, url)
+    add_records(case, 4)
+    assert len(queries(client, url)) == len(one)
+    panel = client.get(url).content.decode()
+    for heading in (
+        "Assignments (history)",
+        "Determinations",
+        "Notices and public copies (documents sent)",
+        "Proof of service (one row per recipient of each letter and notice)",
+    ):
+        assert f"<h3>{heading}</h3>" in panel, heading
+    assert "Imported from published letters" not in panel  # only for a case that was
+    assert panel.count("Okafor") == 5 and panel.count("<td>Alex Worker</td>") == 5
+    assert "Redacted public copy" in panel and "redaction report (check before publishing)" in panel.lower()
+    for assignment in case.assignments.all():  # each row links to its own (read-only) admin page
+        assert reverse("admin:cases_assignment_change", args=[assignment.pk]) in panel
+
+
+def test_a_case_without_records_says_so(client, staff):
+    case = case_needing(case_number="CM14-0000784")
+    panel = client.get(panel_url(case, "records")).content.decode()
+    assert panel.count("None yet.") == 4
+
+
+def test_each_inline_builds_its_empty_form_once(client, staff):
+    case = case_needing(case_number="CM14-0000785")
+    add_content(case, 2)
+    response = client.get(change_url(case))
+    formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    nested = [
+        child.formset
+        for inline in response.context["inline_admin_formsets"]
+        for form in inline
+        for child in getattr(form.form, "inlines", None) or []
+    ]
+    assert len(formsets) == 4 and len(nested) == 4  # the citations of each of the three items and the empty item
+    for formset in formsets + nested:
+        assert formset.empty_form is formset.empty_form, formset.prefix

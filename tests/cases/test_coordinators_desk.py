@@ -309,3 +309,16 @@ def test_intake_on_a_claim_on_file_adds_no_worker(admin_client):
     case = m.Case.objects.get(case_number="CM26-0000400")
     assert case.claim == claim and m.InjuredWorker.objects.count() == 1
     assert case.events.get().get_kind_display() == "Application received"
+
+
+def test_a_case_tile_counts_up_to_its_cap_then_says_more_than_the_cap(admin_client, cases, letters, monkeypatch):
+    from cases import selectors
+
+    work = todays_work(admin_client.get("/admin/").content.decode())
+    assert work["decisions_due_week"][0] == 2 and work["waiting_for_reviewer"][0] == 2
+    monkeypatch.setattr(selectors, "TODAY_WORK_CAP", 1)  # as 1,000 is for a million cases
+    page = admin_client.get("/admin/").content.decode()
+    assert re.search(r'id="work-decisions_due_week">.*?<span class="count">more than 1</span>', page)
+    assert re.search(r'id="work-waiting_for_reviewer">.*?<span class="count">more than 1</span>', page)
+    assert re.search(r'id="work-records_overdue">.*?<span class="count">1</span>', page)  # at its cap: exact
+    assert todays_work(page)["letters_to_issue"][0] == 2  # letters and reviewers are counted in full

@@ -129,3 +129,45 @@ def test_the_queues_take_their_order_from_an_index(client, many_cases):
         row_plan = plans_of(client, "/cases/")[-1]
         assert "Seq Scan on cases_case" not in row_plan and "Sort" not in row_plan, row_plan
         assert "case_queue" in row_plan, row_plan
+
+
+@pytest.mark.django_db
+def test_todays_work_counts_each_case_tile_from_an_index_and_stops_at_its_cap(many_cases):
+    from cases.selectors import CappedCount, today_work_cases
+
+    parts = today_work_cases(datetime.date(2014, 9, 2))
+    assert {part.name for part in parts} == {
+        "records_overdue",
+        "decisions_overdue",
+        "decisions_due_today",
+        "decisions_due_week",
+        "waiting_for_reviewer",
+    }
+    with connection.cursor() as cursor:
+        for part in parts:
+            assert isinstance(part, CappedCount)
+            sql, params = part.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # Read from its index, never a scan of the cases, and stopped at the cap.
+            index = "case_waiting_for_reviewer" if part.name == "waiting_for_reviewer" else "case_today_work"
+            assert index in plan and "Seq Scan" not in plan and "Limit" in plan, (part.name, plan)
+
+
+@pytest.mark.django_db
+def test_the_reviewers_open_cases_are_counted_from_the_queue_index_alone(many_cases):
+    from reviewers.models import Reviewer
+    from reviewers.selectors import reviewers_with_open_cases
+
+    queryset = reviewers_with_open_cases(Reviewer.objects.filter(pk__in=[r.pk for r in many_cases]))
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")  # the freshly written rows are not vacuumed yet
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Each reviewer's count reads the index's entries alone (COUNT(*)), not each case's row.
+    assert "Index Only Scan using case_queue on cases_case" in plan, plan
+    assert {r.pk: r.open_cases for r in queryset} == {
+        r.pk: Case.objects.filter(reviewer=r, status__in=["assigned", "awaiting_records", "in_review"]).count()
+        for r in many_cases
+    }

@@ -15,6 +15,7 @@ from cases.models import Case, Document
 from letterimport.models import LetterImport
 from tests import factories as f
 from tests.support import row_counts
+from tests.support.case_page import case_page_with_panels
 
 from .conftest import LETTERS_DIR, PUBLIC_DIR, import_letters
 
@@ -117,14 +118,14 @@ def test_admin_shows_where_an_imported_case_came_from(guideline_library_rows, cl
     client.force_login(f.StaffFactory(username="coordinator"))
     case = Case.objects.get(case_number="CM16-0238676")
     provenance = LetterImport.objects.get(case=case)
-    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    page = case_page_with_panels(client, case)  # in the records panel
     assert "Imported from published letters" in page
     for text in ("CM16-0238676.pdf", provenance.sha256, "2016-17 header table", "1.0"):
         assert text in page
     listing = client.get(reverse("admin:letterimport_letterimport_changelist") + "?q=" + provenance.sha256[:12])
     assert listing.status_code == 200 and "CM16-0238676.pdf" in listing.content.decode()
     # A case entered by hand shows no such panel.
-    other = client.get(reverse("admin:cases_case_change", args=[f.CaseFactory().pk])).content.decode()
+    other = case_page_with_panels(client, f.CaseFactory())
     assert "Imported from published letters" not in other
 
 

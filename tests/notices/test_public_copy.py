@@ -18,6 +18,7 @@ from notices.models import Notice
 from notices.redaction import REDACTED, redact_snapshot, redaction_terms
 from tests.cases.letters_support import load_document
 from tests.support import expected_letters
+from tests.support.case_page import case_page_with_panels
 from tests.support.letters import expected_letter_as_case
 
 from .pdf_text import pdftotext, stored_pdf
@@ -93,7 +94,7 @@ def test_the_redaction_report_is_shown_on_the_case_page_and_the_copy_downloads_f
     signed, client_staff, client_a
 ):
     public = _public_copy(Letter.objects.get(determination=signed))
-    page = client_staff.get(f"/admin/cases/case/{signed.case_id}/change/").content.decode()
+    page = case_page_with_panels(client_staff, signed.case)  # the notices: in the records panel
     assert "Redacted public copy" in page
     assert "redaction report (check before publishing)" in page.lower()
     url = f"/cases/{signed.case.case_number}/notices/{public.pk}.pdf"

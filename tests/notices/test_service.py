@@ -24,6 +24,7 @@ from notices.services import (
 )
 from tests.factories import StaffFactory
 from tests.notices.conftest import SIGNED_OVER_WARNINGS
+from tests.support.case_page import case_page_with_panels
 
 from .conftest import CLAIMS_ADMINISTRATOR_ADDRESS, PHYSICIAN_ADDRESS, WORKER_ADDRESS
 from .pdf_text import stored_pdf, stored_text
@@ -150,6 +151,6 @@ def test_the_case_page_serves_the_letter_with_a_date_and_a_confirmation(signed, 
     case = signed.case.__class__.objects.get(pk=signed.case_id)
     assert case.status == Status.ISSUED
     assert Service.objects.filter(letter__determination=signed, served_on=today).count() == 5
-    page = client_staff.get(f"/admin/cases/case/{signed.case_id}/change/").content.decode()
+    page = case_page_with_panels(client_staff, signed.case)  # proof of service: in the records panel
     assert "Serve the letter" not in page
     assert "proof of service (one row per recipient" in page.lower()
