@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from seed import SEARCHED_NAME  # bench/seed.py: a full name on a page of cases at every size
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECRET = "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -59,7 +61,7 @@ def pages(facts) -> list[tuple[str, str, str]]:
         ("admin changelist", "staff", admin),
         ("admin search: case number", "staff", f"{admin}?q={facts['case_number']}"),
         ("admin search: claim number", "staff", f"{admin}?q={facts['claim_number']}"),
-        ("admin search: full name", "staff", f"{admin}?q=Maria+Gonzalez"),
+        ("admin search: full name", "staff", f"{admin}?q={'+'.join(SEARCHED_NAME)}"),
         ("admin search: last name", "staff", f"{admin}?q=Gonzalez"),
         ("admin search: party (Acme)", "staff", f"{admin}?q=Acme"),
         ("admin search: part of a name", "staff", f"{admin}?q=gonz"),

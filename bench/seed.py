@@ -186,6 +186,8 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
     for n in range(1, count + 1):
         status = status_for(rng)
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if n % SEARCHED_NAME_EVERY == 0:
+            first, last = SEARCHED_NAME
         claim_number = f"{rng.choice('ABCDEFGHJK')}{rng.randrange(10**9):09d}"
         received = start + datetime.timedelta(days=(n * days) // count)
         if status in {"in_review", "awaiting_records", "assigned", "received", "eligibility_review"}:
@@ -255,6 +257,11 @@ def rows(count, reviewer_ids, practised, specialty_ids, rng):
         )
 
 
+# The worker the page benchmark searches by full name: one case in SEARCHED_NAME_EVERY has them, so that the search
+# fills a page at 10,000 cases as at a million (random names alone give none at 10,000: the ratio would compare an
+# empty page with a full one).
+SEARCHED_NAME = ("Maria", "Gonzalez")
+SEARCHED_NAME_EVERY = 200
 UR_ORGANIZATIONS = ("Golden State Utilization Review", "Pacific UR Services", "")  # some cases lack one
 
 COPY_COLUMNS = {

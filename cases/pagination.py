@@ -7,8 +7,12 @@ Three costs grow with the table when a list is paginated naively, and each is bo
 - ``COUNT(*)`` of a filter or search matching much of the table. It is counted up to ``count_cap`` rows and then shown
   as "more than 10,000": narrowing the search is what the reader needs, not the exact figure.
 - ``OFFSET`` on a deep page reads and throws away every row before it. Past the first pages the page's primary keys
-  are read first from the ordering's index alone (index-only: each ordering index holds the key), then the rows of
-  that page fetched by key: the skipped rows are index entries, not table rows.
+  are read first from the ordering's index alone (index-only: each ordering index holds the key), in a subquery, and
+  the rows of that page fetched by key: the skipped rows are index entries, not table rows.
+- A search or filter matching thousands of rows, ordered by a column no index of the filter returns in order: the
+  database sorts every match to keep the first 25. With ``keys_first_when_filtered`` (the admin changelist, whose
+  rows join the claim, the worker and the reviewer) the sort runs over the matches' keys alone, and only the page's
+  rows are joined and read: the joins cost as many rows as the page, not as the matches.
 
 Small tables, SQLite and the first pages behave as Django's ``Paginator``.
 """
@@ -41,6 +45,7 @@ def estimated_row_count(queryset) -> int | None:
 
 class LargeTablePaginator(Paginator):
     count_cap = COUNT_CAP
+    keys_first_when_filtered = False
 
     @cached_property
     def count(self):
@@ -62,12 +67,17 @@ class LargeTablePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < KEYS_FIRST_FROM or not hasattr(self.object_list, "query"):
+        if not hasattr(self.object_list, "query"):
+            return super().page(number)
+        filtered = self.keys_first_when_filtered and bool(self.object_list.query.where)
+        if bottom < KEYS_FIRST_FROM and not filtered:
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        # One statement: the page's keys in a subquery (its sort and offset over the ordering's columns alone), then
+        # those rows with whatever the list joins.
+        keys = self.object_list.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 

@@ -58,6 +58,7 @@ class IndexedOrderingChangeList(ChangeList):
 
 class SearchPaginator(LargeTablePaginator):
     count_cap = SEARCH_COUNT_CAP
+    keys_first_when_filtered = True  # "Maria Gonzalez" at a million cases: 5,000 matches sorted by key, 25 joined
 
 
 class LargeTableAdminMixin:

@@ -135,3 +135,19 @@ def test_a_search_matching_more_than_the_cap_says_more_than(admin_client, monkey
     f.PartyFactory(name="Acme Farms")
     response = admin_client.get(CHANGELIST, {"q": "acme farms"})  # under the cap: counted exactly
     assert "2 cases" in response.content.decode() and "more than" not in response.content.decode()
+
+
+def test_a_search_matching_more_than_a_page_sorts_keys_and_joins_only_the_page(admin_client):
+    """5,000 matches at a million cases: the sort runs over the matches' keys, the claim, worker and reviewer are
+    joined for the page's 25 rows only; the page is what a plain sort of every match would give."""
+    for n in range(30):
+        f.CaseFactory(
+            claim__worker__first_name="Maria", claim__worker__last_name="Gonzalez", case_number=f"CM14-{n:07d}"
+        )
+    f.CaseFactory(claim__worker__first_name="Ana", claim__worker__last_name="Lopez")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(CHANGELIST, {"q": "maria gonzalez"})
+    expected = cases_matching(Case.objects.all(), "maria gonzalez").order_by("-application_received", "case_number")
+    assert [c.pk for c in response.context["cl"].result_list] == [c.pk for c in expected[:25]]
+    joined = [q["sql"] for q in queries.captured_queries if "cases_injuredworker" in q["sql"]]
+    assert joined and all('"cases_case"."id" IN (' in sql for sql in joined)

@@ -3,6 +3,7 @@
 rows, the stored sort keys follow every status change, and the change page fetches its case once."""
 
 import datetime
+import re
 
 import pytest
 from django.core.paginator import Paginator
@@ -104,8 +105,9 @@ def test_a_deep_page_costs_the_same_queries_however_deep(client, staff, reviewer
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    keys_read = [q["sql"] for q in captured.captured_queries if 'SELECT "cases_case"."id" AS "pk"' in q["sql"]]
-    assert len(keys_read) == 1 and "OFFSET 25" in keys_read[0]
+    # The page's keys are read by a subquery (sorted and offset alone), its rows fetched by key in the same statement.
+    keys_read = [q["sql"] for q in captured.captured_queries if re.search(r'"id" IN \(SELECT \S+ AS "pk"', q["sql"])]
+    assert len(keys_read) == 1 and "OFFSET 25)" in keys_read[0]
     shallow = len(captured)
     add_cases(90, reviewer, start=60)
     assert queries(client, url) == shallow
