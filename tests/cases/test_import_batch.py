@@ -156,7 +156,7 @@ def exported_form(doc: dict) -> dict:
 
 
 @pytest.fixture
-def trigger_refusing_a_title():
+def trigger_refusing_a_title(require_postgres):
     """A PostgreSQL trigger that refuses any disputed item titled ``REFUSED_TITLE``: a database error on one file's
     insert, in the middle of a batch. (DDL is transactional: it goes with the test's transaction.)"""
     with connection.cursor() as cursor:
@@ -237,12 +237,12 @@ def statements(documents) -> int:
     return len(captured.captured_queries)
 
 
-def test_a_batch_costs_the_same_statements_for_10_files_as_for_50():
+def test_a_batch_costs_the_same_statements_for_10_files_as_for_50(require_postgres):
     statements(mixed(range(1, 5)))  # the new title and the analytics counters now exist
     assert statements(mixed(range(100, 110))) == statements(mixed(range(200, 250)))
 
 
-def test_a_batch_writes_each_table_once_and_copies_history_in_the_database():
+def test_a_batch_writes_each_table_once_and_copies_history_in_the_database(require_postgres):
     with CaptureQueriesContext(connection) as captured:
         cases_import(mixed(range(300, 340)))
     sql = [q["sql"] for q in captured.captured_queries]
@@ -282,7 +282,7 @@ def test_search_text_after_a_bulk_import_is_what_the_signals_would_write():
     assert set(Case.objects.values_list("queue_rank", flat=True)) == {1}
 
 
-def test_the_determination_of_a_batch_is_the_snapshot_read_back_and_its_precedents_are_indexed():
+def test_the_determination_of_a_batch_is_the_snapshot_read_back_and_its_precedents_are_indexed(require_postgres):
     cases_import(mixed(range(40, 48)))
     determinations = Determination.objects.select_related("case__claim__worker")
     assert determinations.count() == 2
