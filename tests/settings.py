@@ -15,3 +15,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite (the embedded default): the test database is a file, not Django's shared in-memory one. The browser tests'
+# live server answers the page's parallel requests (the case page loads its panels at once) in several threads;
+# with an in-memory database they all share one connection and collide ("cannot start a transaction within a
+# transaction"). With a file each thread has its own connection, as the running site does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    VAR_DIR.mkdir(exist_ok=True)  # noqa: F405  (a fresh clone has no var/ yet)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
