@@ -30,6 +30,7 @@ from cases.services.interchange import case_import, cases_import
 from cases.services.search import case_search_text
 from precedents.models import PrecedentItem
 from tests.support import expected_letters, row_counts, seed_case
+from tests.support.faults import refusing_trigger_install
 from tests.support.letters import expected_letter_as_case
 
 pytestmark = pytest.mark.django_db
@@ -159,16 +160,12 @@ def exported_form(doc: dict) -> dict:
 def trigger_refusing_a_title(require_postgres):
     """A PostgreSQL trigger that refuses any disputed item titled ``REFUSED_TITLE``: a database error on one file's
     insert, in the middle of a batch. (DDL is transactional: it goes with the test's transaction.)"""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION imr_test_refuse_title() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF NEW.title = '{REFUSED_TITLE}' THEN RAISE EXCEPTION 'item title refused by a test trigger'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER imr_test_refuse_title BEFORE INSERT ON cases_disputeditem "
-            "FOR EACH ROW EXECUTE FUNCTION imr_test_refuse_title()"
-        )
+    refusing_trigger_install(
+        "imr_test_refuse_title",
+        table="cases_disputeditem",
+        condition=f"NEW.title = '{REFUSED_TITLE}'",
+        message="item title refused by a test trigger",
+    )
 
 
 def test_a_file_the_database_refuses_mid_batch_is_not_written_and_the_others_land_whole(

@@ -9,13 +9,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from cases import interchange as fmt
 from cases.management.commands import import_case as command
 from cases.models import Case, Citation
 from cases.services.interchange import case_import
 from tests.support import row_counts, seed_case
+from tests.support.faults import refusing_trigger_install, refusing_trigger_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -147,18 +147,9 @@ def test_a_failure_after_the_case_row_is_written_leaves_nothing(require_postgres
     import writes after the case row, the worker, the claim, the parties and the treatment history. The refusal is
     the document's error, with the database's reason."""
     before = row_counts()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION refuse_item() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER refuse_item BEFORE INSERT ON cases_disputeditem FOR EACH ROW EXECUTE FUNCTION refuse_item()"
-        )
+    refusing_trigger_install("refuse_item", table="cases_disputeditem")
     with pytest.raises(fmt.CaseDocumentError) as refused:
         case_import(document=seed_case())
     assert [str(e) for e in refused.value.field_errors] == ["(document): could not be written: injected failure"]
     assert row_counts() == before
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER refuse_item ON cases_disputeditem")
-        cursor.execute("DROP FUNCTION refuse_item()")
+    refusing_trigger_remove("refuse_item", table="cases_disputeditem")

@@ -14,6 +14,7 @@ from cases.models import Letter
 from cases.services import letters as services
 from cases.services import render_jobs
 from cases.services.letters import LETTER_JOB, letter_create, letter_render
+from tests.support.faults import refusing_trigger_install, refusing_trigger_remove
 
 from .letters_support import determination_from_document, eager_celery, load_document  # noqa: F401
 
@@ -35,23 +36,21 @@ def letter():
 def transient_failure_on_ready(require_postgres):
     """PostgreSQL refuses to mark any letter ready, as a transient failure, while the session setting
     ``imr_test.database_down`` is on (``database_back`` turns it off)."""
+    refusing_trigger_install(
+        "refuse_ready",
+        table="cases_letter",
+        event="BEFORE UPDATE",
+        when="NEW.status = 'ready'",
+        condition="current_setting('imr_test.database_down', true) = 'on'",
+        message="injected serialization failure",
+        errcode="40001",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION refuse_ready() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF current_setting('imr_test.database_down', true) = 'on' THEN "
-            "RAISE EXCEPTION 'injected serialization failure' USING ERRCODE = '40001'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER refuse_ready BEFORE UPDATE ON cases_letter FOR EACH ROW "
-            "WHEN (NEW.status = 'ready') EXECUTE FUNCTION refuse_ready()"
-        )
         cursor.execute("SET imr_test.database_down = 'on'")
     yield
     with connection.cursor() as cursor:
         cursor.execute("RESET imr_test.database_down")
-        cursor.execute("DROP TRIGGER refuse_ready ON cases_letter")
-        cursor.execute("DROP FUNCTION refuse_ready()")
+    refusing_trigger_remove("refuse_ready", table="cases_letter")
 
 
 def test_a_transient_database_error_is_raised_for_a_retry_not_recorded_as_a_failure(letter, transient_failure_on_ready):

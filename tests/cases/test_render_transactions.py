@@ -12,6 +12,7 @@ from django.db import OperationalError, connection, transaction
 
 from cases.models import Letter
 from cases.services.letters import letter_create, letter_render, letter_retry
+from tests.support.faults import refusing_trigger_install, refusing_trigger_remove
 
 from .letters_support import determination_from_document, eager_celery, load_document  # noqa: F401
 
@@ -31,21 +32,18 @@ def _letter_files(media):
 
 def _refuse_ready(errcode: str):
     """A trigger refusing to mark any letter ready, with SQLSTATE ``errcode``."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION refuse_ready() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"RAISE EXCEPTION 'injected refusal of the store' USING ERRCODE = '{errcode}'; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER refuse_ready BEFORE UPDATE ON cases_letter FOR EACH ROW "
-            "WHEN (NEW.status = 'ready') EXECUTE FUNCTION refuse_ready()"
-        )
+    refusing_trigger_install(
+        "refuse_ready",
+        table="cases_letter",
+        event="BEFORE UPDATE",
+        when="NEW.status = 'ready'",
+        message="injected refusal of the store",
+        errcode=errcode,
+    )
 
 
 def _allow_ready():
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER refuse_ready ON cases_letter")
-        cursor.execute("DROP FUNCTION refuse_ready()")
+    refusing_trigger_remove("refuse_ready", table="cases_letter")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from cases.interchange import case_export
@@ -16,6 +15,7 @@ from letterimport.models import LetterImport
 from tests import factories as f
 from tests.support import row_counts
 from tests.support.case_page import case_page_with_panels
+from tests.support.faults import refusing_trigger_install
 
 from .conftest import LETTERS_DIR, PUBLIC_DIR, import_letters
 
@@ -139,16 +139,13 @@ def test_a_letter_the_database_refuses_mid_batch_leaves_nothing_and_the_batch_la
     names = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
     for name in names:
         shutil.copy(LETTERS_DIR / name, folder / name)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION imr_test_refuse_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF NEW.case_number = 'CM16-0235724' THEN RAISE EXCEPTION 'case refused by a test trigger'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER imr_test_refuse_case AFTER INSERT ON cases_case "
-            "FOR EACH ROW EXECUTE FUNCTION imr_test_refuse_case()"
-        )
+    refusing_trigger_install(
+        "imr_test_refuse_case",
+        table="cases_case",
+        event="AFTER INSERT",
+        condition="NEW.case_number = 'CM16-0235724'",
+        message="case refused by a test trigger",
+    )
     storage = Document._meta.get_field("file").storage
     stored_before = _stored_files(storage)
 

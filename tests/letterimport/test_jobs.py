@@ -13,6 +13,7 @@ from cases.interchange import case_export
 from cases.models import Case, Document, DocumentPage
 from cases.services.document_text import document_extract_text
 from letterimport.models import LetterImport
+from tests.support.faults import refusing_trigger_install
 
 from .conftest import LETTERS_DIR, PUBLIC_DIR, import_letters
 
@@ -78,16 +79,13 @@ def test_a_page_the_database_refuses_leaves_that_letter_absent_and_the_others_wh
     names = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
     for name in names:
         shutil.copy(LETTERS_DIR / name, folder / name)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION imr_test_refuse_page() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF NEW.text LIKE '%CM16-0235724%' THEN RAISE EXCEPTION 'page refused by a test trigger'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER imr_test_refuse_page AFTER INSERT ON cases_documentpage "
-            "FOR EACH ROW EXECUTE FUNCTION imr_test_refuse_page()"
-        )
+    refusing_trigger_install(
+        "imr_test_refuse_page",
+        table="cases_documentpage",
+        event="AFTER INSERT",
+        condition="NEW.text LIKE '%CM16-0235724%'",
+        message="page refused by a test trigger",
+    )
     try:
         run = import_letters(folder, jobs=2)
     finally:
