@@ -4,6 +4,7 @@ reading a rendered letter back as text."""
 import html
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ GUIDELINES_CSV = Path(settings.BASE_DIR) / "cases" / "fixtures" / "guidelines.cs
 def guideline_library_rows(db):
     """The guideline library a deployment starts with (cases/fixtures/guidelines.csv)."""
     guideline_csv_import(data=GUIDELINES_CSV.read_bytes())
+
+
+# Three fixture letters of one batch; the middle one is what the fault-injection tests make the database refuse.
+BATCH_OF_THREE = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
+
+
+@pytest.fixture
+def batch_of_three(tmp_path) -> Path:
+    """A folder holding the ``BATCH_OF_THREE`` letters."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name in BATCH_OF_THREE:
+        shutil.copy(LETTERS_DIR / name, folder / name)
+    return folder
 
 
 class Run:

@@ -17,7 +17,7 @@ from tests.support import row_counts
 from tests.support.case_page import case_page_with_panels
 from tests.support.faults import refusing_trigger_install
 
-from .conftest import LETTERS_DIR, PUBLIC_DIR, import_letters
+from .conftest import BATCH_OF_THREE, LETTERS_DIR, PUBLIC_DIR, import_letters
 
 pytestmark = pytest.mark.django_db
 LETTER = LETTERS_DIR / "CM16-0238676.pdf"  # 2 items
@@ -130,15 +130,11 @@ def test_admin_shows_where_an_imported_case_came_from(guideline_library_rows, cl
 
 
 def test_a_letter_the_database_refuses_mid_batch_leaves_nothing_and_the_batch_lands(
-    require_postgres, guideline_library_rows, tmp_path
+    require_postgres, guideline_library_rows, batch_of_three
 ):
     """The letters of a batch are written together; one the database refuses (here a trigger, as a constraint or a
     concurrent import would) is refused alone, with nothing of it written, its PDF not kept in the storage either."""
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    names = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
-    for name in names:
-        shutil.copy(LETTERS_DIR / name, folder / name)
+    folder, names = batch_of_three, BATCH_OF_THREE
     refusing_trigger_install(
         "imr_test_refuse_case",
         table="cases_case",

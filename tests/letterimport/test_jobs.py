@@ -7,15 +7,14 @@ import shutil
 import pytest
 import redis
 from django.core.management import call_command
-from django.db import connection
 
 from cases.interchange import case_export
 from cases.models import Case, Document, DocumentPage
 from cases.services.document_text import document_extract_text
 from letterimport.models import LetterImport
-from tests.support.faults import refusing_trigger_install
+from tests.support.faults import refusing_trigger_install, refusing_trigger_remove
 
-from .conftest import LETTERS_DIR, PUBLIC_DIR, import_letters
+from .conftest import BATCH_OF_THREE, LETTERS_DIR, PUBLIC_DIR, import_letters
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,17 +67,13 @@ def test_a_stored_letter_has_its_text_without_an_extraction_queued(redis_url, se
 
 
 def test_a_page_the_database_refuses_leaves_that_letter_absent_and_the_others_whole(
-    require_postgres, settings, tmp_path
+    require_postgres, settings, tmp_path, batch_of_three
 ):
     """A trigger refuses the page text of one letter's document (the last row of a letter written): with worker
     processes reading, that letter is refused with nothing of it written (its PDF not kept either), the others land
     whole."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    names = ["CM16-0234202.pdf", "CM16-0235724.pdf", "CM16-0238676.pdf"]
-    for name in names:
-        shutil.copy(LETTERS_DIR / name, folder / name)
+    folder, names = batch_of_three, BATCH_OF_THREE
     refusing_trigger_install(
         "imr_test_refuse_page",
         table="cases_documentpage",
@@ -89,9 +84,7 @@ def test_a_page_the_database_refuses_leaves_that_letter_absent_and_the_others_wh
     try:
         run = import_letters(folder, jobs=2)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER imr_test_refuse_page ON cases_documentpage")
-            cursor.execute("DROP FUNCTION imr_test_refuse_page()")
+        refusing_trigger_remove("imr_test_refuse_page", table="cases_documentpage")
 
     assert run.stderr.splitlines() == [
         f"{folder / names[1]}: refused: (document): could not be written: page refused by a test trigger"
